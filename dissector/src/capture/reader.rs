@@ -1,0 +1,365 @@
+//! Streaming reader of pcap and pcapng files.
+
+use super::error::CaptureError;
+use pcap_parser::pcapng::Block;
+use pcap_parser::traits::PcapReaderIterator;
+use pcap_parser::{PcapBlockOwned, PcapError};
+use std::io::Read;
+
+/// Initial read buffer: large reads, few system calls.
+const BUFFER_SIZE: usize = 1 << 20;
+/// The largest record tcpphase grows its buffer for.
+pub const MAX_RECORD: usize = 16 << 20;
+
+/// Which container format the input is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptureFormat {
+    /// libpcap's format (either byte order, micro- or nanoseconds).
+    Pcap,
+    /// pcapng.
+    PcapNg,
+}
+
+/// One frame of the capture; borrows the reader until the next call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CapturedFrame<'a> {
+    /// 1-based frame number, as Wireshark counts.
+    pub number: u64,
+    /// pcap LINKTYPE number of the frame's interface.
+    pub linktype: u32,
+    /// Capture timestamp in nanoseconds since the Unix epoch.
+    pub ts_ns: u64,
+    /// The captured bytes.
+    pub data: &'a [u8],
+    /// The frame's length on the wire (at least `data.len()` in a sane file).
+    pub orig_len: u32,
+    /// Byte offset of the frame's record in the file.
+    pub file_offset: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Interface {
+    linktype: u32,
+    units_per_sec: u64,
+    offset_secs: i64,
+}
+
+/// Reads frames from a pcap or pcapng stream, one at a time, with bounded
+/// memory (a fixed buffer that only grows for an unusually large record).
+///
+/// ```no_run
+/// use tcpphase::capture::CaptureReader;
+/// let file = std::fs::File::open("capture.pcap")?;
+/// let mut reader = CaptureReader::new(file)?;
+/// while let Some(frame) = reader.next_frame()? {
+///     println!("{} {} bytes", frame.number, frame.data.len());
+/// }
+/// # Ok::<(), tcpphase::capture::CaptureError>(())
+/// ```
+pub struct CaptureReader<'r> {
+    inner: Box<dyn PcapReaderIterator + Send + 'r>,
+    format: CaptureFormat,
+    interfaces: Vec<Interface>,
+    frames: u64,
+    buffer_size: usize,
+    frame: Vec<u8>,
+    failed: bool,
+}
+
+impl<'r> CaptureReader<'r> {
+    /// Starts reading; fails when the input is empty or not a capture.
+    pub fn new<R: Read + Send + 'r>(mut input: R) -> Result<Self, CaptureError> {
+        // Read the first block's magic ourselves: it says which format this
+        // is, and gives a clear error for a file that is neither.
+        let mut magic = [0u8; 4];
+        let mut got = 0;
+        while got < 4 {
+            let n = input.read(&mut magic[got..])?;
+            if n == 0 {
+                break;
+            }
+            got += n;
+        }
+        if got == 0 {
+            return Err(CaptureError::Empty);
+        }
+        let format = match magic {
+            [0x0a, 0x0d, 0x0d, 0x0a] => CaptureFormat::PcapNg,
+            [0xd4, 0xc3, 0xb2, 0xa1]
+            | [0xa1, 0xb2, 0xc3, 0xd4]
+            | [0x4d, 0x3c, 0xb2, 0xa1]
+            | [0xa1, 0xb2, 0x3c, 0x4d] => CaptureFormat::Pcap,
+            _ => {
+                return Err(CaptureError::NotACapture {
+                    magic,
+                    magic_len: got,
+                })
+            }
+        };
+        let chained = std::io::Read::chain(std::io::Cursor::new(magic[..got].to_vec()), input);
+        let inner =
+            pcap_parser::create_reader(BUFFER_SIZE, FillFirstRead::new(chained)).map_err(|e| {
+                match e {
+                    PcapError::Eof | PcapError::UnexpectedEof | PcapError::Incomplete(_) => {
+                        CaptureError::Truncated { offset: 0 }
+                    }
+                    PcapError::ReadError => CaptureError::Io(std::io::Error::other("read failed")),
+                    _ => CaptureError::Malformed {
+                        offset: 0,
+                        what: "bad file header",
+                    },
+                }
+            })?;
+        Ok(CaptureReader {
+            inner,
+            format,
+            interfaces: Vec::new(),
+            frames: 0,
+            buffer_size: BUFFER_SIZE,
+            frame: Vec::with_capacity(1 << 16),
+            failed: false,
+        })
+    }
+
+    /// The container format.
+    pub fn format(&self) -> CaptureFormat {
+        self.format
+    }
+
+    /// Frames delivered so far.
+    pub fn frames_read(&self) -> u64 {
+        self.frames
+    }
+
+    /// Bytes of the input consumed so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.inner.consumed() as u64
+    }
+
+    /// The next frame, `Ok(None)` at the end, or the damage that stops
+    /// reading. After an error the reader returns `Ok(None)`.
+    pub fn next_frame(&mut self) -> Result<Option<CapturedFrame<'_>>, CaptureError> {
+        if self.failed {
+            return Ok(None);
+        }
+        match self.advance() {
+            Ok(Some(meta)) => Ok(Some(CapturedFrame {
+                number: self.frames,
+                linktype: meta.linktype,
+                ts_ns: meta.ts_ns,
+                data: &self.frame,
+                orig_len: meta.orig_len,
+                file_offset: meta.file_offset,
+            })),
+            Ok(None) => Ok(None),
+            Err(e) => {
+                self.failed = true;
+                Err(e)
+            }
+        }
+    }
+
+    /// Reads blocks until a packet; copies its bytes into `self.frame`
+    /// (a reused buffer: no allocation once it has grown).
+    fn advance(&mut self) -> Result<Option<FrameMeta>, CaptureError> {
+        loop {
+            let offset_here = self.inner.consumed() as u64;
+            let (len, meta) = match self.inner.next() {
+                Ok((len, block)) => {
+                    let meta = match block {
+                        PcapBlockOwned::LegacyHeader(header) => {
+                            let units = if header.is_nanosecond_precision() {
+                                1_000_000_000
+                            } else {
+                                1_000_000
+                            };
+                            self.interfaces.clear();
+                            self.interfaces.push(Interface {
+                                linktype: header.network.0 as u32,
+                                units_per_sec: units,
+                                offset_secs: 0,
+                            });
+                            None
+                        }
+                        PcapBlockOwned::Legacy(record) => {
+                            let iface = self.interfaces.first().copied().ok_or(
+                                CaptureError::Malformed {
+                                    offset: offset_here,
+                                    what: "record before the file header",
+                                },
+                            )?;
+                            let ts_ns = u64::from(record.ts_sec) * 1_000_000_000
+                                + u64::from(record.ts_usec) * (1_000_000_000 / iface.units_per_sec);
+                            self.frame.clear();
+                            self.frame.extend_from_slice(record.data);
+                            Some(FrameMeta {
+                                linktype: iface.linktype,
+                                ts_ns,
+                                orig_len: record.origlen,
+                                file_offset: offset_here,
+                            })
+                        }
+                        PcapBlockOwned::NG(Block::SectionHeader(_)) => {
+                            self.interfaces.clear();
+                            None
+                        }
+                        PcapBlockOwned::NG(Block::InterfaceDescription(idb)) => {
+                            self.interfaces.push(Interface {
+                                linktype: idb.linktype.0 as u32,
+                                units_per_sec: idb.ts_resolution().unwrap_or(1_000_000),
+                                offset_secs: idb.ts_offset(),
+                            });
+                            None
+                        }
+                        PcapBlockOwned::NG(Block::EnhancedPacket(epb)) => {
+                            let iface = self.interfaces.get(epb.if_id as usize).copied().ok_or(
+                                CaptureError::UnknownInterface {
+                                    offset: offset_here,
+                                    interface: epb.if_id,
+                                },
+                            )?;
+                            let ticks = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
+                            let data = &epb.data[..(epb.caplen as usize).min(epb.data.len())];
+                            self.frame.clear();
+                            self.frame.extend_from_slice(data);
+                            Some(FrameMeta {
+                                linktype: iface.linktype,
+                                ts_ns: ticks_to_ns(ticks, iface),
+                                orig_len: epb.origlen,
+                                file_offset: offset_here,
+                            })
+                        }
+                        PcapBlockOwned::NG(Block::SimplePacket(spb)) => {
+                            let iface = self.interfaces.first().copied().ok_or(
+                                CaptureError::UnknownInterface {
+                                    offset: offset_here,
+                                    interface: 0,
+                                },
+                            )?;
+                            self.frame.clear();
+                            self.frame.extend_from_slice(spb.data);
+                            Some(FrameMeta {
+                                linktype: iface.linktype,
+                                ts_ns: 0,
+                                orig_len: spb.origlen,
+                                file_offset: offset_here,
+                            })
+                        }
+                        PcapBlockOwned::NG(_) => None,
+                    };
+                    (len, meta)
+                }
+                Err(PcapError::Eof) => return Ok(None),
+                Err(PcapError::Incomplete(_)) => {
+                    self.refill(offset_here)?;
+                    continue;
+                }
+                Err(PcapError::BufferTooSmall) => {
+                    if self.buffer_size >= MAX_RECORD {
+                        return Err(CaptureError::RecordTooLarge {
+                            offset: offset_here,
+                            limit: MAX_RECORD,
+                        });
+                    }
+                    self.buffer_size *= 2;
+                    self.inner.grow(self.buffer_size);
+                    self.refill(offset_here)?;
+                    continue;
+                }
+                Err(PcapError::UnexpectedEof) => {
+                    return Err(CaptureError::Truncated {
+                        offset: offset_here,
+                    })
+                }
+                Err(PcapError::ReadError) => {
+                    return Err(CaptureError::Io(std::io::Error::other("read failed")))
+                }
+                Err(PcapError::HeaderNotRecognized) => {
+                    return Err(CaptureError::Malformed {
+                        offset: offset_here,
+                        what: "block header not recognized",
+                    })
+                }
+                Err(PcapError::NomError(_, _) | PcapError::OwnedNomError(_, _)) => {
+                    return Err(CaptureError::Malformed {
+                        offset: offset_here,
+                        what: if self.format == CaptureFormat::PcapNg {
+                            "invalid pcapng block"
+                        } else {
+                            "invalid pcap record"
+                        },
+                    })
+                }
+            };
+            self.inner.consume(len);
+            if let Some(meta) = meta {
+                self.frames += 1;
+                return Ok(Some(meta));
+            }
+        }
+    }
+
+    fn refill(&mut self, offset_here: u64) -> Result<(), CaptureError> {
+        let exhausted_before = self.inner.reader_exhausted();
+        self.inner.refill().map_err(|e| match e {
+            PcapError::ReadError => CaptureError::Io(std::io::Error::other("read failed")),
+            _ => CaptureError::Truncated {
+                offset: offset_here,
+            },
+        })?;
+        if exhausted_before {
+            // Nothing more will come: the record that needed more is cut off.
+            return Err(CaptureError::Truncated {
+                offset: offset_here,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// pcap-parser checks the file header after a single `read`; a pipe (or
+/// our magic-number prefix) may hand over fewer bytes than the header has.
+/// This makes the first read fill the buffer, or reach the end of input.
+struct FillFirstRead<R> {
+    inner: R,
+    first: bool,
+}
+
+impl<R: Read> FillFirstRead<R> {
+    fn new(inner: R) -> Self {
+        FillFirstRead { inner, first: true }
+    }
+}
+
+impl<R: Read> Read for FillFirstRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.first {
+            return self.inner.read(buf);
+        }
+        self.first = false;
+        let mut filled = 0;
+        while filled < buf.len() {
+            match self.inner.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(filled)
+    }
+}
+
+struct FrameMeta {
+    linktype: u32,
+    ts_ns: u64,
+    orig_len: u32,
+    file_offset: u64,
+}
+
+fn ticks_to_ns(ticks: u64, iface: Interface) -> u64 {
+    let units = u128::from(iface.units_per_sec.max(1));
+    let ns = u128::from(ticks) * 1_000_000_000 / units;
+    let offset = i128::from(iface.offset_secs) * 1_000_000_000;
+    (ns as i128 + offset).clamp(0, i128::from(u64::MAX)) as u64
+}

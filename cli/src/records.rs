@@ -1,0 +1,218 @@
+//! The records the faces print: DESIGN's keys, borrowed from an annotation
+//! or a summary, serialised by serde without per-record allocation.
+
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
+use tcpphase::phase::AnomalyFlags;
+use tcpphase::summary::ConnSummary;
+use tcpphase::track::Annotation;
+use tcpphase::wire::TcpFlags;
+
+fn ts_seconds(ts_ns: u64) -> f64 {
+    ts_ns as f64 / 1e9
+}
+
+struct FlagNames(AnomalyFlags);
+
+impl Serialize for FlagNames {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(None)?;
+        for name in self.0.names() {
+            seq.serialize_element(name)?;
+        }
+        seq.end()
+    }
+}
+
+struct Letters(TcpFlags);
+
+impl Serialize for Letters {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut buf = [0u8; 9];
+        s.serialize_str(self.0.letters(&mut buf))
+    }
+}
+
+/// One segment as JSON: DESIGN's keys, then the segment's own.
+#[derive(Serialize)]
+pub struct AnnotationJson {
+    frame: u64,
+    stream: u64,
+    conn: u64,
+    dir: &'static str,
+    phase: &'static str,
+    step: &'static str,
+    client_state: &'static str,
+    server_state: &'static str,
+    closer: &'static str,
+    flags: FlagNames,
+    origin_guessed: bool,
+    ts: f64,
+    src: std::net::IpAddr,
+    sport: u16,
+    dst: std::net::IpAddr,
+    dport: u16,
+    tcp_flags: Letters,
+    seq: u32,
+    ack: u32,
+    len: u32,
+}
+
+impl AnnotationJson {
+    /// The JSON record of an annotation.
+    pub fn of(a: &Annotation) -> Self {
+        AnnotationJson {
+            frame: a.frame,
+            stream: a.stream,
+            conn: a.conn,
+            dir: a.dir.name(),
+            phase: a.phase.name(),
+            step: a.step.name(),
+            client_state: a.client_state.name(),
+            server_state: a.server_state.name(),
+            closer: a.closer.name(),
+            flags: FlagNames(a.flags),
+            origin_guessed: a.origin_guessed,
+            ts: ts_seconds(a.ts_ns),
+            src: a.src.ip(),
+            sport: a.src.port(),
+            dst: a.dst.ip(),
+            dport: a.dst.port(),
+            tcp_flags: Letters(a.tcp_flags),
+            seq: a.seq,
+            ack: a.ack,
+            len: a.len,
+        }
+    }
+}
+
+/// A frame that does not parse, as JSON.
+#[derive(Serialize)]
+pub struct MalformedJson<'a> {
+    /// Frame number.
+    pub frame: u64,
+    /// Capture time in seconds.
+    pub ts: f64,
+    /// Always `other`.
+    pub phase: &'static str,
+    /// Always `malformed`.
+    pub step: &'static str,
+    /// What is wrong and where.
+    pub error: &'a str,
+}
+
+/// The CSV header of `annotate --csv`.
+pub const ANNOTATION_CSV_HEADER: [&str; 20] = [
+    "frame",
+    "stream",
+    "conn",
+    "dir",
+    "phase",
+    "step",
+    "client_state",
+    "server_state",
+    "closer",
+    "flags",
+    "origin_guessed",
+    "ts",
+    "src",
+    "sport",
+    "dst",
+    "dport",
+    "tcp_flags",
+    "seq",
+    "ack",
+    "len",
+];
+
+/// Writes one annotation as a CSV row (flags joined with `|`).
+pub fn write_annotation_csv<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    a: &Annotation,
+) -> csv::Result<()> {
+    let mut flags = String::new();
+    for (i, name) in a.flags.names().enumerate() {
+        if i > 0 {
+            flags.push('|');
+        }
+        flags.push_str(name);
+    }
+    let mut letters = [0u8; 9];
+    w.write_record([
+        a.frame.to_string().as_str(),
+        &a.stream.to_string(),
+        &a.conn.to_string(),
+        a.dir.name(),
+        a.phase.name(),
+        a.step.name(),
+        a.client_state.name(),
+        a.server_state.name(),
+        a.closer.name(),
+        &flags,
+        if a.origin_guessed { "true" } else { "false" },
+        &format!("{:.9}", ts_seconds(a.ts_ns)),
+        &a.src.ip().to_string(),
+        &a.src.port().to_string(),
+        &a.dst.ip().to_string(),
+        &a.dst.port().to_string(),
+        a.tcp_flags.letters(&mut letters),
+        &a.seq.to_string(),
+        &a.ack.to_string(),
+        &a.len.to_string(),
+    ])
+}
+
+/// One connection summary as JSON, DESIGN's keys.
+#[derive(Serialize)]
+pub struct SummaryJson {
+    conn: u64,
+    stream: u64,
+    client: String,
+    server: String,
+    origin_guessed: bool,
+    handshake: &'static str,
+    rtt_syn_synack: Option<f64>,
+    rtt_synack_ack: Option<f64>,
+    close: &'static str,
+    active_closer: &'static str,
+    client_state: &'static str,
+    server_state: &'static str,
+    conn_state: &'static str,
+    history: String,
+    completeness: u8,
+    client_packets: u64,
+    server_packets: u64,
+    client_bytes: u64,
+    server_bytes: u64,
+    first_ts: f64,
+    last_ts: f64,
+}
+
+impl SummaryJson {
+    /// The JSON record of a summary.
+    pub fn of(s: &ConnSummary) -> Self {
+        SummaryJson {
+            conn: s.conn,
+            stream: s.stream,
+            client: s.client.to_string(),
+            server: s.server.to_string(),
+            origin_guessed: s.origin_guessed,
+            handshake: s.handshake.name(),
+            rtt_syn_synack: s.syn_to_syn_ack_ns.map(ts_seconds),
+            rtt_synack_ack: s.syn_ack_to_ack_ns.map(ts_seconds),
+            close: s.close.name(),
+            active_closer: s.active_closer.map_or("", |r| r.name()),
+            client_state: s.client_state.name(),
+            server_state: s.server_state.name(),
+            conn_state: s.conn_state,
+            history: s.history.to_string(),
+            completeness: s.completeness,
+            client_packets: s.client_packets,
+            server_packets: s.server_packets,
+            client_bytes: s.client_bytes,
+            server_bytes: s.server_bytes,
+            first_ts: ts_seconds(s.first_ts_ns),
+            last_ts: ts_seconds(s.last_ts_ns),
+        }
+    }
+}

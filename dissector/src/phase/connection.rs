@@ -1,0 +1,551 @@
+//! The phase machine of one connection: both endpoints' states and the
+//! label of each segment. It reasons on [`SegmentFacts`], never on bytes.
+//!
+//! The observer's rule for states: an endpoint's state moves when it sends
+//! a segment that shows the move (its SYN, SYN-ACK, FIN, its ACK of the
+//! peer's SYN-ACK or FIN), and when it receives a segment whose effect
+//! needs no answer from it (the ACK of its SYN or of its FIN, a RST).
+//! Segments are taken as delivered in capture order.
+
+use super::endpoint::Endpoint;
+use super::label::{AnomalyFlags, Closer, Direction, Phase, Step};
+use super::segment::SegmentFacts;
+use super::state::TcpState;
+
+/// The label the phase machine gives one segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Label {
+    /// Phase of the segment.
+    pub phase: Phase,
+    /// Step within the phase.
+    pub step: Step,
+    /// The client's state right after the segment.
+    pub client_state: TcpState,
+    /// The server's state right after the segment.
+    pub server_state: TcpState,
+    /// The sender's role in the close.
+    pub closer: Closer,
+    /// Anomaly markers.
+    pub flags: AnomalyFlags,
+}
+
+/// How a connection started, as its first segment showed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// With the client's SYN.
+    Syn,
+    /// With the server's SYN-ACK (the SYN was not captured).
+    SynAck,
+    /// After the handshake.
+    Midstream,
+}
+
+/// How the connection ended, or did not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// Still open (no FIN, no RST).
+    Open,
+    /// A FIN close is under way (one side, or both, not yet acknowledged).
+    Closing,
+    /// Both FINs sent and acknowledged.
+    Closed,
+    /// Reset.
+    Reset,
+}
+
+/// Both endpoints of one connection and what has happened to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionPhase {
+    /// `[client, server]`.
+    pub endpoints: [Endpoint; 2],
+    /// How it started.
+    pub opening: Opening,
+    /// Which side sent the first FIN.
+    pub active_closer: Option<Direction>,
+    /// Both sides sent a FIN before receiving the other's.
+    pub simultaneous_close: bool,
+    /// Both sides sent a pure SYN.
+    pub simultaneous_open: bool,
+    /// Which side sent the first RST.
+    pub reset_by: Option<Direction>,
+    /// The RST answered a SYN (connection refused).
+    pub refused: bool,
+    /// The third segment of the handshake (or what stands for it) was seen.
+    pub handshake_complete: bool,
+    /// The passive side's FIN also acknowledged the first FIN.
+    pub passive_fin_acked_first: bool,
+    /// Capture time (ns) the connection ended (both FINs acked, or reset).
+    pub ended_at: Option<u64>,
+}
+
+fn index(dir: Direction) -> usize {
+    dir as usize
+}
+
+impl ConnectionPhase {
+    /// A connection whose first segment, sent in direction `first_dir`, is `first`.
+    /// Returns the machine; feed it `first` next.
+    pub fn new(first: &SegmentFacts, first_dir: Direction) -> Self {
+        let opening = if first.is_pure_syn() {
+            Opening::Syn
+        } else if first.flags.syn() && first.flags.ack() {
+            Opening::SynAck
+        } else {
+            Opening::Midstream
+        };
+        let (client, server) = match opening {
+            Opening::Syn => (TcpState::Closed, TcpState::Listen),
+            Opening::SynAck => (TcpState::SynSent, TcpState::Listen),
+            Opening::Midstream => (TcpState::Unknown, TcpState::Unknown),
+        };
+        let _ = first_dir;
+        ConnectionPhase {
+            endpoints: [Endpoint::new(client), Endpoint::new(server)],
+            opening,
+            active_closer: None,
+            simultaneous_close: false,
+            simultaneous_open: false,
+            reset_by: None,
+            refused: false,
+            handshake_complete: false,
+            passive_fin_acked_first: false,
+            ended_at: None,
+        }
+    }
+
+    /// The client endpoint.
+    pub fn client(&self) -> &Endpoint {
+        &self.endpoints[0]
+    }
+
+    /// The server endpoint.
+    pub fn server(&self) -> &Endpoint {
+        &self.endpoints[1]
+    }
+
+    /// How far the connection got.
+    pub fn ending(&self) -> Ending {
+        if self.reset_by.is_some() {
+            Ending::Reset
+        } else if self.ended_at.is_some() {
+            Ending::Closed
+        } else if self.active_closer.is_some() {
+            Ending::Closing
+        } else {
+            Ending::Open
+        }
+    }
+
+    /// Whether the connection has ended (reset, or both FINs acknowledged):
+    /// a new SYN on its 4-tuple starts a new connection.
+    pub fn has_ended(&self) -> bool {
+        self.ended_at.is_some()
+    }
+
+    /// Moves endpoints out of TIME-WAIT once `time_wait_ns` of capture time
+    /// has passed since they entered it.
+    pub fn expire_time_wait(&mut self, now_ns: u64, time_wait_ns: u64) {
+        for ep in &mut self.endpoints {
+            if let (TcpState::TimeWait, Some(since)) = (ep.state, ep.time_wait_since) {
+                if now_ns.saturating_sub(since) >= time_wait_ns {
+                    ep.state = TcpState::Closed;
+                }
+            }
+        }
+    }
+
+    fn set_state(&mut self, side: usize, state: TcpState, ts: u64) {
+        let ep = &mut self.endpoints[side];
+        if state == TcpState::TimeWait && ep.state != TcpState::TimeWait {
+            ep.time_wait_since = Some(ts);
+        }
+        ep.state = state;
+    }
+
+    /// Labels a segment sent in direction `dir` and moves the states.
+    pub fn on_segment(&mut self, seg: &SegmentFacts, dir: Direction) -> Label {
+        let s = index(dir);
+        let r = 1 - s;
+        let f = seg.flags;
+        let mut anomalies = AnomalyFlags::NONE;
+
+        // Acknowledges what the capture never showed the peer sending.
+        if f.ack() {
+            if let Some(peer_next) = self.endpoints[r].next_seq {
+                if seg.ack > peer_next {
+                    anomalies.insert(AnomalyFlags::ACK_UNSEEN);
+                }
+            }
+        }
+
+        let (phase, step) = if f.rst() {
+            self.on_reset(seg, s, r)
+        } else if self.reset_by.is_some() {
+            self.note_sent(seg, s);
+            (Phase::Other, Step::AfterReset)
+        } else if f.syn() {
+            self.on_syn(seg, s, r, &mut anomalies)
+        } else {
+            self.on_established(seg, s, r, &mut anomalies)
+        };
+
+        if self.simultaneous_open && phase == Phase::Handshake {
+            anomalies.insert(AnomalyFlags::SIMULTANEOUS_OPEN);
+        }
+        if self.simultaneous_close && matches!(phase, Phase::ActiveClose) {
+            anomalies.insert(AnomalyFlags::SIMULTANEOUS_CLOSE);
+        }
+        if self.ended_at.is_none() && self.both_closed_by_fin() {
+            self.ended_at = Some(seg.ts_ns);
+        }
+        let closer = match self.active_closer {
+            None => Closer::None,
+            Some(_) if self.simultaneous_close => Closer::Active,
+            Some(c) if c == dir => Closer::Active,
+            Some(_) => Closer::Passive,
+        };
+        Label {
+            phase,
+            step,
+            client_state: self.endpoints[0].state,
+            server_state: self.endpoints[1].state,
+            closer,
+            flags: anomalies,
+        }
+    }
+
+    fn both_closed_by_fin(&self) -> bool {
+        self.endpoints
+            .iter()
+            .all(|e| e.fin_seq.is_some() && e.fin_acked && e.acked_peer_fin)
+    }
+
+    /// Records the sequence space of a segment; returns whether it was a
+    /// retransmission (all of its sequence space sent before).
+    fn note_sent(&mut self, seg: &SegmentFacts, s: usize) -> bool {
+        let ep = &mut self.endpoints[s];
+        if seg.flags.ack() {
+            match ep.highest_ack {
+                Some(a) if seg.ack <= a => {}
+                _ => ep.highest_ack = Some(seg.ack),
+            }
+        }
+        let len = seg.seq_len();
+        let end = seg.seq_end();
+        match ep.next_seq {
+            Some(next) if end <= next => len > 0,
+            _ => {
+                ep.next_seq = Some(end);
+                false
+            }
+        }
+    }
+
+    fn on_reset(&mut self, seg: &SegmentFacts, s: usize, r: usize) -> (Phase, Step) {
+        let dir = direction_of(s);
+        let step = if let Some(first) = self.reset_by {
+            if first == dir {
+                Step::RstRepeat
+            } else {
+                Step::RstLate
+            }
+        } else if self.ended_at.is_some() {
+            Step::RstLate
+        } else if self.endpoints[r].sent_syn
+            && !self.endpoints[s].sent_syn
+            && !self.endpoints[s].sent_syn_ack
+            && !self.handshake_complete
+        {
+            self.refused = true;
+            Step::Refused
+        } else {
+            Step::Abort
+        };
+        self.endpoints[s].sent_rst = true;
+        if self.reset_by.is_none() && self.ended_at.is_none() {
+            self.reset_by = Some(dir);
+            self.ended_at = Some(seg.ts_ns);
+        }
+        self.set_state(s, TcpState::Closed, seg.ts_ns);
+        self.set_state(r, TcpState::Closed, seg.ts_ns);
+        (Phase::Reset, step)
+    }
+
+    fn on_syn(
+        &mut self,
+        seg: &SegmentFacts,
+        s: usize,
+        r: usize,
+        anomalies: &mut AnomalyFlags,
+    ) -> (Phase, Step) {
+        let ts = seg.ts_ns;
+        if seg.window_scale.is_some() {
+            self.endpoints[s].window_scale = seg.window_scale;
+        }
+        if !seg.flags.ack() {
+            let ep = self.endpoints[s];
+            if ep.sent_syn && ep.isn == Some(seg.seq) {
+                anomalies.insert(AnomalyFlags::RETRANSMISSION);
+            } else if self.endpoints[r].sent_syn && !self.endpoints[r].sent_syn_ack {
+                // The peer sent its own SYN first: both are opening.
+                self.simultaneous_open = true;
+            }
+            self.note_sent(seg, s);
+            let ep = &mut self.endpoints[s];
+            ep.sent_syn = true;
+            ep.isn = Some(seg.seq);
+            if matches!(
+                ep.state,
+                TcpState::Closed | TcpState::Unknown | TcpState::Listen
+            ) {
+                self.set_state(s, TcpState::SynSent, ts);
+            }
+            if self.endpoints[r].state == TcpState::Unknown {
+                self.set_state(r, TcpState::Listen, ts);
+            }
+            return (Phase::Handshake, Step::Syn);
+        }
+        // SYN-ACK.
+        let ep = self.endpoints[s];
+        if ep.sent_syn_ack && ep.isn == Some(seg.seq) {
+            anomalies.insert(AnomalyFlags::RETRANSMISSION);
+        }
+        self.note_sent(seg, s);
+        let ep = &mut self.endpoints[s];
+        ep.sent_syn_ack = true;
+        ep.isn = Some(seg.seq);
+        if !ep.is_synchronized() {
+            self.set_state(s, TcpState::SynReceived, ts);
+        }
+        // In a simultaneous open the SYN-ACK also acknowledges the peer's
+        // SYN, which needs no answer: the peer is synchronized.
+        if self.simultaneous_open
+            && self.endpoints[r].state == TcpState::SynReceived
+            && self.acks_syn_of(seg, r)
+        {
+            self.set_state(r, TcpState::Established, ts);
+        }
+        if matches!(
+            self.endpoints[r].state,
+            TcpState::Unknown | TcpState::Closed | TcpState::Listen
+        ) {
+            self.set_state(r, TcpState::SynSent, ts);
+        }
+        (Phase::Handshake, Step::SynAck)
+    }
+
+    fn acks_syn_of(&self, seg: &SegmentFacts, side: usize) -> bool {
+        seg.flags.ack() && self.endpoints[side].isn.is_some_and(|isn| seg.ack > isn)
+    }
+
+    fn acks_fin_of(&self, seg: &SegmentFacts, side: usize) -> bool {
+        seg.flags.ack()
+            && self.endpoints[side]
+                .fin_seq
+                .is_some_and(|fin| seg.ack > fin)
+    }
+
+    /// A segment without SYN or RST.
+    fn on_established(
+        &mut self,
+        seg: &SegmentFacts,
+        s: usize,
+        r: usize,
+        anomalies: &mut AnomalyFlags,
+    ) -> (Phase, Step) {
+        let ts = seg.ts_ns;
+        let f = seg.flags;
+        let len = seg.payload_len;
+        let was_state = self.endpoints[s].state;
+        let fin_pos = seg.seq + len;
+
+        // Keep-alive: one byte (or none) just below what was already sent.
+        let keepalive = !f.fin()
+            && len <= 1
+            && self.endpoints[s]
+                .next_seq
+                .is_some_and(|next| seg.seq + 1 == next);
+        let fin_retransmitted = f.fin() && self.endpoints[s].fin_seq == Some(fin_pos);
+        let retransmission = self.note_sent(seg, s) && !keepalive;
+        if retransmission || fin_retransmitted {
+            anomalies.insert(AnomalyFlags::RETRANSMISSION);
+        }
+
+        if self.has_ended() && !fin_retransmitted && !self.is_repeated_last_ack(seg, s) {
+            return (Phase::Other, Step::Stray);
+        }
+
+        // The sender shows it is synchronized: it acknowledges without SYN.
+        let mut completes_handshake = false;
+        if f.ack() && !self.endpoints[s].is_synchronized() {
+            if matches!(was_state, TcpState::SynSent) && !self.handshake_complete {
+                completes_handshake = true;
+            }
+            self.set_state(s, TcpState::Established, ts);
+        } else if was_state == TcpState::Unknown {
+            self.set_state(s, TcpState::Established, ts);
+        }
+        // Receipt that needs no answer: the ACK of the peer's SYN.
+        if self.acks_syn_of(seg, r) && self.endpoints[r].state == TcpState::SynReceived {
+            self.set_state(r, TcpState::Established, ts);
+            completes_handshake = completes_handshake || !self.handshake_complete;
+        }
+        if completes_handshake && !self.handshake_complete {
+            self.handshake_complete = true;
+        } else {
+            completes_handshake = false;
+        }
+
+        let acks_peer_fin_now = self.acks_fin_of(seg, r) && !self.endpoints[s].acked_peer_fin;
+        let dir = direction_of(s);
+        let label = if f.fin() {
+            self.on_fin(seg, s, r, fin_retransmitted, acks_peer_fin_now)
+        } else if acks_peer_fin_now {
+            self.on_ack_of_peer_fin(s, ts, len)
+        } else {
+            match self.active_closer {
+                None if completes_handshake && len == 0 => (Phase::Handshake, Step::Ack),
+                None => (Phase::Data, data_or_ack(len)),
+                Some(closer) => {
+                    let second_fin_sent = self.endpoints[index(closer.reverse())].fin_seq.is_some();
+                    if !second_fin_sent && !self.simultaneous_close {
+                        if closer != dir || len == 0 {
+                            (Phase::HalfClose, data_or_ack(len))
+                        } else {
+                            // The closer resending data it sent before its FIN.
+                            (Phase::Data, Step::Data)
+                        }
+                    } else if self.is_repeated_last_ack(seg, s) {
+                        (Phase::ActiveClose, Step::LastAck)
+                    } else if closer == dir || self.simultaneous_close {
+                        (Phase::ActiveClose, Step::Ack)
+                    } else {
+                        (Phase::PassiveClose, Step::Ack)
+                    }
+                }
+            }
+        };
+
+        // Receipt that needs no answer: the ACK of the peer's FIN.
+        if self.acks_fin_of(seg, r) && !self.endpoints[r].fin_acked {
+            self.endpoints[r].fin_acked = true;
+            let next = match self.endpoints[r].state {
+                TcpState::FinWait1 => {
+                    // In a simultaneous close the peer's own FIN reached it
+                    // before this ACK did (same path, sent earlier).
+                    if self.simultaneous_close
+                        && self.endpoints[s].fin_seq.is_some()
+                        && !self.endpoints[r].acked_peer_fin
+                    {
+                        TcpState::Closing
+                    } else {
+                        TcpState::FinWait2
+                    }
+                }
+                TcpState::Closing => TcpState::TimeWait,
+                TcpState::LastAck => TcpState::Closed,
+                other => other,
+            };
+            self.set_state(r, next, ts);
+        }
+        label
+    }
+
+    /// Whether `seg` from side `s` repeats its ACK of the peer's FIN.
+    fn is_repeated_last_ack(&self, seg: &SegmentFacts, s: usize) -> bool {
+        let r = 1 - s;
+        self.endpoints[s].acked_peer_fin
+            && seg.payload_len == 0
+            && !seg.flags.fin()
+            && self.acks_fin_of(seg, r)
+    }
+
+    fn on_fin(
+        &mut self,
+        seg: &SegmentFacts,
+        s: usize,
+        r: usize,
+        retransmitted: bool,
+        acks_peer_fin_now: bool,
+    ) -> (Phase, Step) {
+        let ts = seg.ts_ns;
+        let dir = direction_of(s);
+        if retransmitted {
+            return match self.active_closer {
+                Some(c) if c == dir || self.simultaneous_close => (Phase::ActiveClose, Step::Fin),
+                _ if self.passive_fin_acked_first => (Phase::PassiveClose, Step::FinAck),
+                _ => (Phase::PassiveClose, Step::Fin),
+            };
+        }
+        self.endpoints[s].fin_seq = Some(seg.seq + seg.payload_len);
+        match self.active_closer {
+            None => {
+                self.active_closer = Some(dir);
+                self.set_state(s, TcpState::FinWait1, ts);
+                (Phase::ActiveClose, Step::Fin)
+            }
+            Some(closer) if closer == dir => (Phase::ActiveClose, Step::Fin),
+            Some(_) => {
+                let acks_peer_fin = acks_peer_fin_now || self.endpoints[s].acked_peer_fin;
+                if !acks_peer_fin {
+                    // Sent before the peer's FIN arrived: both close actively.
+                    self.simultaneous_close = true;
+                    self.set_state(s, TcpState::FinWait1, ts);
+                    (Phase::ActiveClose, Step::Fin)
+                } else {
+                    let already_acked = self.endpoints[s].acked_peer_fin;
+                    self.endpoints[s].acked_peer_fin = true;
+                    self.set_state(s, TcpState::LastAck, ts);
+                    let _ = r;
+                    if already_acked {
+                        (Phase::PassiveClose, Step::Fin)
+                    } else {
+                        self.passive_fin_acked_first = true;
+                        (Phase::PassiveClose, Step::FinAck)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Side `s` acknowledges the peer's FIN for the first time (no FIN of its own here).
+    fn on_ack_of_peer_fin(&mut self, s: usize, ts: u64, len: u32) -> (Phase, Step) {
+        let dir = direction_of(s);
+        self.endpoints[s].acked_peer_fin = true;
+        let own_fin_sent = self.endpoints[s].fin_seq.is_some();
+        if own_fin_sent {
+            // Its FIN went first (or crossed): this is its last ACK.
+            let next = if self.endpoints[s].fin_acked {
+                TcpState::TimeWait
+            } else {
+                TcpState::Closing
+            };
+            self.set_state(s, next, ts);
+            (Phase::ActiveClose, Step::LastAck)
+        } else {
+            self.set_state(s, TcpState::CloseWait, ts);
+            if len > 0 {
+                (Phase::HalfClose, Step::Data)
+            } else {
+                let _ = dir;
+                (Phase::PassiveClose, Step::Ack)
+            }
+        }
+    }
+}
+
+fn data_or_ack(len: u32) -> Step {
+    if len > 0 {
+        Step::Data
+    } else {
+        Step::Ack
+    }
+}
+
+fn direction_of(side: usize) -> Direction {
+    if side == 0 {
+        Direction::ClientToServer
+    } else {
+        Direction::ServerToClient
+    }
+}

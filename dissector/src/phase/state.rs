@@ -1,0 +1,148 @@
+//! The RFC 9293 connection states of one endpoint.
+
+use core::fmt;
+
+/// An endpoint's state (RFC 9293 section 3.3.2), as an observer at the
+/// capture point infers it.
+///
+/// `Display` prints the RFC spelling; [`TcpState::netstat_name`] and
+/// [`TcpState::ss_name`] the spellings of those tools.
+///
+/// ```
+/// use tcpphase::phase::TcpState;
+/// assert_eq!(TcpState::FinWait2.to_string(), "FIN-WAIT-2");
+/// assert_eq!(TcpState::FinWait2.netstat_name(), "FIN_WAIT2");
+/// assert_eq!(TcpState::SynReceived.ss_name(), "SYN-RECV");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum TcpState {
+    /// Waiting for a connection request (the passive opener before the SYN).
+    Listen = 0,
+    /// Sent a SYN, waiting for the SYN-ACK.
+    SynSent = 1,
+    /// Received a SYN and answered it, waiting for the ACK.
+    SynReceived = 2,
+    /// Open: data flows both ways.
+    Established = 3,
+    /// Sent a FIN, waiting for its ACK (or the peer's FIN).
+    FinWait1 = 4,
+    /// Its FIN is acknowledged; waiting for the peer's FIN.
+    FinWait2 = 5,
+    /// Received the peer's FIN; its own direction is still open.
+    CloseWait = 6,
+    /// Both FINs sent, its own not yet acknowledged (simultaneous close).
+    Closing = 7,
+    /// Sent its FIN after the peer's, waiting for the ACK.
+    LastAck = 8,
+    /// Both FINs acknowledged; waiting 2 x MSL before closing.
+    TimeWait = 9,
+    /// No connection.
+    Closed = 10,
+    /// Not inferable from what the capture shows.
+    Unknown = 11,
+}
+
+impl TcpState {
+    /// Every state, in discriminant order.
+    pub const ALL: [TcpState; 12] = [
+        TcpState::Listen,
+        TcpState::SynSent,
+        TcpState::SynReceived,
+        TcpState::Established,
+        TcpState::FinWait1,
+        TcpState::FinWait2,
+        TcpState::CloseWait,
+        TcpState::Closing,
+        TcpState::LastAck,
+        TcpState::TimeWait,
+        TcpState::Closed,
+        TcpState::Unknown,
+    ];
+
+    /// The RFC 9293 spelling (`FIN-WAIT-1`), as every face prints it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            TcpState::Listen => "LISTEN",
+            TcpState::SynSent => "SYN-SENT",
+            TcpState::SynReceived => "SYN-RECEIVED",
+            TcpState::Established => "ESTABLISHED",
+            TcpState::FinWait1 => "FIN-WAIT-1",
+            TcpState::FinWait2 => "FIN-WAIT-2",
+            TcpState::CloseWait => "CLOSE-WAIT",
+            TcpState::Closing => "CLOSING",
+            TcpState::LastAck => "LAST-ACK",
+            TcpState::TimeWait => "TIME-WAIT",
+            TcpState::Closed => "CLOSED",
+            TcpState::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// The spelling of `netstat -tan` (net-tools).
+    pub const fn netstat_name(self) -> &'static str {
+        match self {
+            TcpState::Listen => "LISTEN",
+            TcpState::SynSent => "SYN_SENT",
+            TcpState::SynReceived => "SYN_RECV",
+            TcpState::Established => "ESTABLISHED",
+            TcpState::FinWait1 => "FIN_WAIT1",
+            TcpState::FinWait2 => "FIN_WAIT2",
+            TcpState::CloseWait => "CLOSE_WAIT",
+            TcpState::Closing => "CLOSING",
+            TcpState::LastAck => "LAST_ACK",
+            TcpState::TimeWait => "TIME_WAIT",
+            TcpState::Closed => "CLOSE",
+            TcpState::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// The spelling of `ss -tan` (iproute2).
+    pub const fn ss_name(self) -> &'static str {
+        match self {
+            TcpState::Listen => "LISTEN",
+            TcpState::SynSent => "SYN-SENT",
+            TcpState::SynReceived => "SYN-RECV",
+            TcpState::Established => "ESTAB",
+            TcpState::FinWait1 => "FIN-WAIT-1",
+            TcpState::FinWait2 => "FIN-WAIT-2",
+            TcpState::CloseWait => "CLOSE-WAIT",
+            TcpState::Closing => "CLOSING",
+            TcpState::LastAck => "LAST-ACK",
+            TcpState::TimeWait => "TIME-WAIT",
+            TcpState::Closed => "UNCONN",
+            TcpState::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// Whether RFC 9293's state diagram has an arrow from `self` to `next`
+    /// (staying put counts). `Unknown` may go anywhere and anything may go
+    /// to `Closed` (a reset or the end of TIME-WAIT). Transitions an
+    /// observer infers in one step (`SynSent` to `Established` when the SYN-ACK
+    /// passes unseen) are arrows here too.
+    pub fn may_become(self, next: TcpState) -> bool {
+        use TcpState::*;
+        if self == next || self == Unknown || next == Closed {
+            return true;
+        }
+        match self {
+            Listen => matches!(next, SynReceived | SynSent | Established),
+            SynSent => matches!(next, SynReceived | Established | FinWait1),
+            SynReceived => matches!(next, Established | FinWait1 | CloseWait | LastAck),
+            Established => matches!(next, FinWait1 | CloseWait | LastAck),
+            FinWait1 => matches!(next, FinWait2 | Closing | TimeWait),
+            FinWait2 => matches!(next, TimeWait),
+            CloseWait => matches!(next, LastAck),
+            Closing => matches!(next, TimeWait),
+            LastAck => false,
+            TimeWait => false,
+            Closed => matches!(next, SynSent | Listen),
+            Unknown => true,
+        }
+    }
+}
+
+impl fmt::Display for TcpState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

@@ -1,0 +1,67 @@
+//! Wireshark's `tcp.completeness`: which parts of a connection a stream showed.
+
+use crate::phase::SegmentFacts;
+
+/// A pure SYN opened the stream.
+pub const SYN: u8 = 1;
+/// A SYN-ACK was seen.
+pub const SYN_ACK: u8 = 2;
+/// An ACK without payload was seen.
+pub const ACK: u8 = 4;
+/// An ACK with payload was seen.
+pub const DATA: u8 = 8;
+/// A FIN with ACK was seen.
+pub const FIN: u8 = 16;
+/// A RST was seen.
+pub const RST: u8 = 32;
+
+/// The completeness bits of one stream, as `tshark -2` (Wireshark 4.0)
+/// shows them at the stream's last frame.
+///
+/// Wireshark counts the SYN bit only for the pure SYN that opens the stream,
+/// and on its first pass takes nothing else from that opening frame; the
+/// second pass adds the opening frame's other bits, except in a stream of
+/// one frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Completeness {
+    opening: u8,
+    rest: u8,
+    frames: u32,
+}
+
+impl Completeness {
+    /// Adds a segment of the stream; `opens_stream` for its first.
+    pub fn add(&mut self, seg: &SegmentFacts, opens_stream: bool) {
+        let f = seg.flags;
+        let mut bits = 0;
+        if f.syn() && f.ack() {
+            bits |= SYN_ACK;
+        }
+        if f.ack() && !f.syn() {
+            bits |= if seg.payload_len > 0 { DATA } else { ACK };
+        }
+        if f.fin() && f.ack() {
+            bits |= FIN;
+        }
+        if f.rst() {
+            bits |= RST;
+        }
+        if opens_stream && seg.is_pure_syn() {
+            self.opening |= SYN;
+            if seg.payload_len > 0 {
+                self.opening |= DATA;
+            }
+        }
+        self.rest |= bits;
+        self.frames = self.frames.saturating_add(1);
+    }
+
+    /// The bit mask.
+    pub fn bits(&self) -> u8 {
+        if self.frames <= 1 {
+            self.opening
+        } else {
+            self.opening | self.rest
+        }
+    }
+}

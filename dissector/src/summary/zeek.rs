@@ -1,0 +1,502 @@
+//! Zeek's view of a connection: its endpoint states, `conn_state` and
+//! `history` letters, as Zeek's `base/protocols/conn/main.zeek` and its TCP
+//! analyzer define them (reimplemented from their documented behaviour).
+//!
+//! One difference by design: Zeek drops segments with a bad checksum (and
+//! records `C`); tcpphase does not verify checksums (offload makes them
+//! unreliable in captures), so it never records `C` and keeps those segments.
+
+use crate::phase::SegmentFacts;
+use crate::wire::SeqNumber;
+
+/// Zeek's per-endpoint TCP state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZeekEndpointState {
+    /// Nothing seen.
+    Inactive,
+    /// Sent a SYN.
+    SynSent,
+    /// Sent a SYN-ACK as originator.
+    SynAckSent,
+    /// Seen in the middle of a connection.
+    Partial,
+    /// Established.
+    Established,
+    /// Sent a FIN.
+    Closed,
+    /// Sent a RST.
+    Reset,
+}
+
+/// The longest history string kept; Zeek's letters are bounded (once per
+/// direction or logarithmic), so real histories are much shorter.
+pub const HISTORY_CAPACITY: usize = 40;
+
+/// Zeek's `history`, kept in a fixed buffer (no allocation per connection).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct History {
+    letters: [u8; HISTORY_CAPACITY],
+    len: u8,
+}
+
+impl History {
+    const fn new() -> Self {
+        History {
+            letters: [0; HISTORY_CAPACITY],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, letter: u8) {
+        if usize::from(self.len) < HISTORY_CAPACITY {
+            self.letters[usize::from(self.len)] = letter;
+            self.len += 1;
+        }
+    }
+
+    /// The letters as a string.
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.letters[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+impl core::fmt::Debug for History {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+impl core::fmt::Display for History {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+const SEEN_SYN: u8 = 1;
+const SEEN_FIN: u8 = 2;
+const SEEN_RST: u8 = 4;
+const SEEN_DATA: u8 = 8;
+const SEEN_ACK: u8 = 16;
+const SEEN_MULTI: u8 = 32;
+const SEEN_FIN_RST: u8 = 64;
+
+#[derive(Debug, Clone, Copy)]
+struct ZeekEndpoint {
+    state: ZeekEndpointState,
+    start_seq: SeqNumber,
+    last_seq: SeqNumber,
+    initialized: bool,
+    seen: u8,
+    last_syn: u32,
+    last_fin: u32,
+    last_rst: u32,
+    /// Counts and thresholds of the logarithmic letters T, W, G.
+    counts: [(u32, u32); 3],
+    window_scale: u8,
+    size_bytes: u64,
+}
+
+impl ZeekEndpoint {
+    const fn new() -> Self {
+        ZeekEndpoint {
+            state: ZeekEndpointState::Inactive,
+            start_seq: SeqNumber(0),
+            last_seq: SeqNumber(0),
+            initialized: false,
+            seen: 0,
+            last_syn: 0,
+            last_fin: 0,
+            last_rst: 0,
+            counts: [(0, 1); 3],
+            window_scale: 0,
+            size_bytes: 0,
+        }
+    }
+}
+
+const LOG_T: usize = 0;
+const LOG_W: usize = 1;
+const LOG_G: usize = 2;
+
+/// Zeek's bookkeeping of one connection: endpoint states and history.
+#[derive(Debug, Clone, Copy)]
+pub struct ZeekConn {
+    /// `[originator, responder]`.
+    endpoints: [ZeekEndpoint; 2],
+    history: History,
+}
+
+impl Default for ZeekConn {
+    fn default() -> Self {
+        Self::new(false)
+    }
+}
+
+impl ZeekConn {
+    /// A connection; `flipped` when the first segment came from the
+    /// responder (Zeek then starts the history with `^`).
+    pub fn new(flipped: bool) -> Self {
+        let mut history = History::new();
+        if flipped {
+            history.push(b'^');
+        }
+        ZeekConn {
+            endpoints: [ZeekEndpoint::new(); 2],
+            history,
+        }
+    }
+
+    /// The history letters so far.
+    pub fn history(&self) -> History {
+        self.history
+    }
+
+    /// Zeek's `conn_state` from the endpoint states and history.
+    pub fn conn_state(&self) -> &'static str {
+        use ZeekEndpointState::*;
+        let os = self.endpoints[0].state;
+        let rs = self.endpoints[1].state;
+        let o_inactive = matches!(os, Inactive | Partial);
+        let r_inactive = matches!(rs, Inactive | Partial);
+        if rs == Reset {
+            if matches!(os, SynSent | SynAckSent)
+                || (os == Reset
+                    && self.endpoints[0].size_bytes == 0
+                    && self.endpoints[1].size_bytes == 0)
+            {
+                return "REJ";
+            }
+            return if o_inactive { "RSTRH" } else { "RSTR" };
+        }
+        if os == Reset {
+            if r_inactive {
+                return if rstos0_history(self.history.as_str()) {
+                    "RSTOS0"
+                } else {
+                    "OTH"
+                };
+            }
+            return "RSTO";
+        }
+        if rs == Closed && os == Closed {
+            return "SF";
+        }
+        if os == Closed {
+            return if r_inactive { "SH" } else { "S2" };
+        }
+        if rs == Closed {
+            return if o_inactive { "SHR" } else { "S3" };
+        }
+        if os == SynSent && rs == Inactive {
+            return "S0";
+        }
+        if os == Established && rs == Established {
+            return "S1";
+        }
+        "OTH"
+    }
+
+    /// Feeds one segment; `from_orig` when the originator sent it.
+    pub fn on_segment(&mut self, seg: &SegmentFacts, from_orig: bool) {
+        let (e, p) = if from_orig { (0, 1) } else { (1, 0) };
+        let f = seg.flags;
+        let upper = |c: u8| if from_orig { c } else { c.to_ascii_lowercase() };
+
+        // Sequence bookkeeping (start, last).
+        let seq_end = seg.seq + seg.seq_len();
+        {
+            let ep = &mut self.endpoints[e];
+            let rebase = f.syn()
+                && match ep.state {
+                    ZeekEndpointState::Inactive => true,
+                    ZeekEndpointState::SynSent | ZeekEndpointState::SynAckSent => {
+                        seg.seq != ep.start_seq
+                    }
+                    ZeekEndpointState::Established | ZeekEndpointState::Partial => true,
+                    _ => false,
+                };
+            if !ep.initialized || rebase {
+                ep.initialized = true;
+                if f.syn() {
+                    ep.start_seq = seg.seq;
+                    ep.last_seq = seq_end;
+                    if let Some(ws) = seg.window_scale {
+                        ep.window_scale = ws.min(14);
+                    }
+                } else {
+                    ep.start_seq = seg.seq + u32::MAX; // seq - 1
+                    ep.last_seq = seg.seq;
+                }
+            }
+        }
+        if f.ack() && !self.endpoints[p].initialized {
+            let peer = &mut self.endpoints[p];
+            peer.initialized = true;
+            peer.start_seq = seg.ack + u32::MAX;
+            peer.last_seq = seg.ack;
+        }
+
+        // Flag letters.
+        let rel_seq = (seg.seq - self.endpoints[e].start_seq) as u32;
+        let n = u8::from(f.syn()) + u8::from(f.fin()) + u8::from(f.rst());
+        if n >= 2 {
+            if f.fin() && f.rst() {
+                self.once(e, SEEN_FIN_RST, upper(b'I'));
+            } else {
+                self.once(e, SEEN_MULTI, upper(b'Q'));
+            }
+        } else if n == 1 {
+            if f.syn() {
+                let letter = if f.ack() { b'H' } else { b'S' };
+                let first = self.endpoints[e].seen & SEEN_SYN == 0;
+                if first || rel_seq != self.endpoints[e].last_syn {
+                    self.endpoints[e].seen |= SEEN_SYN;
+                    self.history.push(upper(letter));
+                }
+                self.endpoints[e].last_syn = rel_seq;
+            } else if f.fin() {
+                let pos = rel_seq.wrapping_add(seg.payload_len);
+                let first = self.endpoints[e].seen & SEEN_FIN == 0;
+                if first || pos != self.endpoints[e].last_fin {
+                    self.endpoints[e].seen |= SEEN_FIN;
+                    self.history.push(upper(b'F'));
+                }
+                self.endpoints[e].last_fin = pos;
+            } else {
+                let first = self.endpoints[e].seen & SEEN_RST == 0;
+                if first || rel_seq != self.endpoints[e].last_rst {
+                    self.endpoints[e].seen |= SEEN_RST;
+                    self.history.push(upper(b'R'));
+                }
+                self.endpoints[e].last_rst = rel_seq;
+            }
+        } else if seg.payload_len > 0 {
+            self.once(e, SEEN_DATA, upper(b'D'));
+        } else if f.ack() {
+            self.once(e, SEEN_ACK, upper(b'A'));
+        }
+
+        // Zero window.
+        let scaled_window = u32::from(seg.window) << self.endpoints[e].window_scale;
+        if scaled_window == 0
+            && !f.rst()
+            && self.endpoints[p].state != ZeekEndpointState::Closed
+            && self.endpoints[e].state != ZeekEndpointState::Reset
+        {
+            self.scaled(e, LOG_W, upper(b'W'));
+        }
+
+        // Retransmission: payload that does not move the highest end seen.
+        {
+            let ep = self.endpoints[e];
+            let payload_end = if f.rst() {
+                seg.seq + u32::from(f.syn()) + u32::from(f.fin())
+            } else {
+                seq_end
+            };
+            let delta = payload_end - ep.last_seq;
+            if (f.syn() || f.rst()) && delta.unsigned_abs() > 1_048_576 {
+                // A SYN or RST far away: not a retransmission, not progress.
+            } else if f.fin() && ep.last_seq == ep.start_seq + 1 {
+                self.endpoints[e].last_seq = payload_end;
+            } else if ep.state == ZeekEndpointState::Reset {
+            } else if delta > 0 {
+                self.endpoints[e].last_seq = payload_end;
+            } else if seg.payload_len > 0 {
+                self.scaled(e, LOG_T, upper(b'T'));
+            }
+        }
+
+        // Content gap: the sender acknowledges what the peer never showed.
+        if f.ack()
+            && self.endpoints[p].initialized
+            && seg.ack > self.endpoints[p].last_seq
+            && self.both_established_or_closing()
+        {
+            self.scaled(e, LOG_G, upper(b'G'));
+            self.endpoints[p].last_seq = seg.ack;
+        }
+
+        self.update_state(seg, e, p, from_orig);
+        let ep = &mut self.endpoints[e];
+        let size = (ep.last_seq - ep.start_seq).max(0) as u64;
+        ep.size_bytes = size
+            .saturating_sub(u64::from(ep.seen & SEEN_SYN != 0))
+            .saturating_sub(u64::from(ep.seen & SEEN_FIN != 0));
+    }
+
+    fn both_established_or_closing(&self) -> bool {
+        self.endpoints.iter().all(|e| {
+            matches!(
+                e.state,
+                ZeekEndpointState::Established | ZeekEndpointState::Closed
+            )
+        })
+    }
+
+    fn once(&mut self, e: usize, mask: u8, letter: u8) {
+        if self.endpoints[e].seen & mask == 0 {
+            self.endpoints[e].seen |= mask;
+            self.history.push(letter);
+        }
+    }
+
+    fn scaled(&mut self, e: usize, which: usize, letter: u8) {
+        let (count, threshold) = &mut self.endpoints[e].counts[which];
+        *count += 1;
+        if *count == *threshold {
+            self.history.push(letter);
+            *threshold = threshold.saturating_mul(10);
+        }
+    }
+
+    fn update_state(&mut self, seg: &SegmentFacts, e: usize, p: usize, from_orig: bool) {
+        use ZeekEndpointState::*;
+        let f = seg.flags;
+        let state = self.endpoints[e].state;
+        let peer = self.endpoints[p].state;
+        let mut next = state;
+        match state {
+            Inactive => {
+                if f.syn() {
+                    if from_orig {
+                        next = if f.ack() { SynAckSent } else { SynSent };
+                    } else {
+                        if peer == SynSent {
+                            self.endpoints[p].state = Established;
+                        }
+                        next = Established;
+                    }
+                }
+                if f.fin() {
+                    next = Closed;
+                }
+                if f.rst() {
+                    next = Reset;
+                }
+                if !f.syn() && !f.fin() && !f.rst() {
+                    next = if !from_orig && seg.payload_len == 0 && peer == SynSent {
+                        Inactive
+                    } else if f.ack() && peer == Established {
+                        Established
+                    } else {
+                        Partial
+                    };
+                }
+            }
+            SynSent | SynAckSent => {
+                if f.fin() {
+                    next = Closed;
+                }
+                if f.rst() {
+                    next = Reset;
+                }
+            }
+            Established | Partial => {
+                if f.syn() && !f.ack() && state == Partial && peer == Inactive {
+                    next = SynSent;
+                }
+                if f.fin() && !f.rst() {
+                    next = Closed;
+                }
+                if f.rst() {
+                    next = Reset;
+                }
+            }
+            Closed => {
+                if f.rst() && peer != Closed {
+                    next = Reset;
+                }
+            }
+            Reset => {}
+        }
+        self.endpoints[e].state = next;
+    }
+}
+
+/// Zeek's RSTOS0 test: the history matches `^\^?S[^HAFGIQ]*R.*` whole.
+fn rstos0_history(history: &str) -> bool {
+    let h = history.strip_prefix('^').unwrap_or(history);
+    let Some(rest) = h.strip_prefix('S') else {
+        return false;
+    };
+    for c in rest.chars() {
+        if c == 'R' {
+            return true;
+        }
+        if "HAFGIQ".contains(c) {
+            return false;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::TcpFlags;
+
+    fn seg(seq: u32, ack: u32, flags: TcpFlags, len: u32) -> SegmentFacts {
+        SegmentFacts {
+            ts_ns: 0,
+            seq: SeqNumber(seq),
+            ack: SeqNumber(ack),
+            flags,
+            window: 1000,
+            payload_len: len,
+            window_scale: None,
+        }
+    }
+
+    const S: TcpFlags = TcpFlags::SYN;
+    const A: TcpFlags = TcpFlags::ACK;
+    const F: TcpFlags = TcpFlags::FIN;
+    const R: TcpFlags = TcpFlags::RST;
+
+    #[test]
+    fn a_complete_connection_is_sf_with_the_classic_history() {
+        let mut z = ZeekConn::new(false);
+        z.on_segment(&seg(100, 0, S, 0), true);
+        assert_eq!(z.conn_state(), "S0");
+        z.on_segment(&seg(500, 101, S | A, 0), false);
+        assert_eq!(z.conn_state(), "S1");
+        z.on_segment(&seg(101, 501, A, 0), true);
+        z.on_segment(&seg(101, 501, A, 10), true);
+        z.on_segment(&seg(501, 111, A, 20), false);
+        z.on_segment(&seg(111, 521, F | A, 0), true);
+        z.on_segment(&seg(521, 112, F | A, 0), false);
+        z.on_segment(&seg(112, 522, A, 0), true);
+        assert_eq!(z.conn_state(), "SF");
+        assert_eq!(z.history().as_str(), "ShADadFf");
+    }
+
+    #[test]
+    fn a_refused_syn_is_rej() {
+        let mut z = ZeekConn::new(false);
+        z.on_segment(&seg(100, 0, S, 0), true);
+        z.on_segment(&seg(0, 101, R | A, 0), false);
+        assert_eq!(z.conn_state(), "REJ");
+        assert_eq!(z.history().as_str(), "Sr");
+    }
+
+    #[test]
+    fn syn_then_own_rst_is_rstos0() {
+        let mut z = ZeekConn::new(false);
+        z.on_segment(&seg(100, 0, S, 0), true);
+        z.on_segment(&seg(101, 0, R, 0), true);
+        assert_eq!(z.history().as_str(), "SR");
+        assert_eq!(z.conn_state(), "RSTOS0");
+    }
+
+    #[test]
+    fn retransmissions_are_logarithmic() {
+        let mut z = ZeekConn::new(false);
+        z.on_segment(&seg(100, 0, S, 0), true);
+        z.on_segment(&seg(500, 101, S | A, 0), false);
+        z.on_segment(&seg(101, 501, A, 10), true);
+        for _ in 0..10 {
+            z.on_segment(&seg(101, 501, A, 10), true);
+        }
+        assert_eq!(z.history().as_str(), "ShDTT");
+    }
+}

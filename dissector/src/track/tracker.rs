@@ -1,0 +1,296 @@
+//! The tracker: frames in, annotations and connection summaries out.
+
+use super::annotation::Annotation;
+use super::flow::{ConnRecord, FlowEntry};
+use super::key::{FlowKey, KeySide};
+use crate::phase::{AnomalyFlags, Opening, SegmentFacts};
+use crate::summary::completeness::Completeness;
+use crate::summary::ConnSummary;
+use crate::wire::{decode_frame_linktype, Decoded, TcpOption, TcpSegment, WireError};
+use core::net::SocketAddr;
+use std::collections::{HashMap, VecDeque};
+
+/// Settings of a [`Tracker`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// How long an ended connection stays (TIME-WAIT, 2 x MSL), in ns of capture time.
+    pub time_wait_ns: u64,
+    /// How long an idle connection stays, in ns of capture time.
+    pub idle_timeout_ns: u64,
+}
+
+impl Config {
+    /// MSL of RFC 9293's suggestion as Linux uses it: 30 s.
+    pub const DEFAULT_MSL_NS: u64 = 30_000_000_000;
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            time_wait_ns: 2 * Config::DEFAULT_MSL_NS,
+            idle_timeout_ns: 3_600_000_000_000,
+        }
+    }
+}
+
+/// What a frame turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameOutcome {
+    /// A TCP segment, annotated.
+    Segment(Annotation),
+    /// Not a TCP segment (other protocol, non-first fragment).
+    NotTcp,
+    /// The frame does not parse: what and where.
+    Malformed(WireError),
+}
+
+/// Follows every connection of a capture, frame by frame, in capture order.
+///
+/// Memory is bounded by the live connections: one that has ended leaves
+/// after TIME-WAIT, an idle one after the idle timeout, both in capture
+/// time, and its summary is queued for [`Tracker::next_summary`].
+///
+/// ```
+/// use tcpphase::track::{FrameOutcome, Tracker};
+/// let mut tracker = Tracker::default();
+/// // A SYN from 10.0.0.1:40000 to 10.0.0.2:80 on a raw IPv4 link (LINKTYPE 228).
+/// let syn = [
+///     0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+///     0x9c, 0x40, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0,
+/// ];
+/// let FrameOutcome::Segment(a) = tracker.feed(228, &syn, 0) else { panic!() };
+/// assert_eq!((a.phase.name(), a.step.name()), ("handshake", "syn"));
+/// assert_eq!(a.client_state.name(), "SYN-SENT");
+/// tracker.finish();
+/// let summary = tracker.next_summary().unwrap();
+/// assert_eq!(summary.conn_state, "S0");
+/// ```
+#[derive(Debug, Default)]
+pub struct Tracker {
+    config: Config,
+    table: HashMap<FlowKey, FlowEntry, foldhash::fast::RandomState>,
+    frames: u64,
+    next_stream: u64,
+    next_conn: u64,
+    summaries: VecDeque<ConnSummary>,
+    next_sweep_ns: u64,
+}
+
+/// How often (capture time) the table is swept for ended and idle connections.
+const SWEEP_INTERVAL_NS: u64 = 1_000_000_000;
+
+impl Tracker {
+    /// A tracker with these settings.
+    pub fn new(config: Config) -> Self {
+        Tracker {
+            config,
+            ..Tracker::default()
+        }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> Config {
+        self.config
+    }
+
+    /// Frames fed so far.
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
+    /// Connections in the table now.
+    pub fn live_connections(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Feeds one captured frame (pcap LINKTYPE, bytes, capture time in ns).
+    /// Frames are numbered from 1 in feeding order.
+    pub fn feed(&mut self, linktype: u32, frame: &[u8], ts_ns: u64) -> FrameOutcome {
+        self.frames += 1;
+        match decode_frame_linktype(linktype, frame) {
+            Ok(Decoded::Tcp(segment)) => {
+                FrameOutcome::Segment(self.feed_segment(self.frames, ts_ns, &segment))
+            }
+            Ok(_) => {
+                self.sweep(ts_ns);
+                FrameOutcome::NotTcp
+            }
+            Err(e) => FrameOutcome::Malformed(e),
+        }
+    }
+
+    /// Annotates one decoded segment as frame `frame`.
+    pub fn feed_segment(&mut self, frame: u64, ts_ns: u64, segment: &TcpSegment<'_>) -> Annotation {
+        self.frames = self.frames.max(frame);
+        self.sweep(ts_ns);
+        let facts = facts_of(segment, ts_ns);
+        let src = SocketAddr::new(segment.ip.src(), segment.tcp.src_port);
+        let dst = SocketAddr::new(segment.ip.dst(), segment.tcp.dst_port);
+        let (key, from) = FlowKey::of(src, dst);
+        let mut extra = AnomalyFlags::NONE;
+
+        let entry = match self.table.get_mut(&key) {
+            Some(entry) => {
+                entry
+                    .record
+                    .phase
+                    .expire_time_wait(ts_ns, self.config.time_wait_ns);
+                if entry.reuses_ports(&facts, from) {
+                    let old = entry
+                        .record
+                        .summary(&key, entry.stream, entry.completeness.bits());
+                    self.summaries.push_back(old);
+                    *entry = FlowEntry {
+                        stream: self.next_stream,
+                        base_seq: [None; 2],
+                        completeness: Completeness::default(),
+                        record: ConnRecord::new(self.next_conn, &key, from, &facts),
+                    };
+                    self.next_stream += 1;
+                    self.next_conn += 1;
+                    extra.insert(AnomalyFlags::PORT_REUSE);
+                    entry.completeness.add(&facts, true);
+                } else {
+                    if facts.is_pure_syn() && entry.record.phase.has_ended() {
+                        let old =
+                            entry
+                                .record
+                                .summary(&key, entry.stream, entry.completeness.bits());
+                        self.summaries.push_back(old);
+                        entry.record = ConnRecord::new(self.next_conn, &key, from, &facts);
+                        self.next_conn += 1;
+                        extra.insert(AnomalyFlags::PORT_REUSE);
+                    }
+                    entry.completeness.add(&facts, false);
+                }
+                entry
+            }
+            None => {
+                let entry = FlowEntry {
+                    stream: self.next_stream,
+                    base_seq: [None; 2],
+                    completeness: Completeness::default(),
+                    record: ConnRecord::new(self.next_conn, &key, from, &facts),
+                };
+                self.next_stream += 1;
+                self.next_conn += 1;
+                let entry = self.table.entry(key).or_insert(entry);
+                entry.completeness.add(&facts, true);
+                entry
+            }
+        };
+        entry.update_base(&facts, from);
+
+        let record = &mut entry.record;
+        let dir = record.direction(from);
+        if record.fresh && record.phase.opening == Opening::Midstream {
+            extra.insert(AnomalyFlags::MIDSTREAM);
+        }
+        let label = record.phase.on_segment(&facts, dir);
+        record.account(&facts, dir);
+
+        let base = |side: KeySide| entry.base_seq[side.index()].unwrap_or(facts.seq);
+        let rel_seq = (facts.seq - base(from)) as u32;
+        let rel_ack = if facts.flags.ack() {
+            (facts.ack - base(from.other())) as u32
+        } else {
+            0
+        };
+        Annotation {
+            frame,
+            ts_ns,
+            stream: entry.stream,
+            conn: record.conn,
+            dir,
+            phase: label.phase,
+            step: label.step,
+            client_state: label.client_state,
+            server_state: label.server_state,
+            closer: label.closer,
+            flags: label.flags | extra,
+            origin_guessed: record.origin_guessed,
+            src,
+            dst,
+            tcp_flags: facts.flags,
+            seq: rel_seq,
+            ack: rel_ack,
+            len: facts.payload_len,
+            window: facts.window,
+        }
+    }
+
+    /// The next summary of a connection that has left the table.
+    pub fn next_summary(&mut self) -> Option<ConnSummary> {
+        self.summaries.pop_front()
+    }
+
+    /// Ends the input: every connection still in the table is summarised
+    /// (in connection order) and the table is emptied.
+    pub fn finish(&mut self) {
+        let mut rest: Vec<ConnSummary> = self
+            .table
+            .drain()
+            .map(|(key, e)| e.record.summary(&key, e.stream, e.completeness.bits()))
+            .collect();
+        rest.sort_by_key(|s| s.conn);
+        self.summaries.extend(rest);
+    }
+
+    /// Removes connections that ended more than TIME-WAIT ago or have been
+    /// idle past the timeout; queues their summaries.
+    fn sweep(&mut self, now_ns: u64) {
+        if now_ns < self.next_sweep_ns {
+            return;
+        }
+        self.next_sweep_ns = now_ns.saturating_add(SWEEP_INTERVAL_NS);
+        let config = self.config;
+        let summaries = &mut self.summaries;
+        let mut leaving: Vec<ConnSummary> = Vec::new();
+        self.table.retain(|key, entry| {
+            let idle = now_ns.saturating_sub(entry.record.last_ts) >= config.idle_timeout_ns;
+            let gone = entry
+                .record
+                .phase
+                .ended_at
+                .is_some_and(|t| now_ns.saturating_sub(t) >= config.time_wait_ns);
+            if idle || gone {
+                entry
+                    .record
+                    .phase
+                    .expire_time_wait(now_ns, config.time_wait_ns);
+                leaving.push(
+                    entry
+                        .record
+                        .summary(key, entry.stream, entry.completeness.bits()),
+                );
+                false
+            } else {
+                true
+            }
+        });
+        leaving.sort_by_key(|s| s.conn);
+        summaries.extend(leaving);
+    }
+}
+
+/// The phase layer's view of a wire segment.
+fn facts_of(segment: &TcpSegment<'_>, ts_ns: u64) -> SegmentFacts {
+    let tcp = &segment.tcp;
+    let window_scale = if tcp.flags.syn() {
+        tcp.options.into_iter().find_map(|o| match o {
+            Ok(TcpOption::WindowScale(shift)) => Some(shift),
+            _ => None,
+        })
+    } else {
+        None
+    };
+    SegmentFacts {
+        ts_ns,
+        seq: tcp.seq,
+        ack: tcp.ack,
+        flags: tcp.flags,
+        window: tcp.window,
+        payload_len: segment.payload_len,
+        window_scale,
+    }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every check and test of tcpphase: formatting, clippy, the Rust tests
+# (which compare with the real tshark), and the C ABI tests when present.
+# On a fresh Debian machine, run as root, it first installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(tshark libwireshark-dev libglib2.0-dev libpcap-dev valgrind pkg-config gcc)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "== installing: ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+        echo "missing packages: ${missing[*]} (run this script as root on Debian, or install them)" >&2
+        exit 1
+    fi
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+echo "== cargo build --release"
+cargo build --workspace --release
+echo "== cargo test"
+cargo test --workspace
+if [ -f ffi/tests/c_abi.sh ]; then
+    echo "== C ABI tests"
+    bash ffi/tests/c_abi.sh
+fi
+echo "== all checks passed"

@@ -175,7 +175,8 @@ impl<'r> CaptureReader<'r> {
                             };
                             self.interfaces.clear();
                             self.interfaces.push(Interface {
-                                linktype: header.network.0 as u32,
+                                // The upper 16 bits of the field carry FCS information, not the type.
+                                linktype: (header.network.0 as u32) & 0xffff,
                                 units_per_sec: units,
                                 offset_secs: 0,
                             });

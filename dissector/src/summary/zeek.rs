@@ -467,7 +467,7 @@ mod tests {
         z.on_segment(&seg(521, 112, F | A, 0), false);
         z.on_segment(&seg(112, 522, A, 0), true);
         assert_eq!(z.conn_state(), "SF");
-        assert_eq!(z.history().as_str(), "ShADadFf");
+        assert_eq!(z.history().as_str(), "ShADdFf");
     }
 
     #[test]

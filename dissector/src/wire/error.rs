@@ -78,6 +78,8 @@ pub enum WireError {
     },
     /// The IP version nibble does not match the layer that was expected.
     BadIpVersion {
+        /// The IP layer that was expected ([`Layer::Ipv4`] or [`Layer::Ipv6`]).
+        layer: Layer,
         /// Offset of the IP header in the frame.
         offset: usize,
         /// The version nibble found.
@@ -137,9 +139,10 @@ impl WireError {
         match self {
             WireError::Truncated { layer, .. } => Some(*layer),
             WireError::UnsupportedLinkType { .. } => None,
-            WireError::BadIpVersion { .. }
-            | WireError::Ipv4HeaderLenTooSmall { .. }
-            | WireError::Ipv4TotalLenTooSmall { .. } => Some(Layer::Ipv4),
+            WireError::BadIpVersion { layer, .. } => Some(*layer),
+            WireError::Ipv4HeaderLenTooSmall { .. } | WireError::Ipv4TotalLenTooSmall { .. } => {
+                Some(Layer::Ipv4)
+            }
             WireError::IpPayloadTooShortForTcp { .. } | WireError::TcpDataOffsetTooSmall { .. } => {
                 Some(Layer::Tcp)
             }
@@ -149,6 +152,8 @@ impl WireError {
     }
 
     /// Byte offset in the frame the error points at (0 for a link type).
+    /// For [`WireError::TcpOptionBadLength`] the offset counts from the TCP
+    /// header's first byte: options are parsed lazily, apart from the frame.
     pub const fn offset(&self) -> usize {
         match self {
             WireError::Truncated { offset, .. }
@@ -179,9 +184,11 @@ impl fmt::Display for WireError {
             WireError::UnsupportedLinkType { linktype } => {
                 write!(f, "unsupported link type {linktype}")
             }
-            WireError::BadIpVersion { offset, version } => {
-                write!(f, "IP header at byte {offset} has version {version}")
-            }
+            WireError::BadIpVersion {
+                layer,
+                offset,
+                version,
+            } => write!(f, "{layer} at byte {offset} has version {version}"),
             WireError::Ipv4HeaderLenTooSmall { offset, ihl } => write!(
                 f,
                 "IPv4 header at byte {offset} has IHL {ihl} ({} bytes), below the minimum of 20",
@@ -314,7 +321,12 @@ fn shift(err: WireError, by: usize) -> WireError {
             got,
         },
         WireError::UnsupportedLinkType { .. } => err,
-        WireError::BadIpVersion { offset, version } => WireError::BadIpVersion {
+        WireError::BadIpVersion {
+            layer,
+            offset,
+            version,
+        } => WireError::BadIpVersion {
+            layer,
             offset: offset + by,
             version,
         },

@@ -197,7 +197,15 @@ fn walk_ethertype(
                     return Ok(match frame.get(offset).map(|b| b >> 4) {
                         Some(4) => (offset, Network::Ipv4),
                         Some(6) => (offset, Network::Ipv6),
-                        _ => (offset, Network::Other(ethertype)),
+                        Some(_) => (offset, Network::Other(ethertype)),
+                        None => {
+                            return Err(WireError::Truncated {
+                                layer: Layer::Mpls,
+                                offset: offset - 4,
+                                needed: 5,
+                                got: 4,
+                            })
+                        }
                     });
                 }
             }

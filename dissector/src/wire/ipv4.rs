@@ -1,6 +1,6 @@
 //! The IPv4 header (RFC 791), with options and fragmentation fields.
 
-use super::error::{take_fixed, HeaderError, HeaderResult, WireError};
+use super::error::{take_fixed, HeaderError, HeaderResult, Layer, WireError};
 use core::net::Ipv4Addr;
 use nom::number::complete::{be_u16, u8 as byte};
 
@@ -79,7 +79,11 @@ pub fn parse_ipv4(input: &[u8]) -> HeaderResult<'_, Ipv4Header<'_>> {
     let (f, version_ihl) = byte(fixed)?;
     let version = version_ihl >> 4;
     if version != 4 {
-        return Err(invalid(WireError::BadIpVersion { offset: 0, version }));
+        return Err(invalid(WireError::BadIpVersion {
+            layer: Layer::Ipv4,
+            offset: 0,
+            version,
+        }));
     }
     let ihl = version_ihl & 0x0f;
     if ihl < 5 {

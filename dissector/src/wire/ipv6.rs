@@ -1,6 +1,6 @@
 //! The IPv6 header (RFC 8200) and its extension-header chain.
 
-use super::error::{take_fixed, HeaderError, HeaderResult, WireError};
+use super::error::{take_fixed, HeaderError, HeaderResult, Layer, WireError};
 use core::net::Ipv6Addr;
 use nom::number::complete::{be_u16, be_u32, u8 as byte};
 
@@ -97,7 +97,11 @@ pub fn parse_ipv6(input: &[u8]) -> HeaderResult<'_, Ipv6Header<'_>> {
     let (f, word) = be_u32(fixed)?;
     let version = (word >> 28) as u8;
     if version != 6 {
-        return Err(invalid(WireError::BadIpVersion { offset: 0, version }));
+        return Err(invalid(WireError::BadIpVersion {
+            layer: Layer::Ipv6,
+            offset: 0,
+            version,
+        }));
     }
     let (f, payload_len) = be_u16(f)?;
     let (f, next_header) = byte(f)?;

@@ -73,9 +73,11 @@ pub enum TcpOption<'a> {
         /// TSecr.
         echo: u32,
     },
-    /// TCP Fast Open cookie (kind 34, or kind 254 with experiment id 0xF989);
-    /// empty for a cookie request.
+    /// TCP Fast Open cookie (kind 34); empty for a cookie request.
     FastOpenCookie(&'a [u8]),
+    /// TCP Fast Open cookie in its pre-RFC form (kind 254, experiment id
+    /// 0xF989); empty for a cookie request.
+    FastOpenCookieExperimental(&'a [u8]),
     /// Multipath TCP (kind 30): the bytes after kind and length, raw.
     Mptcp(&'a [u8]),
     /// Any other kind: the bytes after kind and length, raw.
@@ -99,6 +101,7 @@ impl TcpOption<'_> {
             TcpOption::Sack(_) => KIND_SACK,
             TcpOption::Timestamps { .. } => KIND_TIMESTAMPS,
             TcpOption::FastOpenCookie(_) => KIND_FAST_OPEN,
+            TcpOption::FastOpenCookieExperimental(_) => KIND_EXPERIMENTAL_254,
             TcpOption::Mptcp(_) => KIND_MPTCP,
             TcpOption::Unknown { kind, .. } => *kind,
         }
@@ -201,7 +204,7 @@ impl<'a> Iterator for TcpOptions<'a> {
             (KIND_EXPERIMENTAL_254, _)
                 if data.len() >= 2 && be16(data) == FAST_OPEN_EXPERIMENT_ID =>
             {
-                TcpOption::FastOpenCookie(&data[2..])
+                TcpOption::FastOpenCookieExperimental(&data[2..])
             }
             (KIND_MPTCP, _) => TcpOption::Mptcp(data),
             (
@@ -257,7 +260,7 @@ mod tests {
             got[6],
             Ok(TcpOption::FastOpenCookie(&[0xaa, 0xbb, 0xcc, 0xdd]))
         );
-        assert_eq!(got[7], Ok(TcpOption::FastOpenCookie(&[])));
+        assert_eq!(got[7], Ok(TcpOption::FastOpenCookieExperimental(&[])));
         assert_eq!(got[8], Ok(TcpOption::Mptcp(&[0x00, 0x81])));
         assert_eq!(
             got[9],

@@ -69,7 +69,10 @@ fn little_and_big_endian_pcap_give_the_same_frames() {
     let (frames_be, err) = read_all(&to_big_endian(&le));
     assert!(err.is_none(), "{err:?}");
     assert_eq!(frames_le, frames_be);
-    assert_eq!(CaptureReader::new(&le[..]).unwrap().format(), CaptureFormat::Pcap);
+    assert_eq!(
+        CaptureReader::new(&le[..]).unwrap().format(),
+        CaptureFormat::Pcap
+    );
 }
 
 #[test]
@@ -86,7 +89,10 @@ fn nanosecond_pcap_keeps_nanoseconds() {
     // The file's own seconds and nanoseconds, read back whole.
     let sec = u64::from(u32::from_le_bytes(bytes[24..28].try_into().unwrap()));
     let nsec = u64::from(u32::from_le_bytes(bytes[28..32].try_into().unwrap()));
-    assert!(nsec >= 1000 && nsec % 1000 != 0, "a real nanosecond part: {nsec}");
+    assert!(
+        nsec >= 1000 && nsec % 1000 != 0,
+        "a real nanosecond part: {nsec}"
+    );
     assert_eq!(frames[0].2, sec * 1_000_000_000 + nsec);
 }
 
@@ -187,7 +193,10 @@ fn a_truncated_file_yields_every_frame_before_the_cut_then_its_offset() {
 fn not_a_capture_empty_input_and_a_huge_record_are_clear_errors() {
     let (_, err) = read_all(b"GET / HTTP/1.1\r\n");
     assert!(matches!(err, Some(CaptureError::NotACapture { .. })));
-    assert!(err.unwrap().to_string().contains("not a pcap or pcapng file"));
+    assert!(err
+        .unwrap()
+        .to_string()
+        .contains("not a pcap or pcapng file"));
     let (_, err) = read_all(b"");
     assert!(matches!(err, Some(CaptureError::Empty)));
     // A record claiming a 4 GB frame after one good record.

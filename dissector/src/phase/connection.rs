@@ -142,6 +142,19 @@ impl ConnectionPhase {
         self.ended_at.is_some()
     }
 
+    /// Capture time (ns) the last wait of 2 x MSL began: when the
+    /// connection ended, or later when a retransmitted FIN restarted an
+    /// endpoint's TIME-WAIT. `None` while it has not ended.
+    pub fn last_wait_start(&self) -> Option<u64> {
+        let ended = self.ended_at?;
+        Some(
+            self.endpoints
+                .iter()
+                .filter_map(|e| e.time_wait_since)
+                .fold(ended, u64::max),
+        )
+    }
+
     /// Moves endpoints out of TIME-WAIT once `time_wait_ns` of capture time
     /// has passed since they entered it.
     pub fn expire_time_wait(&mut self, now_ns: u64, time_wait_ns: u64) {
@@ -471,6 +484,25 @@ impl ConnectionPhase {
         let ts = seg.ts_ns;
         let dir = direction_of(s);
         if retransmitted {
+            // Sending its FIN again shows the sender never got the ACK the
+            // capture showed: it still waits for it (the ACK was lost).
+            if self.endpoints[s].fin_acked {
+                let waiting = match self.endpoints[s].state {
+                    TcpState::Closed => Some(TcpState::LastAck),
+                    TcpState::TimeWait => Some(TcpState::Closing),
+                    TcpState::FinWait2 => Some(TcpState::FinWait1),
+                    _ => None,
+                };
+                if let Some(state) = waiting {
+                    self.endpoints[s].fin_acked = false;
+                    self.set_state(s, state, ts);
+                }
+            }
+            // A peer in TIME-WAIT acknowledges it again and restarts its
+            // 2 x MSL wait (RFC 9293 section 3.10.7.4).
+            if self.endpoints[r].state == TcpState::TimeWait {
+                self.endpoints[r].time_wait_since = Some(ts);
+            }
             return match self.active_closer {
                 Some(c) if c == dir || self.simultaneous_close => (Phase::ActiveClose, Step::Fin),
                 _ if self.passive_fin_acked_first => (Phase::PassiveClose, Step::FinAck),
@@ -496,7 +528,6 @@ impl ConnectionPhase {
                     let already_acked = self.endpoints[s].acked_peer_fin;
                     self.endpoints[s].acked_peer_fin = true;
                     self.set_state(s, TcpState::LastAck, ts);
-                    let _ = r;
                     if already_acked {
                         (Phase::PassiveClose, Step::Fin)
                     } else {

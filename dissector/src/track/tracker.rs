@@ -251,7 +251,7 @@ impl Tracker {
             let gone = entry
                 .record
                 .phase
-                .ended_at
+                .last_wait_start()
                 .is_some_and(|t| now_ns.saturating_sub(t) >= config.time_wait_ns);
             if idle || gone {
                 entry

@@ -1,0 +1,103 @@
+//! The C boundary: no panic crosses it, and text goes into the caller's
+//! buffer without allocation.
+
+use crate::status::tcpphase_status;
+use core::fmt;
+use libc::c_char;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Runs `f`, turning a panic into `TCPPHASE_STATUS_PANIC`.
+pub(crate) fn guard(f: impl FnOnce() -> tcpphase_status) -> tcpphase_status {
+    guard_value(tcpphase_status::Panic, f)
+}
+
+/// Runs `f`, turning a panic into `on_panic`.
+pub(crate) fn guard_value<T>(on_panic: T, f: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(on_panic)
+}
+
+/// Whether a caller's length can be a Rust slice length.
+pub(crate) fn length_ok(len: usize) -> bool {
+    len <= isize::MAX as usize
+}
+
+/// A caller's buffer of `cap` bytes being filled with text; one byte is
+/// kept for the NUL.
+struct CBuffer<'a> {
+    bytes: &'a mut [u8],
+    used: usize,
+    truncated: bool,
+}
+
+impl fmt::Write for CBuffer<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let room = self.bytes.len() - 1 - self.used;
+        let n = room.min(s.len());
+        self.bytes[self.used..self.used + n].copy_from_slice(&s.as_bytes()[..n]);
+        self.used += n;
+        self.truncated |= n < s.len();
+        Ok(())
+    }
+}
+
+/// Writes `text` NUL-terminated into the caller's `buf` of `len` bytes:
+/// `OK`, or `BUFFER_TOO_SMALL` with as much as fits (`len` 0 writes nothing).
+///
+/// # Safety
+/// `buf` must be NULL or valid for writes of `len` bytes.
+pub(crate) unsafe fn write_text(
+    buf: *mut c_char,
+    len: usize,
+    text: impl fmt::Display,
+) -> tcpphase_status {
+    if buf.is_null() {
+        return tcpphase_status::NullArgument;
+    }
+    if !length_ok(len) {
+        return tcpphase_status::InvalidArgument;
+    }
+    if len == 0 {
+        return tcpphase_status::BufferTooSmall;
+    }
+    // SAFETY: the caller vouches for `len` writable bytes at `buf`.
+    let bytes = unsafe { std::slice::from_raw_parts_mut(buf.cast::<u8>(), len) };
+    let mut out = CBuffer {
+        bytes,
+        used: 0,
+        truncated: false,
+    };
+    let _ = fmt::write(&mut out, format_args!("{text}"));
+    let (used, truncated) = (out.used, out.truncated);
+    out.bytes[used] = 0;
+    if truncated {
+        tcpphase_status::BufferTooSmall
+    } else {
+        tcpphase_status::Ok
+    }
+}
+
+/// Copies `text` NUL-terminated into a fixed array, cut to fit.
+pub(crate) fn fill_array<const N: usize>(text: &str) -> [c_char; N] {
+    let mut out = [0 as c_char; N];
+    for (dst, src) in out.iter_mut().zip(text.bytes().take(N.saturating_sub(1))) {
+        *dst = src as c_char;
+    }
+    out
+}
+
+/// Room for the longest name of a label, its NUL included.
+pub(crate) const NAME_CAPACITY: usize = 24;
+
+/// A name as a NUL-terminated static byte array, built at compile time
+/// from the core's `name()` so every face spells it the same.
+pub(crate) const fn c_name(name: &str) -> [u8; NAME_CAPACITY] {
+    let bytes = name.as_bytes();
+    assert!(bytes.len() < NAME_CAPACITY);
+    let mut out = [0u8; NAME_CAPACITY];
+    let mut i = 0;
+    while i < bytes.len() {
+        out[i] = bytes[i];
+        i += 1;
+    }
+    out
+}

@@ -1,0 +1,298 @@
+//! The summary of one connection as C sees it: DESIGN's per-connection
+//! fields, Zeek's `conn_state` and `history`, Wireshark's completeness.
+
+use crate::boundary::fill_array;
+use crate::endpoint::{tcpphase_endpoint, TCPPHASE_ENDPOINT_TEXT_LEN};
+use crate::labels::{lookup, name_table, tcpphase_state};
+use libc::c_char;
+use tcpphase_core::summary::zeek::HISTORY_CAPACITY;
+use tcpphase_core::summary::{CloseKind, ConnSummary, HandshakeOutcome, Role};
+
+/// Room for Zeek's `conn_state` (`RSTOS0` is the longest), NUL included.
+pub const TCPPHASE_CONN_STATE_LEN: usize = 8;
+/// Room for Zeek's `history` as tcpphase keeps it, NUL included.
+pub const TCPPHASE_HISTORY_LEN: usize = 41;
+const _: () = assert!(TCPPHASE_HISTORY_LEN == HISTORY_CAPACITY + 1);
+
+/// How the three-way handshake went (summary `handshake`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum tcpphase_handshake {
+    /// `complete`
+    Complete = 0,
+    /// `refused`: the SYN was answered by a RST.
+    Refused = 1,
+    /// `no-answer`: the SYN got no answer in the capture.
+    NoAnswer = 2,
+    /// `not-seen`: no SYN was captured.
+    NotSeen = 3,
+}
+
+/// How the connection ended (summary `close`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum tcpphase_close {
+    /// `fin-3`: FIN, FIN-ACK, ACK.
+    Fin3 = 0,
+    /// `fin-4`: FIN, ACK, FIN, ACK.
+    Fin4 = 1,
+    /// `simultaneous`: both FINs crossed.
+    Simultaneous = 2,
+    /// `reset`: a RST ended it.
+    Reset = 3,
+    /// `half-open`: a FIN not acknowledged by the end.
+    HalfOpen = 4,
+    /// `open`: still open at the end of the capture.
+    Open = 5,
+}
+
+/// Which endpoint closed actively (summary `active_closer`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum tcpphase_role {
+    /// No FIN was seen; its name is the empty string.
+    None = 0,
+    /// `client`
+    Client = 1,
+    /// `server`
+    Server = 2,
+}
+
+const HANDSHAKES: [HandshakeOutcome; 4] = [
+    HandshakeOutcome::Complete,
+    HandshakeOutcome::Refused,
+    HandshakeOutcome::NoAnswer,
+    HandshakeOutcome::NotSeen,
+];
+const CLOSES: [CloseKind; 6] = [
+    CloseKind::Fin3,
+    CloseKind::Fin4,
+    CloseKind::Simultaneous,
+    CloseKind::Reset,
+    CloseKind::HalfOpen,
+    CloseKind::Open,
+];
+const ROLES: [Option<Role>; 3] = [None, Some(Role::Client), Some(Role::Server)];
+
+impl From<HandshakeOutcome> for tcpphase_handshake {
+    fn from(h: HandshakeOutcome) -> Self {
+        match h {
+            HandshakeOutcome::Complete => tcpphase_handshake::Complete,
+            HandshakeOutcome::Refused => tcpphase_handshake::Refused,
+            HandshakeOutcome::NoAnswer => tcpphase_handshake::NoAnswer,
+            HandshakeOutcome::NotSeen => tcpphase_handshake::NotSeen,
+        }
+    }
+}
+
+impl From<CloseKind> for tcpphase_close {
+    fn from(c: CloseKind) -> Self {
+        match c {
+            CloseKind::Fin3 => tcpphase_close::Fin3,
+            CloseKind::Fin4 => tcpphase_close::Fin4,
+            CloseKind::Simultaneous => tcpphase_close::Simultaneous,
+            CloseKind::Reset => tcpphase_close::Reset,
+            CloseKind::HalfOpen => tcpphase_close::HalfOpen,
+            CloseKind::Open => tcpphase_close::Open,
+        }
+    }
+}
+
+impl From<Option<Role>> for tcpphase_role {
+    fn from(r: Option<Role>) -> Self {
+        match r {
+            None => tcpphase_role::None,
+            Some(Role::Client) => tcpphase_role::Client,
+            Some(Role::Server) => tcpphase_role::Server,
+        }
+    }
+}
+
+const fn role_name(role: Option<Role>) -> &'static str {
+    match role {
+        Some(role) => role.name(),
+        None => "",
+    }
+}
+name_table!(HANDSHAKE_NAMES, 4, HANDSHAKES, HandshakeOutcome::name);
+name_table!(CLOSE_NAMES, 6, CLOSES, CloseKind::name);
+name_table!(ROLE_NAMES, 3, ROLES, role_name);
+
+/// What happened to one connection (DESIGN's per-connection summary), as
+/// `tcpphase_tracker_next_summary` hands it out. Names follow DESIGN and the
+/// CLI's `conns --json` keys (`rtt_syn_synack` there is `syn_to_syn_ack_ns`
+/// here, in ns; `first_ts` / `last_ts` there are in seconds).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct tcpphase_summary {
+    /// Connection number (0-based, in order of first appearance).
+    pub conn: u64,
+    /// Wireshark stream index.
+    pub stream: u64,
+    /// The client as `addr:port` (`[addr]:port` for IPv6), NUL-terminated.
+    pub client: [c_char; TCPPHASE_ENDPOINT_TEXT_LEN],
+    /// The server as `addr:port` (`[addr]:port` for IPv6), NUL-terminated.
+    pub server: [c_char; TCPPHASE_ENDPOINT_TEXT_LEN],
+    /// The client's address and port as numbers.
+    pub client_endpoint: tcpphase_endpoint,
+    /// The server's address and port as numbers.
+    pub server_endpoint: tcpphase_endpoint,
+    /// The client was guessed (no SYN seen).
+    pub origin_guessed: bool,
+    /// Capture time of the first segment, ns since the epoch.
+    pub first_ts_ns: u64,
+    /// Capture time of the last segment, ns since the epoch.
+    pub last_ts_ns: u64,
+    /// Segments from the client.
+    pub client_packets: u64,
+    /// Segments from the server.
+    pub server_packets: u64,
+    /// Payload bytes from the client.
+    pub client_bytes: u64,
+    /// Payload bytes from the server.
+    pub server_bytes: u64,
+    /// How the handshake went.
+    pub handshake: tcpphase_handshake,
+    /// Whether `syn_to_syn_ack_ns` is known (the CLI prints null when not).
+    pub has_syn_to_syn_ack: bool,
+    /// Time from the SYN to the SYN-ACK, ns (0 when unknown).
+    pub syn_to_syn_ack_ns: u64,
+    /// Whether `syn_ack_to_ack_ns` is known (the CLI prints null when not).
+    pub has_syn_ack_to_ack: bool,
+    /// Time from the SYN-ACK to the completing ACK, ns (0 when unknown).
+    pub syn_ack_to_ack_ns: u64,
+    /// How it ended.
+    pub close: tcpphase_close,
+    /// Who sent the first FIN.
+    pub active_closer: tcpphase_role,
+    /// The client's final state.
+    pub client_state: tcpphase_state,
+    /// The server's final state.
+    pub server_state: tcpphase_state,
+    /// Zeek's `conn_state` (`S0`, `SF`, `REJ`, `RSTO`, ...), NUL-terminated.
+    pub conn_state: [c_char; TCPPHASE_CONN_STATE_LEN],
+    /// Zeek's `history` letters, NUL-terminated.
+    pub history: [c_char; TCPPHASE_HISTORY_LEN],
+    /// Wireshark's `tcp.completeness` bit mask of the stream.
+    pub completeness: u8,
+}
+
+/// The text of an address and port, as the CLI prints it.
+struct SocketText(core::net::SocketAddr);
+
+impl SocketText {
+    fn array(&self) -> [c_char; TCPPHASE_ENDPOINT_TEXT_LEN] {
+        use core::fmt::Write;
+        let mut text = ArrayText::<TCPPHASE_ENDPOINT_TEXT_LEN>::default();
+        let _ = write!(text, "{}", self.0);
+        text.bytes
+    }
+}
+
+/// A NUL-terminated text in a fixed array, filled through `fmt::Write`.
+struct ArrayText<const N: usize> {
+    bytes: [c_char; N],
+    used: usize,
+}
+
+impl<const N: usize> Default for ArrayText<N> {
+    fn default() -> Self {
+        ArrayText {
+            bytes: [0; N],
+            used: 0,
+        }
+    }
+}
+
+impl<const N: usize> core::fmt::Write for ArrayText<N> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        for b in s.bytes() {
+            if self.used + 1 < N {
+                self.bytes[self.used] = b as c_char;
+                self.used += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl From<&ConnSummary> for tcpphase_summary {
+    fn from(s: &ConnSummary) -> Self {
+        tcpphase_summary {
+            conn: s.conn,
+            stream: s.stream,
+            client: SocketText(s.client).array(),
+            server: SocketText(s.server).array(),
+            client_endpoint: tcpphase_endpoint::of(s.client),
+            server_endpoint: tcpphase_endpoint::of(s.server),
+            origin_guessed: s.origin_guessed,
+            first_ts_ns: s.first_ts_ns,
+            last_ts_ns: s.last_ts_ns,
+            client_packets: s.client_packets,
+            server_packets: s.server_packets,
+            client_bytes: s.client_bytes,
+            server_bytes: s.server_bytes,
+            handshake: s.handshake.into(),
+            has_syn_to_syn_ack: s.syn_to_syn_ack_ns.is_some(),
+            syn_to_syn_ack_ns: s.syn_to_syn_ack_ns.unwrap_or(0),
+            has_syn_ack_to_ack: s.syn_ack_to_ack_ns.is_some(),
+            syn_ack_to_ack_ns: s.syn_ack_to_ack_ns.unwrap_or(0),
+            close: s.close.into(),
+            active_closer: s.active_closer.into(),
+            client_state: s.client_state.into(),
+            server_state: s.server_state.into(),
+            conn_state: fill_array(s.conn_state),
+            history: fill_array(s.history.as_str()),
+            completeness: s.completeness,
+        }
+    }
+}
+
+/// The name of a `tcpphase_handshake` value (`"complete"`, `"refused"`,
+/// `"no-answer"`, `"not-seen"`), or NULL for a value that is none.
+///
+/// Ownership: static string; do not free; valid for the life of the
+/// process. Threads: any thread, any time.
+#[no_mangle]
+pub extern "C" fn tcpphase_handshake_name(handshake: u32) -> *const c_char {
+    lookup(&HANDSHAKE_NAMES, handshake)
+}
+
+/// The name of a `tcpphase_close` value (`"fin-3"`, `"fin-4"`,
+/// `"simultaneous"`, `"reset"`, `"half-open"`, `"open"`), or NULL for a
+/// value that is none.
+///
+/// Ownership: static string; do not free; valid for the life of the
+/// process. Threads: any thread, any time.
+#[no_mangle]
+pub extern "C" fn tcpphase_close_name(close: u32) -> *const c_char {
+    lookup(&CLOSE_NAMES, close)
+}
+
+/// The name of a `tcpphase_role` value (`"client"`, `"server"`, or `""` for
+/// `TCPPHASE_ROLE_NONE`), or NULL for a value that is none.
+///
+/// Ownership: static string; do not free; valid for the life of the
+/// process. Threads: any thread, any time.
+#[no_mangle]
+pub extern "C" fn tcpphase_role_name(role: u32) -> *const c_char {
+    lookup(&ROLE_NAMES, role)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_tables_are_indexed_by_the_c_values() {
+        for (i, h) in HANDSHAKES.into_iter().enumerate() {
+            assert_eq!(tcpphase_handshake::from(h) as usize, i);
+        }
+        for (i, c) in CLOSES.into_iter().enumerate() {
+            assert_eq!(tcpphase_close::from(c) as usize, i);
+        }
+        for (i, r) in ROLES.into_iter().enumerate() {
+            assert_eq!(tcpphase_role::from(r) as usize, i);
+        }
+    }
+}

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(tshark libwireshark-dev libglib2.0-dev libpcap-dev valgrind pkg-config gcc)
+packages=(tshark libwireshark-dev libglib2.0-dev libpcap-dev valgrind pkg-config gcc python3 util-linux)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -32,5 +32,9 @@ cargo test --workspace
 if [ -f ffi/tests/c_abi.sh ]; then
     echo "== C ABI tests"
     bash ffi/tests/c_abi.sh
+fi
+if [ -f plugin/tests/tshark_plugin.sh ]; then
+    echo "== Wireshark plugin in the real tshark"
+    bash plugin/tests/tshark_plugin.sh
 fi
 echo "== all checks passed"

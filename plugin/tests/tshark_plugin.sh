@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# The plugin in the real tshark: installs it into a fresh HOME for an
+# unprivileged user (tshark run as root never loads personal plugins) and
+# checks that tshark lists it and its fields, that its fields equal
+# `tcpphase annotate --json` on every recording in one pass and with -2,
+# that filters pick exactly the expected frames, that two files in one
+# sharkd process do not leak state, and that bad frames get an expert item
+# and never crash tshark. Needs `cargo build --release` first (the CLI).
+# The last line says `N passed, M failed`.
+set -uo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cli="${CARGO_TARGET_DIR:-$root/target}/release/tcpphase"
+work="$(mktemp -d /tmp/tcpphase-plugin.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+chmod 755 "$work"
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "ok   $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; [ -f "$work/log" ] && sed 's/^/     /' "$work/log" | tail -n 15; }
+finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+
+[ -x "$cli" ] || { fail "missing $cli (run cargo build --release first)"; finish; }
+version=$(pkg-config --modversion wireshark | cut -d. -f1,2)
+home="$work/home"
+plugins="$home/.local/lib/wireshark/plugins/$version/epan"
+if ! "$root/plugin/install.sh" --dest "$plugins" >"$work/log" 2>&1; then
+    fail "plugin/install.sh"
+    finish
+fi
+pass "plugin builds with -Wall -Wextra -Werror and installs ($(tail -n1 "$work/log"))"
+mkdir -p "$work/captures"
+cp "$root"/snapshots/captures/*.pcap "$work/captures/"
+corpus="$root/../shared/corpus"
+[ -d "$corpus" ] && cp "$corpus/tcpdump/tcp_header_heapoverflow.pcap" "$work/captures/heapoverflow.pcap.bad"
+chmod -R a+rX "$work"
+
+# Runs a command as the unprivileged user with the test HOME.
+as_user() {
+    if [ "$(id -u)" = 0 ]; then
+        setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$home" "$@"
+    else
+        env HOME="$home" "$@"
+    fi
+}
+
+as_user tshark -G plugins >"$work/plugins" 2>"$work/log"
+if grep -q "tcpphase.so" "$work/plugins"; then pass "tshark -G plugins lists tcpphase.so"; else fail "tshark -G plugins"; fi
+
+as_user tshark -G fields >"$work/fields" 2>"$work/log"
+missing=""
+for f in stream conn dir phase step client_state server_state closer origin_guessed error \
+    flags.retransmission flags.simultaneous_open flags.simultaneous_close flags.midstream \
+    flags.out_of_window flags.port_reuse flags.ack_unseen \
+    conn.handshake conn.close conn.active_closer conn.conn_state conn.history conn.completeness; do
+    grep -q "	tcpphase\.$f	" "$work/fields" || missing="$missing $f"
+done
+if [ -z "$missing" ]; then pass "tshark -G fields lists every tcpphase field"; else echo "missing:$missing" >"$work/log"; fail "tshark -G fields"; fi
+
+fields=(-e frame.number -e tcpphase.stream -e tcpphase.conn -e tcpphase.dir -e tcpphase.phase
+    -e tcpphase.step -e tcpphase.client_state -e tcpphase.server_state -e tcpphase.closer)
+for capture in "$work"/captures/*.pcap; do
+    name=$(basename "$capture")
+    "$cli" annotate --json "$capture" >"$work/cli.jsonl"
+    for pass_mode in one-pass two-pass; do
+        extra=()
+        [ "$pass_mode" = two-pass ] && extra=(-2)
+        if as_user tshark -n "${extra[@]}" -r "$capture" -T fields -E separator='|' "${fields[@]}" \
+            >"$work/shark" 2>"$work/log" &&
+            python3 "$here/compare_fields.py" "$work/cli.jsonl" "$work/shark" >"$work/log" 2>&1; then
+            pass "$name: tshark ($pass_mode) equals tcpphase annotate --json"
+        else
+            fail "$name: tshark ($pass_mode) vs tcpphase annotate --json"
+        fi
+    done
+done
+
+# filter CAPTURE FILTER EXPECTED-FRAMES
+filter() {
+    local got
+    got=$(as_user tshark -n -r "$work/captures/$1" -Y "$2" -T fields -e frame.number 2>"$work/log" | tr '\n' ' ' | sed 's/ $//')
+    if [ "$got" = "$3" ]; then pass "filter $2 on $1: $3"; else echo "got '$got', want '$3'" >"$work/log"; fail "filter $2 on $1"; fi
+}
+filter http-server-closes.pcap 'tcpphase.phase == "handshake"' "1 2 3"
+filter http-server-closes.pcap 'tcpphase.phase == "active-close"' "8 11"
+filter http-server-closes.pcap 'tcpphase.phase == "passive-close"' "9 10"
+filter http-server-closes.pcap 'tcpphase.server_state == "TIME-WAIT"' "11"
+filter close-three-segment.pcap 'tcpphase.step == "fin-ack"' "9"
+filter half-close.pcap 'tcpphase.phase == "half-close" && tcpphase.step == "data"' "8 10 12"
+filter refused.pcap 'tcpphase.phase == "reset"' "2"
+filter rst-abort-client.pcap 'tcpphase.step == "abort" && tcpphase.dir == "c2s"' "8"
+filter port-reuse.pcap 'tcpphase.flags.port_reuse' "12"
+filter port-reuse.pcap 'tcpphase.stream == 1 && tcpphase.phase == "handshake"' "12 13 14"
+filter simultaneous-open.pcap 'tcpphase.flags.simultaneous_open && tcpphase.step == "syn"' "2"
+filter http-client-closes.pcap 'tcpphase.client_state == "TIME-WAIT"' "11"
+filter http-server-closes.pcap 'tcpphase.conn.close == "fin-4"' ""
+# The summary is known once the first pass is over: with -2 on every frame.
+got=$(as_user tshark -n -2 -r "$work/captures/http-server-closes.pcap" -Y 'tcpphase.conn.close == "fin-4" && tcpphase.conn.conn_state == "SF"' -T fields -e frame.number 2>/dev/null | wc -l)
+if [ "$got" = 11 ]; then pass "with -2 every frame carries its connection's summary"; else echo "$got frames" >"$work/log"; fail "summary fields with -2"; fi
+got=$(as_user tshark -n -r "$work/captures/refused.pcap" 2>/dev/null | grep -c '\[reset: refused\]')
+if [ "$got" = 1 ]; then pass "Info column tag [reset: refused]"; else fail "Info column tag"; fi
+got=$(as_user tshark -n -r "$work/captures/rst-abort-client.pcap" -q -z expert 2>/dev/null | grep -c "Connection aborted by RST")
+if [ "$got" = 1 ]; then pass "expert item for an abort"; else fail "expert item for an abort"; fi
+
+# Two files in one process (sharkd): the second starts from a fresh tracker.
+# sharkd caches a filter's result by its text across loads, so each load
+# asks with a text of its own (the `frame.number >= N` clauses are no-ops).
+request() { printf '{"jsonrpc":"2.0","id":%s,"method":"%s","params":%s}\n' "$1" "$2" "$3"; }
+{
+    request 1 load "{\"file\":\"$work/captures/http-server-closes.pcap\"}"
+    request 2 frames '{"filter":"tcpphase.stream == 0 && tcpphase.phase == \"handshake\""}'
+    request 3 load "{\"file\":\"$work/captures/port-reuse.pcap\"}"
+    request 4 frames '{"filter":"tcpphase.stream == 0 && tcpphase.phase == \"handshake\" && frame.number >= 0"}'
+    request 5 load "{\"file\":\"$work/captures/http-server-closes.pcap\"}"
+    request 6 frames '{"filter":"tcpphase.stream == 0 && tcpphase.phase == \"handshake\" && frame.number >= 1"}'
+} | as_user timeout 60 sharkd - >"$work/sharkd" 2>"$work/log"
+if python3 - "$work/sharkd" <<'PY'
+import json, sys
+answers = {}
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if line.startswith("{"):
+        msg = json.loads(line)
+        answers[msg.get("id")] = msg.get("result")
+frames = {i: [f["num"] for f in answers.get(i) or []] for i in (2, 4, 6)}
+assert frames[2] == [1, 2, 3], frames
+assert frames[4] == [1, 2, 3], frames
+assert frames[6] == [1, 2, 3], frames
+PY
+then pass "sharkd: three files in one process give the same labels as alone"; else fail "sharkd: files in a row"; fi
+
+# Bad frames: an expert item, the next frames still labelled, no crash.
+if [ -f "$work/captures/heapoverflow.pcap.bad" ]; then
+    if as_user tshark -n -r "$work/captures/heapoverflow.pcap.bad" -q -z expert >"$work/out" 2>"$work/log" &&
+        grep -q "tcpphase" "$work/out"; then
+        pass "a truncated TCP header gets the tcpphase.malformed expert item"
+    else
+        fail "malformed frame expert item"
+    fi
+fi
+# A frame cut inside its TCP header in the middle of a connection.
+python3 - "$work/captures/http-server-closes.pcap" "$work/cut.pcap" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+out, at, n = bytearray(data[:24]), 24, 0
+while at < len(data):
+    ts, us, cap, orig = struct.unpack("<IIII", data[at:at + 16])
+    frame = data[at + 16:at + 16 + cap]
+    n += 1
+    if n == 5:
+        frame = frame[:44]  # Ethernet + IPv4 + 10 bytes of TCP
+    out += struct.pack("<IIII", ts, us, len(frame), orig) + frame
+    at += 16 + cap
+open(sys.argv[2], "wb").write(out)
+PY
+chmod a+r "$work/cut.pcap"
+if as_user tshark -n -r "$work/cut.pcap" -T fields -e frame.number -e tcpphase.phase -e tcpphase.step >"$work/out" 2>"$work/log" &&
+    grep -q "^5	other	malformed" "$work/out" && grep -q "^6	data	data" "$work/out" && grep -q "^11	active-close	last-ack" "$work/out"; then
+    pass "a frame cut in its TCP header is other/malformed, the frames after it are labelled"
+else
+    cat "$work/out" >>"$work/log"
+    fail "cut frame"
+fi
+# Mutated captures (Wireshark's own method): tshark never crashes.
+crashes=0
+for seed in 1 2 3 4 5 6 7 8; do
+    for capture in "$work"/captures/*.pcap; do
+        editcap -E 0.05 --seed "$seed" "$capture" "$work/mutated.pcap" >/dev/null 2>&1 || continue
+        chmod a+r "$work/mutated.pcap"
+        as_user tshark -n -r "$work/mutated.pcap" -T fields -e tcpphase.phase >/dev/null 2>"$work/err"
+        status=$?
+        if [ "$status" -gt 2 ] || grep -q "Dissector bug, protocol tcpphase" "$work/err"; then
+            crashes=$((crashes + 1))
+            cp "$work/err" "$work/log"
+        fi
+    done
+done
+if [ "$crashes" = 0 ]; then pass "tshark on 120 mutated captures: no crash, no dissector bug"; else fail "$crashes mutated captures crashed tshark"; fi
+finish

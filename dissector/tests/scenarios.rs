@@ -881,3 +881,55 @@ fn tracker_memory_stays_bounded_over_many_short_connections() {
     assert_eq!(summaries, u64::from(SHORT_CONNECTIONS));
     assert_eq!(closed_by_fins, u64::from(SHORT_CONNECTIONS));
 }
+
+#[test]
+fn data_beyond_the_offered_window_is_out_of_window() {
+    // Window 65535, no window scale (neither SYN offered it).
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    handshake(&mut c);
+    let inside = c.send(Client, PSH_ACK, 100);
+    assert!(!inside.flags.contains(AnomalyFlags::OUT_OF_WINDOW));
+    // The server has acked 1001 and offers 65535 bytes: 1001 + 65535 is the
+    // right edge; a segment starting past it is not acceptable.
+    let ack = c.next_seq(Server);
+    let far = c.send_at(Client, PSH_ACK, 100, 1001 + 65_535 + 200, ack);
+    assert!(far.flags.contains(AnomalyFlags::OUT_OF_WINDOW), "{far:?}");
+    assert_eq!(
+        label(&far),
+        "data/data ESTABLISHED ESTABLISHED +out-of-window"
+    );
+}
+
+#[test]
+fn an_ack_of_data_the_capture_skipped_is_ack_unseen() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    handshake(&mut c);
+    c.send(Client, PSH_ACK, 100);
+    // The server's first 300 bytes are not captured; its next segment comes.
+    let skipped_from = c.next_seq(Server);
+    let after_gap = c.send_at(Server, PSH_ACK, 100, skipped_from + 300, 1101);
+    assert!(!after_gap.flags.contains(AnomalyFlags::ACK_UNSEEN));
+    // The client acks all of it, the skipped bytes included.
+    let ack = c.send_acking(Client, ACK, 0, skipped_from + 400);
+    assert_eq!(label(&ack), "data/ack ESTABLISHED ESTABLISHED +ack-unseen");
+    // Acking it again is no news.
+    let again = c.send_acking(Client, ACK, 0, skipped_from + 400);
+    assert!(again.flags.is_empty());
+}
+
+#[test]
+fn the_corpus_gap_before_the_server_fin_is_acked_unseen_as_wireshark_says() {
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
+    let run = common::run(&corpus.join("zeek/tcp/miss_end_data.pcap"));
+    let flagged: Vec<u64> = run
+        .frames
+        .iter()
+        .flatten()
+        .filter(|a| a.flags.contains(AnomalyFlags::ACK_UNSEEN))
+        .map(|a| a.frame)
+        .collect();
+    // tshark: frame 7 "[TCP ACKed unseen segment]".
+    assert_eq!(flagged, vec![7]);
+}

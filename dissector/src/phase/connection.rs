@@ -182,13 +182,27 @@ impl ConnectionPhase {
         let f = seg.flags;
         let mut anomalies = AnomalyFlags::NONE;
 
-        // Acknowledges what the capture never showed the peer sending.
-        if f.ack() {
-            if let Some(peer_next) = self.endpoints[r].next_seq {
-                if seg.ack > peer_next {
+        // Acknowledges what the capture never showed the peer sending. A
+        // peer never seen so far is taken to have sent up to this first ACK.
+        if f.ack() && !f.rst() {
+            if let Some(hole) = self.endpoints[r].hole_start {
+                if seg.ack > hole {
                     anomalies.insert(AnomalyFlags::ACK_UNSEEN);
+                    self.endpoints[r].hole_start = None;
                 }
             }
+            match self.endpoints[r].next_seq {
+                Some(peer_next) if seg.ack > peer_next => {
+                    anomalies.insert(AnomalyFlags::ACK_UNSEEN);
+                    self.endpoints[r].next_seq = Some(seg.ack);
+                }
+                Some(_) => {}
+                None => self.endpoints[r].next_seq = Some(seg.ack),
+            }
+        }
+
+        if self.beyond_window(seg, s) {
+            anomalies.insert(AnomalyFlags::OUT_OF_WINDOW);
         }
 
         let (phase, step) = if f.rst() {
@@ -227,6 +241,32 @@ impl ConnectionPhase {
         }
     }
 
+    /// Whether a segment from side `s` starts beyond the right edge of the
+    /// window the receiver last offered (RFC 9293 3.10.7.4: not acceptable).
+    /// Only judged when both SYNs were seen (the window scale is known) and
+    /// the window is open: a probe of a zero window is no anomaly.
+    fn beyond_window(&self, seg: &SegmentFacts, s: usize) -> bool {
+        let receiver = &self.endpoints[1 - s];
+        let sender = &self.endpoints[s];
+        let syn_seen = |e: &Endpoint| e.sent_syn || e.sent_syn_ack;
+        let Some(left) = receiver.highest_ack else {
+            return false;
+        };
+        if !syn_seen(receiver) || !syn_seen(sender) {
+            return false;
+        }
+        if seg.payload_len == 0 || receiver.window == 0 || seg.flags.syn() {
+            return false;
+        }
+        // Scaling applies only when both SYNs offered it (RFC 7323 2.2).
+        let shift = match (receiver.window_scale, sender.window_scale) {
+            (Some(own), Some(_)) => u32::from(own.min(14)),
+            _ => 0,
+        };
+        let right = left + (u32::from(receiver.window) << shift);
+        seg.seq > right
+    }
+
     fn both_closed_by_fin(&self) -> bool {
         self.endpoints
             .iter()
@@ -243,8 +283,19 @@ impl ConnectionPhase {
                 _ => ep.highest_ack = Some(seg.ack),
             }
         }
+        ep.window = seg.window;
         let len = seg.seq_len();
         let end = seg.seq_end();
+        if let Some(hole) = ep.hole_start {
+            if seg.seq <= hole && end > hole {
+                ep.hole_start = None;
+            }
+        }
+        if let Some(next) = ep.next_seq {
+            if len > 0 && seg.seq > next && !seg.flags.rst() {
+                ep.hole_start.get_or_insert(next);
+            }
+        }
         match ep.next_seq {
             Some(next) if end <= next => len > 0,
             _ => {
@@ -292,9 +343,7 @@ impl ConnectionPhase {
         anomalies: &mut AnomalyFlags,
     ) -> (Phase, Step) {
         let ts = seg.ts_ns;
-        if seg.window_scale.is_some() {
-            self.endpoints[s].window_scale = seg.window_scale;
-        }
+        self.endpoints[s].window_scale = seg.window_scale;
         if !seg.flags.ack() {
             let ep = self.endpoints[s];
             if ep.sent_syn && ep.isn == Some(seg.seq) {

@@ -25,9 +25,15 @@ pub struct Endpoint {
     pub sent_syn_ack: bool,
     /// It sent a RST.
     pub sent_rst: bool,
-    /// Highest acknowledgement number it has sent.
+    /// Highest acknowledgement number it has sent: the left edge of the
+    /// window it offers.
     pub highest_ack: Option<SeqNumber>,
-    /// Window scale shift it offered in its SYN (applies once both offered).
+    /// Start of sequence space it sent that the capture skipped (a later
+    /// segment began beyond `next_seq`), until something fills or acks it.
+    pub hole_start: Option<SeqNumber>,
+    /// The window field of its latest segment (unscaled).
+    pub window: u16,
+    /// Window scale shift its SYN offered (`None`: no option, or no SYN seen).
     pub window_scale: Option<u8>,
     /// Capture time (ns) it entered TIME-WAIT.
     pub time_wait_since: Option<u64>,
@@ -47,6 +53,8 @@ impl Endpoint {
             sent_syn_ack: false,
             sent_rst: false,
             highest_ack: None,
+            hole_start: None,
+            window: 0,
             window_scale: None,
             time_wait_since: None,
         }

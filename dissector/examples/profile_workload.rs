@@ -1,0 +1,50 @@
+//! Annotates the workload's frames once, for profilers (perf, callgrind):
+//! `cargo build --release -p tcpphase --example profile_workload` then
+//! `valgrind --tool=callgrind target/release/examples/profile_workload 200000`.
+
+use tcpphase::track::{FrameOutcome, Tracker};
+use tcpphase_workload::{Workload, WorkloadConfig};
+
+fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(200_000);
+    let frames: Vec<(u64, Vec<u8>)> = Workload::new(WorkloadConfig {
+        connections: (n / 10) as u64 + 1,
+        concurrency: 256,
+        ..WorkloadConfig::default()
+    })
+    .take(n)
+    .map(|f| (f.ts_ns, f.bytes))
+    .collect();
+    let start = std::time::Instant::now();
+    let mut ports = 0u64;
+    for (_, frame) in &frames {
+        if let Ok(tcpphase::wire::Decoded::Tcp(s)) =
+            tcpphase::wire::decode_frame(tcpphase::wire::LinkType::Ethernet, frame)
+        {
+            ports = ports.wrapping_add(u64::from(s.tcp.dst_port));
+        }
+    }
+    let parse = start.elapsed();
+    println!(
+        "parse only: {:.1} M frames/s ({ports})",
+        frames.len() as f64 / parse.as_secs_f64() / 1e6
+    );
+    let start = std::time::Instant::now();
+    let mut tracker = Tracker::default();
+    let mut streams = 0u64;
+    for (ts, frame) in &frames {
+        if let FrameOutcome::Segment(a) = tracker.feed(1, frame, *ts) {
+            streams = streams.wrapping_add(a.stream);
+        }
+    }
+    let elapsed = start.elapsed();
+    println!(
+        "{} frames in {:?}: {:.1} M frames/s ({streams})",
+        frames.len(),
+        elapsed,
+        frames.len() as f64 / elapsed.as_secs_f64() / 1e6
+    );
+}

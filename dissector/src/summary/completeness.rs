@@ -26,7 +26,9 @@ pub const RST: u8 = 32;
 pub struct Completeness {
     opening: u8,
     rest: u8,
-    frames: u32,
+    /// More than one frame was added.
+    several: bool,
+    any: bool,
 }
 
 impl Completeness {
@@ -53,12 +55,13 @@ impl Completeness {
             }
         }
         self.rest |= bits;
-        self.frames = self.frames.saturating_add(1);
+        self.several = self.any;
+        self.any = true;
     }
 
     /// The bit mask.
     pub fn bits(&self) -> u8 {
-        if self.frames <= 1 {
+        if !self.several {
             self.opening
         } else {
             self.opening | self.rest

@@ -30,7 +30,7 @@ pub enum ZeekEndpointState {
 
 /// The longest history string kept; Zeek's letters are bounded (once per
 /// direction or logarithmic), so real histories are much shorter.
-pub const HISTORY_CAPACITY: usize = 40;
+pub const HISTORY_CAPACITY: usize = 31;
 
 /// Zeek's `history`, kept in a fixed buffer (no allocation per connection).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -90,13 +90,19 @@ struct ZeekEndpoint {
     last_syn: u32,
     last_fin: u32,
     last_rst: u32,
-    /// Counts and thresholds of the logarithmic letters T, W, G.
-    counts: [(u32, u32); 3],
+    /// Counts of the logarithmic letters T, W, G.
+    counts: [u32; 3],
     window_scale: u8,
-    size_bytes: u64,
 }
 
 impl ZeekEndpoint {
+    /// Zeek's `size`: sequence space sent, less the SYN and the FIN.
+    fn size_bytes(&self) -> u64 {
+        let size = (self.last_seq - self.start_seq).max(0) as u64;
+        size.saturating_sub(u64::from(self.seen & SEEN_SYN != 0))
+            .saturating_sub(u64::from(self.seen & SEEN_FIN != 0))
+    }
+
     const fn new() -> Self {
         ZeekEndpoint {
             state: ZeekEndpointState::Inactive,
@@ -107,9 +113,8 @@ impl ZeekEndpoint {
             last_syn: 0,
             last_fin: 0,
             last_rst: 0,
-            counts: [(0, 1); 3],
+            counts: [0; 3],
             window_scale: 0,
-            size_bytes: 0,
         }
     }
 }
@@ -161,8 +166,8 @@ impl ZeekConn {
         if rs == Reset {
             if matches!(os, SynSent | SynAckSent)
                 || (os == Reset
-                    && self.endpoints[0].size_bytes == 0
-                    && self.endpoints[1].size_bytes == 0)
+                    && self.endpoints[0].size_bytes() == 0
+                    && self.endpoints[1].size_bytes() == 0)
             {
                 return "REJ";
             }
@@ -318,11 +323,6 @@ impl ZeekConn {
         }
 
         self.update_state(seg, e, p, from_orig);
-        let ep = &mut self.endpoints[e];
-        let size = (ep.last_seq - ep.start_seq).max(0) as u64;
-        ep.size_bytes = size
-            .saturating_sub(u64::from(ep.seen & SEEN_SYN != 0))
-            .saturating_sub(u64::from(ep.seen & SEEN_FIN != 0));
     }
 
     fn both_established_or_closing(&self) -> bool {
@@ -341,12 +341,16 @@ impl ZeekConn {
         }
     }
 
+    /// Zeek's scaled history entry: the letter on the 1st, 10th, 100th, ... event.
     fn scaled(&mut self, e: usize, which: usize, letter: u8) {
-        let (count, threshold) = &mut self.endpoints[e].counts[which];
-        *count += 1;
-        if *count == *threshold {
+        let count = &mut self.endpoints[e].counts[which];
+        *count = count.saturating_add(1);
+        let mut threshold = 1u32;
+        while threshold < *count {
+            threshold = threshold.saturating_mul(10);
+        }
+        if threshold == *count {
             self.history.push(letter);
-            *threshold = threshold.saturating_mul(10);
         }
     }
 

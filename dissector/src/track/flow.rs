@@ -36,8 +36,8 @@ pub struct ConnRecord {
     pub first_ts: u64,
     /// Last capture time.
     pub last_ts: u64,
-    /// Segments `[client, server]`.
-    pub packets: [u64; 2],
+    /// Segments `[client, server]` (saturating).
+    pub packets: [u32; 2],
     /// Payload bytes `[client, server]`.
     pub bytes: [u64; 2],
     /// Time of the first SYN, SYN-ACK and completing ACK.
@@ -98,7 +98,7 @@ impl ConnRecord {
     /// Notes a segment's counts and times (after the phase machine saw it).
     pub fn account(&mut self, seg: &SegmentFacts, dir: Direction) {
         let i = dir as usize;
-        self.packets[i] += 1;
+        self.packets[i] = self.packets[i].saturating_add(1);
         self.bytes[i] += u64::from(seg.payload_len);
         self.last_ts = seg.ts_ns;
         if seg.is_pure_syn() && dir == Direction::ClientToServer {
@@ -146,8 +146,8 @@ impl ConnRecord {
             origin_guessed: self.origin_guessed,
             first_ts_ns: self.first_ts,
             last_ts_ns: self.last_ts,
-            client_packets: self.packets[0],
-            server_packets: self.packets[1],
+            client_packets: u64::from(self.packets[0]),
+            server_packets: u64::from(self.packets[1]),
             client_bytes: self.bytes[0],
             server_bytes: self.bytes[1],
             handshake,

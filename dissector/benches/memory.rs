@@ -74,6 +74,8 @@ fn main() {
     let mut summaries = 0u64;
     let mut max_live = 0usize;
     let mut checkpoints = Vec::new();
+    // About 10 frames per connection: a checkpoint every tenth of the run.
+    let every = (total as usize).max(10);
     for (i, frame) in Workload::new(WorkloadConfig {
         connections: total,
         concurrency: 256,
@@ -86,8 +88,12 @@ fn main() {
             summaries += 1;
         }
         max_live = max_live.max(tracker.live_connections());
-        if i % 20_000_000 == 0 {
-            checkpoints.push((i, CURRENT.load(Ordering::Relaxed) - base));
+        if i % every == 0 {
+            checkpoints.push((
+                i,
+                CURRENT.load(Ordering::Relaxed) - base,
+                tracker.live_connections(),
+            ));
         }
     }
     tracker.finish();
@@ -98,7 +104,7 @@ fn main() {
         "memory/streaming: {total} connections, {summaries} summaries, peak heap {} bytes, at most {max_live} live",
         PEAK.load(Ordering::Relaxed) - base
     );
-    for (frame, heap) in checkpoints {
-        println!("memory/streaming: heap {heap} bytes at frame {frame}");
+    for (frame, heap, live) in checkpoints {
+        println!("memory/streaming: heap {heap} bytes, {live} live connections at frame {frame}");
     }
 }

@@ -933,3 +933,50 @@ fn the_corpus_gap_before_the_server_fin_is_acked_unseen_as_wireshark_says() {
     // tshark: frame 7 "[TCP ACKed unseen segment]".
     assert_eq!(flagged, vec![7]);
 }
+
+#[test]
+fn a_syn_flood_fills_the_table_only_to_its_cap_and_counts_evictions() {
+    use tcpphase::track::{Config, Tracker};
+    let cap = 10_000;
+    let mut tracker = Tracker::new(Config {
+        max_connections: cap,
+        ..Config::default()
+    });
+    let server: core::net::SocketAddr = "192.0.2.80:80".parse().unwrap();
+    let mut frame = Vec::new();
+    let mut summaries = 0u64;
+    let syns = 50_000u32;
+    for i in 0..syns {
+        let src = core::net::SocketAddr::new(
+            core::net::IpAddr::V4(core::net::Ipv4Addr::from(0x0a00_0000 + i)),
+            1024 + (i % 50_000) as u16,
+        );
+        let spec = SegmentSpec {
+            src,
+            dst: server,
+            seq: i.wrapping_mul(2_654_435_761),
+            ack: 0,
+            flags: SYN,
+            len: 0,
+        };
+        write_frame(&spec, &mut frame);
+        // One SYN per microsecond: far below any timeout.
+        tracker.feed(LINKTYPE_RAW, &frame, 1_000_000_000 + u64::from(i) * 1_000);
+        assert!(tracker.live_connections() <= cap);
+        while tracker.next_summary().is_some() {
+            summaries += 1;
+        }
+    }
+    assert!(tracker.evicted() >= u64::from(syns) - cap as u64);
+    assert_eq!(
+        summaries,
+        tracker.evicted(),
+        "every evicted connection is summarised"
+    );
+    tracker.finish();
+    while let Some(s) = tracker.next_summary() {
+        assert_eq!((s.handshake.name(), s.conn_state), ("no-answer", "S0"));
+        summaries += 1;
+    }
+    assert_eq!(summaries, u64::from(syns));
+}

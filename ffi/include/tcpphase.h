@@ -32,7 +32,7 @@
 /**
  * Room for Zeek's `history` as tcpphase keeps it, NUL included.
  */
-#define TCPPHASE_HISTORY_LEN 41
+#define TCPPHASE_HISTORY_LEN 32
 
 /**
  * What a call did. `TCPPHASE_STATUS_OK` is 0; the others say why not.
@@ -630,6 +630,12 @@ typedef struct {
      * The default is 3600 s.
      */
     uint64_t idle_timeout_ns;
+    /**
+     * The most connections the tracker holds; past it the least recently
+     * seen sixteenth is evicted (summarised early and counted, see
+     * `tcpphase_tracker_evicted`). 0 is taken as 1. The default is 1048576.
+     */
+    uint64_t max_connections;
 } tcpphase_config;
 
 /**
@@ -1131,6 +1137,21 @@ tcpphase_status tcpphase_tracker_finish(tcpphase_tracker *t);
  * `tcpphase_summary`.
  */
 tcpphase_status tcpphase_tracker_next_summary(tcpphase_tracker *t, tcpphase_summary *out);
+
+/**
+ * Writes into `*out` how many connections the tracker evicted because its
+ * table was full (`tcpphase_config.max_connections`); their summaries were
+ * emitted early.
+ *
+ * Returns `OK`, `NULL_ARGUMENT` or `PANIC`.
+ *
+ * Ownership: the tracker stays the caller's; `out` is the caller's and is
+ * only written. Threads: the thread using the tracker.
+ *
+ * # Safety
+ * `t` must be NULL or a live tracker; `out` NULL or writable.
+ */
+tcpphase_status tcpphase_tracker_evicted(tcpphase_tracker *t, uint64_t *out);
 
 #ifdef __cplusplus
 }  // extern "C"

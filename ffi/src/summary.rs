@@ -11,7 +11,7 @@ use tcpphase_core::summary::{CloseKind, ConnSummary, HandshakeOutcome, Role};
 /// Room for Zeek's `conn_state` (`RSTOS0` is the longest), NUL included.
 pub const TCPPHASE_CONN_STATE_LEN: usize = 8;
 /// Room for Zeek's `history` as tcpphase keeps it, NUL included.
-pub const TCPPHASE_HISTORY_LEN: usize = 41;
+pub const TCPPHASE_HISTORY_LEN: usize = 32;
 const _: () = assert!(TCPPHASE_HISTORY_LEN == HISTORY_CAPACITY + 1);
 
 /// How the three-way handshake went (summary `handshake`).

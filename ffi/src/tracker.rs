@@ -34,6 +34,10 @@ pub struct tcpphase_config {
     /// How long an idle connection stays before it is summarised, in ns.
     /// The default is 3600 s.
     pub idle_timeout_ns: u64,
+    /// The most connections the tracker holds; past it the least recently
+    /// seen sixteenth is evicted (summarised early and counted, see
+    /// `tcpphase_tracker_evicted`). 0 is taken as 1. The default is 1048576.
+    pub max_connections: u64,
 }
 
 impl From<Config> for tcpphase_config {
@@ -41,6 +45,7 @@ impl From<Config> for tcpphase_config {
         tcpphase_config {
             time_wait_ns: c.time_wait_ns,
             idle_timeout_ns: c.idle_timeout_ns,
+            max_connections: c.max_connections as u64,
         }
     }
 }
@@ -116,6 +121,7 @@ pub unsafe extern "C" fn tcpphase_tracker_new_with(
             Some(c) => new_handle(Config {
                 time_wait_ns: c.time_wait_ns,
                 idle_timeout_ns: c.idle_timeout_ns,
+                max_connections: usize::try_from(c.max_connections).unwrap_or(usize::MAX),
             }),
             None => std::ptr::null_mut(),
         }
@@ -332,5 +338,38 @@ pub unsafe extern "C" fn tcpphase_tracker_next_summary(
             }
             None => tcpphase_status::None,
         }
+    })
+}
+
+/// Writes into `*out` how many connections the tracker evicted because its
+/// table was full (`tcpphase_config.max_connections`); their summaries were
+/// emitted early.
+///
+/// Returns `OK`, `NULL_ARGUMENT` or `PANIC`.
+///
+/// Ownership: the tracker stays the caller's; `out` is the caller's and is
+/// only written. Threads: the thread using the tracker.
+///
+/// # Safety
+/// `t` must be NULL or a live tracker; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn tcpphase_tracker_evicted(
+    t: *mut tcpphase_tracker,
+    out: *mut u64,
+) -> tcpphase_status {
+    guard(|| {
+        // SAFETY: the caller vouches for `t`.
+        let Some(h) = (unsafe { handle(t) }) else {
+            return tcpphase_status::NullArgument;
+        };
+        if out.is_null() {
+            return tcpphase_status::NullArgument;
+        }
+        if h.poisoned {
+            return tcpphase_status::Panic;
+        }
+        // SAFETY: `out` is non-NULL and the caller vouches it is writable.
+        unsafe { out.write(h.tracker.evicted()) };
+        tcpphase_status::Ok
     })
 }

@@ -93,10 +93,17 @@ static void construction(void)
     tcpphase_config config;
     CHECK(tcpphase_config_default(&config) == TCPPHASE_STATUS_OK);
     CHECK(config.time_wait_ns == 60000000000ull);
+    CHECK(config.max_connections == 1048576u);
     config.time_wait_ns = 0;
     config.idle_timeout_ns = UINT64_MAX;
+    config.max_connections = 0;
     tcpphase_tracker *t = tcpphase_tracker_new_with(&config);
     CHECK(t != NULL);
+    uint64_t evicted = 99;
+    CHECK(tcpphase_tracker_evicted(NULL, &evicted) == TCPPHASE_STATUS_NULL_ARGUMENT);
+    CHECK(tcpphase_tracker_evicted(t, NULL) == TCPPHASE_STATUS_NULL_ARGUMENT);
+    CHECK(tcpphase_tracker_evicted(t, &evicted) == TCPPHASE_STATUS_OK);
+    CHECK(evicted == 0);
     tcpphase_tracker_free(t);
 }
 

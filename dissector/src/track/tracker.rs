@@ -17,6 +17,10 @@ pub struct Config {
     pub time_wait_ns: u64,
     /// How long an idle connection stays, in ns of capture time.
     pub idle_timeout_ns: u64,
+    /// The most connections the table holds; past it the least recently
+    /// seen sixteenth is evicted (summarised and counted, see
+    /// [`Tracker::evicted`]). Bounds memory under a SYN flood.
+    pub max_connections: usize,
 }
 
 impl Config {
@@ -29,6 +33,7 @@ impl Default for Config {
         Config {
             time_wait_ns: 2 * Config::DEFAULT_MSL_NS,
             idle_timeout_ns: 3_600_000_000_000,
+            max_connections: 1 << 20,
         }
     }
 }
@@ -74,6 +79,7 @@ pub struct Tracker {
     next_conn: u64,
     summaries: VecDeque<ConnSummary>,
     next_sweep_ns: u64,
+    evicted: u64,
 }
 
 /// How often (capture time) the table is swept for ended and idle connections.
@@ -96,6 +102,12 @@ impl Tracker {
     /// Frames fed so far.
     pub fn frames(&self) -> u64 {
         self.frames
+    }
+
+    /// Connections evicted because the table was full
+    /// ([`Config::max_connections`]); their summaries were emitted early.
+    pub fn evicted(&self) -> u64 {
+        self.evicted
     }
 
     /// Connections in the table now.
@@ -166,6 +178,9 @@ impl Tracker {
                 entry
             }
             None => {
+                if self.table.len() >= self.config.max_connections.max(1) {
+                    self.evict_least_recent();
+                }
                 let entry = FlowEntry {
                     stream: self.next_stream,
                     base_seq: [None; 2],
@@ -234,6 +249,34 @@ impl Tracker {
             .collect();
         rest.sort_by_key(|s| s.conn);
         self.summaries.extend(rest);
+    }
+
+    /// Makes room in a full table: the sixteenth of the connections seen
+    /// least recently leave, summarised, and are counted as evicted.
+    /// Runs once per sixteenth of the cap, so its cost per segment is small.
+    fn evict_least_recent(&mut self) {
+        let mut last_seen: Vec<u64> = self.table.values().map(|e| e.record.last_ts).collect();
+        let batch = (last_seen.len() / 16).max(1);
+        let (_, cutoff, _) = last_seen.select_nth_unstable(batch - 1);
+        let cutoff = *cutoff;
+        let mut leaving: Vec<ConnSummary> = Vec::with_capacity(batch);
+        let mut left = 0;
+        self.table.retain(|key, entry| {
+            if left < batch && entry.record.last_ts <= cutoff {
+                left += 1;
+                leaving.push(
+                    entry
+                        .record
+                        .summary(key, entry.stream, entry.completeness.bits()),
+                );
+                false
+            } else {
+                true
+            }
+        });
+        self.evicted += left as u64;
+        leaving.sort_by_key(|s| s.conn);
+        self.summaries.extend(leaving);
     }
 
     /// Removes connections that ended more than TIME-WAIT ago or have been

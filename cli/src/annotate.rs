@@ -1,120 +1,127 @@
 //! `tcpphase annotate`: one line per TCP segment with its phase.
 
-use crate::input::open_capture;
+use crate::color::{phase_color, RESET};
+use crate::error::{outcome, CommandError, Failure};
+use crate::filter::Filter;
+use crate::input::Source;
 use crate::records::{write_annotation_csv, AnnotationJson, MalformedJson, ANNOTATION_CSV_HEADER};
-use crate::{CommandError, Format};
+use crate::tracking::{track, unknown_stream, Event, Moment};
+use crate::Format;
 use std::io::Write;
-use tcpphase::track::{Annotation, Config, FrameOutcome, Tracker};
+use tcpphase::phase::Phase;
+use tcpphase::track::{Annotation, Config, Tracker};
+
+/// How `annotate` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AnnotateOptions {
+    /// Text, JSON Lines or CSV.
+    pub format: Format,
+    /// Colour text lines by phase (ANSI escape codes).
+    pub color: bool,
+}
 
 /// Annotates every TCP segment of the capture at `path` and writes one
 /// line per segment to `out`. Frames before a damaged part of the file are
 /// written before the error is returned.
 pub fn annotate(path: &str, format: Format, out: &mut dyn Write) -> Result<(), CommandError> {
-    if format == Format::Csv {
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(ANNOTATION_CSV_HEADER).map_err(csv_err)?;
-        let result = each_outcome(path, |outcome, _| match outcome {
-            Outcome::Segment(a) => write_annotation_csv(&mut w, a).map_err(csv_err),
-            Outcome::Malformed { .. } => Ok(()),
-        });
-        w.flush().map_err(|e| csv_err(e.into()))?;
-        return result;
-    }
-    let io_err = |e: std::io::Error| CommandError {
-        input: "<stdout>".into(),
-        message: e.to_string(),
+    let options = AnnotateOptions {
+        format,
+        color: false,
     };
-    let result = each_outcome(path, |outcome, t0| match (outcome, format) {
-        (Outcome::Segment(a), Format::Json) => {
-            serde_json::to_writer(&mut *out, &AnnotationJson::of(a)).map_err(json_err)?;
-            out.write_all(b"\n").map_err(io_err)
-        }
-        (Outcome::Segment(a), _) => write_text(out, a, t0).map_err(io_err),
-        (
-            Outcome::Malformed {
-                frame,
-                ts_ns,
-                error,
-            },
-            Format::Json,
-        ) => {
-            let error = format!("frame {frame}: {error}");
-            let record = MalformedJson {
-                frame: *frame,
-                ts: *ts_ns as f64 / 1e9,
-                phase: "other",
-                step: "malformed",
-                error: &error,
-            };
-            serde_json::to_writer(&mut *out, &record).map_err(json_err)?;
-            out.write_all(b"\n").map_err(io_err)
-        }
-        (
-            Outcome::Malformed {
-                frame,
-                ts_ns,
-                error,
-            },
-            _,
-        ) => writeln!(
-            out,
-            "{frame:>6} {:>11.6} other/malformed: {error}",
-            ts_ns.saturating_sub(t0) as f64 / 1e9
-        )
-        .map_err(io_err),
-    });
-    out.flush().map_err(io_err)?;
-    result
+    run(&Source::file(path), &Filter::default(), options, out).map_err(Failure::into_first)
 }
 
-/// What one frame gave, for the writers.
-enum Outcome<'a> {
-    Segment(&'a Annotation),
-    Malformed {
-        frame: u64,
-        ts_ns: u64,
-        error: tcpphase::wire::WireError,
-    },
-}
-
-/// Runs the tracker over the capture, calling `emit` for each TCP segment
-/// and malformed frame with the first frame's time.
-fn each_outcome(
-    path: &str,
-    mut emit: impl FnMut(&Outcome<'_>, u64) -> Result<(), CommandError>,
-) -> Result<(), CommandError> {
-    let mut reader = open_capture(path)?;
+/// `tcpphase annotate`: the segments of `source` that pass `filter`, one
+/// line each, in `options`' format. Everything readable is written; the
+/// problems met on the way come back at the end.
+pub fn run(
+    source: &Source,
+    filter: &Filter,
+    options: AnnotateOptions,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     let mut tracker = Tracker::new(Config::default());
-    let mut first_ts = None;
-    loop {
-        let frame = match reader.next_frame() {
-            Ok(Some(frame)) => frame,
-            Ok(None) => return Ok(()),
-            Err(e) => {
-                return Err(CommandError {
-                    input: path.to_string(),
-                    message: format!("{e} (after frame {})", reader.frames_read()),
-                })
-            }
-        };
-        let t0 = *first_ts.get_or_insert(frame.ts_ns);
-        let (number, ts_ns) = (frame.number, frame.ts_ns);
-        match tracker.feed(frame.linktype, frame.data, ts_ns) {
-            FrameOutcome::Segment(a) => emit(&Outcome::Segment(&a), t0)?,
-            FrameOutcome::NotTcp => {}
-            FrameOutcome::Malformed(error) => emit(
-                &Outcome::Malformed {
-                    frame: number,
-                    ts_ns,
-                    error,
-                },
-                t0,
-            )?,
+    let (reached, mut problems) = if options.format == Format::Csv {
+        let mut w = csv::Writer::from_writer(&mut *out);
+        if let Err(e) = w.write_record(ANNOTATION_CSV_HEADER) {
+            return Err(csv_err(e).into());
         }
+        let result = track(source, &mut tracker, Moment::End, |_, event, _| {
+            match event {
+                Event::Segment(a) if filter.matches_segment(a) => {
+                    write_annotation_csv(&mut w, a).map_err(csv_err)?
+                }
+                _ => {}
+            }
+            Ok(())
+        });
+        if let Err(e) = w.flush() {
+            return Err(CommandError::stdout(e).into());
+        }
+        result
+    } else {
+        track(source, &mut tracker, Moment::End, |_, event, t0| {
+            write_event(out, event, t0, filter, options)
+        })
+    };
+    if let Err(e) = out.flush() {
+        problems.push(CommandError::stdout(e));
+    }
+    if let Some(e) = unknown_stream(source, filter, &reached, Moment::End, &problems) {
+        problems.push(e);
+    }
+    outcome(problems)
+}
+
+/// Writes one frame's line (text or JSON), if it passes the filter.
+fn write_event(
+    out: &mut dyn Write,
+    event: Event<'_>,
+    t0: u64,
+    filter: &Filter,
+    options: AnnotateOptions,
+) -> Result<(), CommandError> {
+    match event {
+        Event::Segment(a) if filter.matches_segment(a) => match options.format {
+            Format::Json => {
+                serde_json::to_writer(&mut *out, &AnnotationJson::of(a)).map_err(json_err)?;
+                out.write_all(b"\n").map_err(CommandError::stdout)
+            }
+            _ => write_text(out, a, t0, options.color).map_err(CommandError::stdout),
+        },
+        Event::Malformed {
+            frame,
+            ts_ns,
+            error,
+        } if filter.matches_malformed() => match options.format {
+            Format::Json => {
+                let record = MalformedJson::of(frame, ts_ns, error);
+                serde_json::to_writer(&mut *out, &record).map_err(json_err)?;
+                out.write_all(b"\n").map_err(CommandError::stdout)
+            }
+            _ => {
+                let color = if options.color {
+                    phase_color(Phase::Other)
+                } else {
+                    ""
+                };
+                let reset = if color.is_empty() { "" } else { RESET };
+                writeln!(
+                    out,
+                    "{color}{frame:>6} {:>11.6} other/malformed: {error}{reset}",
+                    ts_ns.saturating_sub(t0) as f64 / 1e9
+                )
+                .map_err(CommandError::stdout)
+            }
+        },
+        _ => Ok(()),
     }
 }
 
-fn write_text(out: &mut dyn Write, a: &Annotation, t0: u64) -> std::io::Result<()> {
+/// One segment's text line; no allocation.
+fn write_text(out: &mut dyn Write, a: &Annotation, t0: u64, color: bool) -> std::io::Result<()> {
+    let color = if color { phase_color(a.phase) } else { "" };
+    out.write_all(color.as_bytes())?;
     let mut letters = [0u8; 9];
     write!(
         out,
@@ -134,19 +141,22 @@ fn write_text(out: &mut dyn Write, a: &Annotation, t0: u64) -> std::io::Result<(
     if !a.flags.is_empty() {
         write!(out, " [{}]", a.flags)?;
     }
+    if !color.is_empty() {
+        out.write_all(RESET.as_bytes())?;
+    }
     out.write_all(b"\n")
 }
 
 fn json_err(e: serde_json::Error) -> CommandError {
-    CommandError {
-        input: "<stdout>".into(),
-        message: e.to_string(),
+    match e.io_error_kind() {
+        Some(kind) => CommandError::stdout(kind.into()),
+        None => CommandError::output("<stdout>", std::io::Error::other(e)),
     }
 }
 
 fn csv_err(e: csv::Error) -> CommandError {
-    CommandError {
-        input: "<stdout>".into(),
-        message: e.to_string(),
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => CommandError::stdout(e),
+        other => CommandError::output("<stdout>", std::io::Error::other(format!("{other:?}"))),
     }
 }

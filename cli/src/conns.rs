@@ -1,60 +1,143 @@
 //! `tcpphase conns`: one line per connection, as each leaves the table.
 
-use crate::input::open_capture;
+use crate::error::{outcome, CommandError, ErrorKind, Failure};
+use crate::filter::{Filter, PhaseSet};
+use crate::input::Source;
 use crate::records::SummaryJson;
-use crate::{CommandError, Format};
+use crate::tracking::{track, unknown_stream, Event, Moment};
+use crate::Format;
+use std::collections::HashMap;
 use std::io::Write;
 use tcpphase::summary::ConnSummary;
-use tcpphase::track::{Config, Tracker};
+use tcpphase::track::{Annotation, Config, Tracker};
 
 /// Summarises every connection of the capture at `path` into `out`.
 /// On a damaged file the connections seen before the damage are still
 /// summarised, then the error is returned.
 pub fn conns(path: &str, format: Format, out: &mut dyn Write) -> Result<(), CommandError> {
-    let mut reader = open_capture(path)?;
+    run(&Source::file(path), &Filter::default(), format, out).map_err(Failure::into_first)
+}
+
+/// `tcpphase conns`: the connections of `source` that pass `filter` (by
+/// stream, port and host; by phase when the connection went through one
+/// of the phases), in `format` (text or JSON Lines).
+pub fn run(
+    source: &Source,
+    filter: &Filter,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     let mut tracker = Tracker::new(Config::default());
-    if format == Format::Text {
-        writeln!(
-            out,
-            "{:>5} {:>6} {:<45} {:<45} {:<9} {:<12} {:<7} {:<12} {:<12} {:<6} {:<16} {:>5} {:>7} {:>7}",
-            "conn", "stream", "client", "server", "handshake", "close", "closer", "client_state",
-            "server_state", "zeek", "history", "compl", "pkts", "bytes"
-        )
-        .map_err(io_err)?;
-    }
-    let result = loop {
-        match reader.next_frame() {
-            Ok(Some(frame)) => {
-                tracker.feed(frame.linktype, frame.data, frame.ts_ns);
-            }
-            Ok(None) => break Ok(()),
-            Err(e) => {
-                break Err(CommandError {
-                    input: path.to_string(),
-                    message: format!("{e} (after frame {})", reader.frames_read()),
-                })
-            }
+    let mut chosen = Chosen {
+        filter,
+        phases_seen: HashMap::new(),
+    };
+    // The text header comes with the first frame (or at the end of a
+    // capture without any): none when nothing could be read.
+    let mut header_due = format == Format::Text;
+    let (reached, mut problems) = track(source, &mut tracker, Moment::End, |tracker, event, _| {
+        if std::mem::take(&mut header_due) {
+            write_header(out).map_err(CommandError::stdout)?;
+        }
+        if let Event::Segment(a) = event {
+            chosen.saw(a);
         }
         while let Some(s) = tracker.next_summary() {
-            write_summary(out, &s, format)?;
+            if chosen.wants(&s) {
+                write_summary(out, &s, format)?;
+            }
         }
-    };
+        Ok(())
+    });
     tracker.finish();
-    while let Some(s) = tracker.next_summary() {
-        write_summary(out, &s, format)?;
+    if header_due && reached.frames == 0 && problems.is_empty() {
+        if let Err(e) = write_header(out) {
+            problems.push(CommandError::stdout(e));
+        }
     }
-    out.flush().map_err(io_err)?;
-    result
+    // After damage the connections seen so far are still summarised; not
+    // after the output failed.
+    if problems.iter().all(|e| e.kind == ErrorKind::Input) {
+        while let Some(s) = tracker.next_summary() {
+            if chosen.wants(&s) {
+                if let Err(e) = write_summary(out, &s, format) {
+                    problems.push(e);
+                    break;
+                }
+            }
+        }
+    }
+    if let Err(e) = out.flush() {
+        problems.push(CommandError::stdout(e));
+    }
+    if let Some(e) = unknown_stream(source, filter, &reached, Moment::End, &problems) {
+        problems.push(e);
+    }
+    outcome(problems)
+}
+
+/// Which connections pass the filter; with `--phase`, the phases each
+/// live connection has gone through (forgotten when it is summarised).
+struct Chosen<'a> {
+    filter: &'a Filter,
+    phases_seen: HashMap<u64, PhaseSet>,
+}
+
+impl Chosen<'_> {
+    fn by_phase(&self) -> bool {
+        !self.filter.phases.is_all()
+    }
+
+    fn saw(&mut self, a: &Annotation) {
+        if self.by_phase() {
+            self.phases_seen
+                .entry(a.conn)
+                .or_insert(PhaseSet::NONE)
+                .insert(a.phase);
+        }
+    }
+
+    fn wants(&mut self, s: &ConnSummary) -> bool {
+        let went_through = !self.by_phase()
+            || self
+                .phases_seen
+                .remove(&s.conn)
+                .is_some_and(|seen| seen.intersects(self.filter.phases));
+        went_through && self.filter.matches_endpoints(s.stream, s.client, s.server)
+    }
+}
+
+fn write_header(out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:>5} {:>6} {:<45} {:<45} {:<9} {:<12} {:<7} {:<12} {:<12} {:<6} {:<16} {:>5} {:>7} {:>7}",
+        "conn",
+        "stream",
+        "client",
+        "server",
+        "handshake",
+        "close",
+        "closer",
+        "client_state",
+        "server_state",
+        "zeek",
+        "history",
+        "compl",
+        "pkts",
+        "bytes"
+    )
 }
 
 fn write_summary(out: &mut dyn Write, s: &ConnSummary, format: Format) -> Result<(), CommandError> {
     match format {
         Format::Json | Format::Csv => {
-            serde_json::to_writer(&mut *out, &SummaryJson::of(s)).map_err(|e| CommandError {
-                input: "<stdout>".into(),
-                message: e.to_string(),
+            serde_json::to_writer(&mut *out, &SummaryJson::of(s)).map_err(|e| {
+                match e.io_error_kind() {
+                    Some(kind) => CommandError::stdout(kind.into()),
+                    None => CommandError::output("<stdout>", std::io::Error::other(e)),
+                }
             })?;
-            out.write_all(b"\n").map_err(io_err)
+            out.write_all(b"\n").map_err(CommandError::stdout)
         }
         Format::Text => writeln!(
             out,
@@ -74,13 +157,6 @@ fn write_summary(out: &mut dyn Write, s: &ConnSummary, format: Format) -> Result
             s.client_packets + s.server_packets,
             s.client_bytes + s.server_bytes,
         )
-        .map_err(io_err),
-    }
-}
-
-fn io_err(e: std::io::Error) -> CommandError {
-    CommandError {
-        input: "<stdout>".into(),
-        message: e.to_string(),
+        .map_err(CommandError::stdout),
     }
 }

@@ -3,40 +3,40 @@
 //!
 //! | file | what |
 //! | --- | --- |
-//! | `input.rs` | opening a capture file or standard input |
+//! | `input.rs` | opening captures: files, standard input, several files as one |
+//! | `progress.rs` | the progress bar on standard error for long reads |
+//! | `tracking.rs` | the loop every command shares: frames into the tracker, up to a moment |
+//! | `filter.rs` | `--stream`, `--port`, `--host`, `--phase` |
+//! | `color.rs` | colour by phase, `--color` and `NO_COLOR` |
 //! | `annotate.rs` | `tcpphase annotate`: one line per segment (text, JSON Lines, CSV) |
 //! | `conns.rs` | `tcpphase conns`: one line per connection (text, JSON Lines) |
+//! | `states.rs` | `tcpphase states`: every endpoint's state at a moment, netstat / ss style |
+//! | `diagram/` | `tcpphase diagram`: the ladder diagram of one stream (text, SVG, JSON) |
 //! | `records.rs` | the JSON / CSV records, with DESIGN's keys |
+//! | `error.rs` | [`CommandError`], [`Failure`] and the exit status |
 
 pub mod annotate;
+pub mod color;
 pub mod conns;
+pub mod diagram;
+pub mod error;
+pub mod filter;
 pub mod input;
+pub mod progress;
 pub mod records;
+pub mod states;
+pub mod tracking;
+
+pub use error::{CommandError, ErrorKind, Failure};
 
 /// Output format of a command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
     /// Aligned text for people.
+    #[default]
     Text,
     /// JSON Lines: one object per line.
     Json,
     /// CSV with a header row.
     Csv,
 }
-
-/// An error that ends a command: the file and what went wrong.
-#[derive(Debug)]
-pub struct CommandError {
-    /// The input's name (`-` for standard input).
-    pub input: String,
-    /// What went wrong.
-    pub message: String,
-}
-
-impl std::fmt::Display for CommandError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.input, self.message)
-    }
-}
-
-impl std::error::Error for CommandError {}

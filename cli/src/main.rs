@@ -1,57 +1,325 @@
 //! `tcpphase`: where each TCP connection of a capture stands in its life.
 
-use clap::{Parser, Subcommand};
-use std::io::Write;
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::net::IpAddr;
 use std::process::ExitCode;
-use tcpphase_cli::{annotate::annotate, conns::conns, Format};
+use tcpphase_cli::annotate::AnnotateOptions;
+use tcpphase_cli::color::ColorChoice;
+use tcpphase_cli::diagram::DiagramOptions;
+use tcpphase_cli::filter::{Filter, PhaseSet};
+use tcpphase_cli::input::Source;
+use tcpphase_cli::progress::ProgressMode;
+use tcpphase_cli::states::{StatesOptions, Style};
+use tcpphase_cli::tracking::Moment;
+use tcpphase_cli::{annotate, conns, diagram, states, Failure, Format};
+
+const EXAMPLES: &str = "\
+Examples:
+  tcpphase annotate capture.pcap
+  tcpphase annotate --phase reset,close --port 443 capture.pcapng
+  tcpphase conns --json capture.pcap | jq 'select(.close == \"reset\")'
+  tcpphase states --at 8 --style ss capture.pcap
+  tcpphase diagram --stream 0 capture.pcap
+  tcpphase diagram --stream 0 --svg stream0.svg capture.pcap
+  tcpdump -i lo -w - port 8080 | tcpphase annotate -
+  tcpphase annotate ring_00001_*.pcapng ring_00002_*.pcapng
+
+Several files are read as one capture: in the order of their first
+timestamps (the rotated files of a dumpcap ring buffer), frame numbers
+continuing from one file to the next.
+
+Exit status: 0 when every input was read whole; 1 when an input could not
+be read, is damaged or has frames of a link type tcpphase does not read (all
+that was readable is still printed), or names a stream the capture lacks;
+2 for a usage error.";
 
 #[derive(Parser)]
 #[command(
     name = "tcpphase",
     version,
     about = "Where each TCP connection of a capture stands in its life: handshake, data, active/passive close, half-close, reset",
-    after_help = "Examples:\n  tcpphase annotate snapshots/captures/http-server-closes.pcap\n  tcpphase annotate --json capture.pcapng | jq 'select(.phase==\"reset\")'\n  tcpphase conns capture.pcap\n  tcpdump -w - -i lo port 8080 | tcpphase annotate -"
+    after_help = EXAMPLES
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+/// The capture files every command reads.
+#[derive(Args)]
+struct Inputs {
+    /// pcap or pcapng files, or - for standard input; several are read as one capture.
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<String>,
+}
+
+/// `--port`, `--host`, `--phase`: the filters every command has.
+#[derive(Args)]
+#[command(next_help_heading = "Filters")]
+struct Filters {
+    /// Only connections with this port on either side (repeat, or separate with commas, for several).
+    #[arg(long, value_name = "P", value_delimiter = ',')]
+    port: Vec<u16>,
+    /// Only connections with this address on either side (IPv4 or IPv6; several: repeat or commas).
+    #[arg(long, value_name = "ADDR", value_delimiter = ',')]
+    host: Vec<IpAddr>,
+    /// Only these phases, comma-separated: handshake, data, active-close, passive-close, half-close, reset, other; close for both closes.
+    #[arg(long, value_name = "LIST", value_parser = PhaseSet::parse)]
+    phase: Vec<PhaseSet>,
+}
+
+impl Filters {
+    fn with_streams(self, streams: Vec<u64>) -> Filter {
+        let phases = self
+            .phase
+            .into_iter()
+            .reduce(|a, b| a | b)
+            .unwrap_or(PhaseSet::ALL);
+        Filter {
+            streams,
+            ports: self.port,
+            hosts: self.host,
+            phases,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// One line per TCP segment: its phase, step and both endpoints' states.
-    #[command(
-        after_help = "Examples:\n  tcpphase annotate capture.pcap\n  tcpphase annotate --json capture.pcap\n  tcpphase annotate --csv capture.pcap > phases.csv"
-    )]
+    #[command(after_help = "\
+Columns: frame, seconds since the first frame, source -> destination, TCP
+flags, payload length, stream, phase, step, the client's state and the
+server's state right after the segment, [anomalies].
+
+With --phase, --port, --host or --stream only the matching segments are
+printed. Lines are coloured by phase when standard output is a terminal
+(handshake green, active close yellow, passive close magenta, half-close
+cyan, reset red); NO_COLOR or --color never turns that off.
+
+Examples:
+  tcpphase annotate capture.pcap
+  tcpphase annotate --json capture.pcap | jq 'select(.phase == \"reset\")'
+  tcpphase annotate --csv capture.pcap > phases.csv
+  tcpphase annotate --stream 3 --phase close capture.pcap
+  tcpphase annotate --host 10.0.0.7 --port 443 a.pcap b.pcap c.pcap")]
     Annotate {
-        /// A pcap or pcapng file, or - for standard input.
-        file: String,
+        #[command(flatten)]
+        inputs: Inputs,
         /// JSON Lines, one object per segment.
         #[arg(long, conflicts_with = "csv")]
         json: bool,
         /// CSV with a header row.
         #[arg(long)]
         csv: bool,
+        /// Colour the lines by phase: auto (when standard output is a terminal and NO_COLOR is unset), always, never.
+        #[arg(
+            long,
+            value_name = "WHEN",
+            default_value = "auto",
+            hide_possible_values = true
+        )]
+        color: ColorChoice,
+        /// Only this Wireshark stream (tcp.stream); several: repeat or commas.
+        #[arg(
+            long,
+            value_name = "N",
+            value_delimiter = ',',
+            help_heading = "Filters"
+        )]
+        stream: Vec<u64>,
+        #[command(flatten)]
+        filters: Filters,
     },
     /// One line per connection: handshake, close, final states, Zeek's conn_state and history.
-    #[command(
-        after_help = "Examples:\n  tcpphase conns capture.pcap\n  tcpphase conns --json capture.pcap"
-    )]
+    #[command(after_help = "\
+Connections are printed as they leave tcpphase's table (2 x MSL after
+their end, or at the end of the capture). With --phase, a connection is
+printed when it went through one of the phases.
+
+Examples:
+  tcpphase conns capture.pcap
+  tcpphase conns --json capture.pcap
+  tcpphase conns --phase reset capture.pcap")]
     Conns {
-        /// A pcap or pcapng file, or - for standard input.
-        file: String,
+        #[command(flatten)]
+        inputs: Inputs,
         /// JSON Lines, one object per connection.
         #[arg(long)]
         json: bool,
+        /// Only this Wireshark stream (tcp.stream); several: repeat or commas.
+        #[arg(
+            long,
+            value_name = "N",
+            value_delimiter = ',',
+            help_heading = "Filters"
+        )]
+        stream: Vec<u64>,
+        #[command(flatten)]
+        filters: Filters,
+    },
+    /// Every endpoint's state at one moment, as netstat -tan or ss -tan would have shown it on each host.
+    #[command(after_help = "\
+Each connection has two endpoints: the client's row has local = client and
+peer = server, the server's the reverse. `frame` is the frame that moved the
+endpoint into its state; `since` its time in seconds since the first frame.
+An endpoint in TIME-WAIT closes 2 x MSL (60 s) of capture time later, with
+no frame. CLOSED endpoints are left out, as netstat and ss leave them out,
+unless --all. With --phase, the phase a connection is in at that moment.
+
+Examples:
+  tcpphase states capture.pcap
+  tcpphase states --at 8 capture.pcap
+  tcpphase states --at-time 0.35 --style netstat capture.pcap
+  tcpphase states --style ss --all --json capture.pcap")]
+    States {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Right after this frame (default: the end of the capture).
+        #[arg(long, value_name = "FRAME", value_parser = clap::value_parser!(u64).range(1..), conflicts_with = "at_time")]
+        at: Option<u64>,
+        /// At this many seconds after the first frame.
+        #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+        at_time: Option<u64>,
+        /// How to spell the states: rfc (FIN-WAIT-2), netstat (FIN_WAIT2, ESTABLISHED), ss (FIN-WAIT-2, ESTAB, SYN-RECV).
+        #[arg(
+            long,
+            value_name = "STYLE",
+            default_value = "rfc",
+            hide_possible_values = true
+        )]
+        style: Style,
+        /// Also list CLOSED endpoints.
+        #[arg(long, short = 'a')]
+        all: bool,
+        /// JSON Lines, one object per endpoint.
+        #[arg(long)]
+        json: bool,
+        /// Only this Wireshark stream (tcp.stream); several: repeat or commas.
+        #[arg(
+            long,
+            value_name = "N",
+            value_delimiter = ',',
+            help_heading = "Filters"
+        )]
+        stream: Vec<u64>,
+        #[command(flatten)]
+        filters: Filters,
+    },
+    /// The ladder diagram of one stream: both endpoints' states, one arrow per segment, the phases bracketed.
+    #[command(after_help = "\
+The client is the left line, the server the right one; each endpoint's
+state is written beside its line where it changes. Each arrow is a segment
+with its flags, relative seq/ack and payload length, and its phase and step
+at the end of the line. Data and half-close phases longer than 8 segments
+fold (... 118 data segments ...) unless --full. Times are seconds since the
+stream's first segment. With --phase, --port or --host only the matching
+segments are drawn.
+
+Examples:
+  tcpphase diagram --stream 0 capture.pcap
+  tcpphase diagram --stream 2 --ascii --full capture.pcap
+  tcpphase diagram --stream 0 --svg stream0.svg capture.pcap
+  tcpphase diagram --stream 0 --phase handshake,close capture.pcap")]
+    Diagram {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// The Wireshark stream (tcp.stream) to draw.
+        #[arg(long, value_name = "N", required = true)]
+        stream: u64,
+        /// Write the diagram as SVG to this file (- for standard output) instead of text.
+        #[arg(long, value_name = "OUT.svg", conflicts_with = "json")]
+        svg: Option<String>,
+        /// The diagram as one JSON object: brackets and every segment.
+        #[arg(long)]
+        json: bool,
+        /// Draw with plain ASCII instead of Unicode box drawing.
+        #[arg(long)]
+        ascii: bool,
+        /// Draw every segment; do not fold long data phases.
+        #[arg(long)]
+        full: bool,
+        /// Colour the arrows by phase: auto (when standard output is a terminal and NO_COLOR is unset), always, never.
+        #[arg(
+            long,
+            value_name = "WHEN",
+            default_value = "auto",
+            hide_possible_values = true
+        )]
+        color: ColorChoice,
+        #[command(flatten)]
+        filters: Filters,
     },
 }
 
+/// `--at-time`: non-negative seconds, as ns.
+fn parse_seconds(text: &str) -> Result<u64, String> {
+    let secs: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of seconds"))?;
+    if !secs.is_finite() || secs < 0.0 {
+        return Err(format!("'{text}' is not a time after the first frame"));
+    }
+    Ok((secs * 1e9).round() as u64)
+}
+
+/// The inputs, checked: standard input can be read only once.
+fn source(inputs: Inputs, prints_at_end: bool) -> Source {
+    if inputs.files.iter().filter(|f| *f == "-").count() > 1 {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "standard input (-) can be read only once",
+            )
+            .exit();
+    }
+    // A bar on the terminal would tear lines printed to the same terminal
+    // while it runs: commands that print as they go show it only when
+    // their output goes elsewhere.
+    let stderr_tty = std::io::stderr().is_terminal();
+    let progress = if stderr_tty && (prints_at_end || !std::io::stdout().is_terminal()) {
+        ProgressMode::Stderr
+    } else {
+        ProgressMode::Off
+    };
+    Source {
+        paths: inputs.files,
+        progress,
+    }
+}
+
+/// A panic is a bug; it gets one line, not a backtrace.
+fn one_line_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_string());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("tcpphase: internal error: {what}{at}; this is a bug, please report it");
+    }));
+}
+
 fn main() -> ExitCode {
+    one_line_panics();
     let cli = Cli::parse();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let result = match cli.command {
-        Command::Annotate { file, json, csv } => {
+    let result: Result<(), Failure> = match cli.command {
+        Command::Annotate {
+            inputs,
+            json,
+            csv,
+            color,
+            stream,
+            filters,
+        } => {
             let format = if json {
                 Format::Json
             } else if csv {
@@ -59,19 +327,77 @@ fn main() -> ExitCode {
             } else {
                 Format::Text
             };
-            annotate(&file, format, &mut out)
+            let options = AnnotateOptions {
+                format,
+                color: format == Format::Text && color.for_stdout(),
+            };
+            let source = source(inputs, false);
+            annotate::run(&source, &filters.with_streams(stream), options, &mut out)
         }
-        Command::Conns { file, json } => {
+        Command::Conns {
+            inputs,
+            json,
+            stream,
+            filters,
+        } => {
             let format = if json { Format::Json } else { Format::Text };
-            conns(&file, format, &mut out)
+            let source = source(inputs, false);
+            conns::run(&source, &filters.with_streams(stream), format, &mut out)
+        }
+        Command::States {
+            inputs,
+            at,
+            at_time,
+            style,
+            all,
+            json,
+            stream,
+            filters,
+        } => {
+            let at = match (at, at_time) {
+                (Some(frame), _) => Moment::Frame(frame),
+                (None, Some(ns)) => Moment::Time(ns),
+                (None, None) => Moment::End,
+            };
+            let options = StatesOptions {
+                at,
+                style,
+                all,
+                json,
+            };
+            let source = source(inputs, true);
+            states::run(&source, &filters.with_streams(stream), options, &mut out)
+        }
+        Command::Diagram {
+            inputs,
+            stream,
+            svg,
+            json,
+            ascii,
+            full,
+            color,
+            filters,
+        } => {
+            let options = DiagramOptions {
+                stream,
+                full,
+                ascii,
+                color: !json && svg.is_none() && color.for_stdout(),
+                json,
+                svg,
+            };
+            let source = source(inputs, true);
+            diagram::run(&source, &filters.with_streams(vec![]), &options, &mut out)
         }
     };
-    let _ = out.flush();
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("tcpphase: {e}");
-            ExitCode::from(1)
-        }
+    let flushed = out.flush();
+    let failure = match (result, flushed) {
+        (Ok(()), Ok(())) => return ExitCode::SUCCESS,
+        (Ok(()), Err(e)) => Failure(vec![tcpphase_cli::CommandError::stdout(e)]),
+        (Err(failure), _) => failure,
+    };
+    for e in failure.to_tell() {
+        eprintln!("tcpphase: {e}");
     }
+    ExitCode::from(failure.exit_status())
 }

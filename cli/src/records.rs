@@ -88,7 +88,7 @@ impl AnnotationJson {
 
 /// A frame that does not parse, as JSON.
 #[derive(Serialize)]
-pub struct MalformedJson<'a> {
+pub struct MalformedJson {
     /// Frame number.
     pub frame: u64,
     /// Capture time in seconds.
@@ -97,8 +97,35 @@ pub struct MalformedJson<'a> {
     pub phase: &'static str,
     /// Always `malformed`.
     pub step: &'static str,
-    /// What is wrong and where.
-    pub error: &'a str,
+    /// What is wrong and where: `frame 7: TCP header at byte 34 ...`.
+    pub error: FrameError,
+}
+
+impl MalformedJson {
+    /// The JSON record of frame `frame`, captured at `ts_ns`, that does
+    /// not parse.
+    pub fn of(frame: u64, ts_ns: u64, error: tcpphase::wire::WireError) -> Self {
+        MalformedJson {
+            frame,
+            ts: ts_seconds(ts_ns),
+            phase: "other",
+            step: "malformed",
+            error: FrameError { frame, error },
+        }
+    }
+}
+
+/// A wire error and its frame, serialised as the string
+/// `frame N: what` without building the string first.
+pub struct FrameError {
+    frame: u64,
+    error: tcpphase::wire::WireError,
+}
+
+impl Serialize for FrameError {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("frame {}: {}", self.frame, self.error))
+    }
 }
 
 /// The CSV header of `annotate --csv`.
@@ -213,6 +240,35 @@ impl SummaryJson {
             server_bytes: s.server_bytes,
             first_ts: ts_seconds(s.first_ts_ns),
             last_ts: ts_seconds(s.last_ts_ns),
+        }
+    }
+}
+
+/// One endpoint of `tcpphase states --json`.
+#[derive(Serialize)]
+pub struct EndpointJson {
+    conn: u64,
+    stream: u64,
+    side: &'static str,
+    local: String,
+    peer: String,
+    state: &'static str,
+    frame: Option<u64>,
+    ts: f64,
+}
+
+impl EndpointJson {
+    /// The JSON record of an endpoint, its state spelled in `style`.
+    pub fn of(e: &crate::states::EndpointState, style: crate::states::Style) -> Self {
+        EndpointJson {
+            conn: e.conn,
+            stream: e.stream,
+            side: e.side.name(),
+            local: e.local.to_string(),
+            peer: e.peer.to_string(),
+            state: style.spell(e.state),
+            frame: e.frame,
+            ts: ts_seconds(e.since_ns),
         }
     }
 }

@@ -60,9 +60,17 @@ pub fn run(
         }
         result
     } else {
-        track(source, &mut tracker, Moment::End, |_, event, t0| {
-            write_event(out, event, t0, filter, options)
-        })
+        // A buffer of our own in front of `out`: serde_json and write! make
+        // many small writes, which then stay inlined instead of each going
+        // through `dyn Write`.
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+        let result = track(source, &mut tracker, Moment::End, |_, event, t0| {
+            write_event(&mut buffered, event, t0, filter, options)
+        });
+        if let Err(e) = buffered.flush() {
+            return Err(CommandError::stdout(e).into());
+        }
+        result
     };
     if let Err(e) = out.flush() {
         problems.push(CommandError::stdout(e));
@@ -74,8 +82,8 @@ pub fn run(
 }
 
 /// Writes one frame's line (text or JSON), if it passes the filter.
-fn write_event(
-    out: &mut dyn Write,
+fn write_event<W: Write>(
+    out: &mut W,
     event: Event<'_>,
     t0: u64,
     filter: &Filter,
@@ -119,7 +127,7 @@ fn write_event(
 }
 
 /// One segment's text line; no allocation.
-fn write_text(out: &mut dyn Write, a: &Annotation, t0: u64, color: bool) -> std::io::Result<()> {
+fn write_text<W: Write>(out: &mut W, a: &Annotation, t0: u64, color: bool) -> std::io::Result<()> {
     let color = if color { phase_color(a.phase) } else { "" };
     out.write_all(color.as_bytes())?;
     let mut letters = [0u8; 9];

@@ -264,6 +264,7 @@ pub type HeaderResult<'a, T> = nom::IResult<&'a [u8], T, HeaderError>;
 
 /// Takes the first `n` bytes of `input` or fails with [`HeaderError::Truncated`]
 /// counting from `layer_len_before` bytes already consumed in this layer.
+#[inline]
 pub(crate) fn take_fixed(
     input: &[u8],
     n: usize,

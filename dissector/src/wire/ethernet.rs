@@ -23,6 +23,7 @@ pub struct EthernetHeader<'a> {
 /// assert_eq!(eth.ethertype, 0x0800);
 /// assert_eq!(rest, &[0x45]);
 /// ```
+#[inline]
 pub fn parse_ethernet(input: &[u8]) -> HeaderResult<'_, EthernetHeader<'_>> {
     let (rest, header) = take_fixed(input, 14, 0)?;
     let (_, ethertype) = be_u16(&header[12..])?;
@@ -48,6 +49,7 @@ pub struct VlanTag {
 }
 
 /// Parses the 4 bytes of a VLAN tag that follow its tag EtherType.
+#[inline]
 pub fn parse_vlan_tag(input: &[u8]) -> HeaderResult<'_, VlanTag> {
     let (rest, tag) = take_fixed(input, 4, 0)?;
     let (tag, tci) = be_u16(tag)?;

@@ -167,6 +167,7 @@ enum Network {
 }
 
 /// Follows VLAN tags and MPLS labels from an EtherType to the network layer.
+#[inline]
 fn walk_ethertype(
     frame: &[u8],
     mut offset: usize,
@@ -215,6 +216,7 @@ fn walk_ethertype(
     Ok((offset, Network::Other(ethertype)))
 }
 
+#[inline]
 fn decode_ipv4(frame: &[u8], offset: usize, link: LinkSummary) -> Result<Decoded<'_>, WireError> {
     let (rest, ip) = parse_ipv4(&frame[offset..]).map_err(|e| locate(e, Layer::Ipv4, offset))?;
     if ip.is_non_first_fragment() {
@@ -257,6 +259,7 @@ fn decode_ipv6(frame: &[u8], offset: usize, link: LinkSummary) -> Result<Decoded
 
 /// Parses TCP from the IP payload; `ip_payload_len` is what the IP header
 /// announces (`None`: trust the captured length).
+#[inline]
 fn decode_tcp<'a>(
     ip_payload: &'a [u8],
     tcp_offset: usize,

@@ -68,6 +68,7 @@ pub struct TcpHeader<'a> {
 /// assert_eq!(tcp.flags, TcpFlags::SYN);
 /// assert!(payload.is_empty());
 /// ```
+#[inline]
 pub fn parse_tcp(input: &[u8]) -> HeaderResult<'_, TcpHeader<'_>> {
     let (_, fixed) = take_fixed(input, field::FIXED_LEN, 0)?;
     let (f, src_port) = be_u16(fixed)?;

@@ -1,35 +1,12 @@
 //! Every frame of every capture we have parses without a panic, and the
 //! captures whose content is known give the TCP frame counts their READMEs state.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::all_captures;
+use std::path::Path;
 use tcpphase::capture::CaptureReader;
 use tcpphase::wire::{decode_frame_linktype, Decoded};
-
-fn captures_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            captures_under(&path, out);
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("pcap" | "pcapng")
-        ) {
-            out.push(path);
-        }
-    }
-}
-
-fn all_captures() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut out = Vec::new();
-    captures_under(&root.join("snapshots"), &mut out);
-    captures_under(&root.join("../shared/corpus"), &mut out);
-    out.sort();
-    out
-}
 
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Counts {

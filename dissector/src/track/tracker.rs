@@ -247,7 +247,7 @@ impl Tracker {
             .drain()
             .map(|(key, e)| e.record.summary(&key, e.stream, e.completeness.bits()))
             .collect();
-        rest.sort_by_key(|s| s.conn);
+        rest.sort_unstable_by_key(|s| s.conn);
         self.summaries.extend(rest);
     }
 
@@ -259,24 +259,13 @@ impl Tracker {
         let batch = (last_seen.len() / 16).max(1);
         let (_, cutoff, _) = last_seen.select_nth_unstable(batch - 1);
         let cutoff = *cutoff;
-        let mut leaving: Vec<ConnSummary> = Vec::with_capacity(batch);
         let mut left = 0;
-        self.table.retain(|key, entry| {
-            if left < batch && entry.record.last_ts <= cutoff {
-                left += 1;
-                leaving.push(
-                    entry
-                        .record
-                        .summary(key, entry.stream, entry.completeness.bits()),
-                );
-                false
-            } else {
-                true
-            }
+        self.remove_where(|entry| {
+            let leaves = left < batch && entry.record.last_ts <= cutoff;
+            left += usize::from(leaves);
+            leaves
         });
         self.evicted += left as u64;
-        leaving.sort_by_key(|s| s.conn);
-        self.summaries.extend(leaving);
     }
 
     /// Removes connections that ended more than TIME-WAIT ago or have been
@@ -287,9 +276,7 @@ impl Tracker {
         }
         self.next_sweep_ns = now_ns.saturating_add(SWEEP_INTERVAL_NS);
         let config = self.config;
-        let summaries = &mut self.summaries;
-        let mut leaving: Vec<ConnSummary> = Vec::new();
-        self.table.retain(|key, entry| {
+        self.remove_where(|entry| {
             let idle = now_ns.saturating_sub(entry.record.last_ts) >= config.idle_timeout_ns;
             let gone = entry
                 .record
@@ -301,6 +288,17 @@ impl Tracker {
                     .record
                     .phase
                     .expire_time_wait(now_ns, config.time_wait_ns);
+            }
+            idle || gone
+        });
+    }
+
+    /// Removes the entries `leaves` picks and queues their summaries, in
+    /// connection order.
+    fn remove_where(&mut self, mut leaves: impl FnMut(&mut FlowEntry) -> bool) {
+        let mut leaving: Vec<ConnSummary> = Vec::new();
+        self.table.retain(|key, entry| {
+            if leaves(entry) {
                 leaving.push(
                     entry
                         .record
@@ -311,8 +309,8 @@ impl Tracker {
                 true
             }
         });
-        leaving.sort_by_key(|s| s.conn);
-        summaries.extend(leaving);
+        leaving.sort_unstable_by_key(|s| s.conn);
+        self.summaries.extend(leaving);
     }
 }
 

@@ -59,6 +59,9 @@ check "example builds against libtcpphase.so" \
 check "example builds against libtcpphase.a" \
     cc "${cflags[@]}" "${pc_cflags[@]}" "$example" -o "$work/annotate_a" \
     "$prefix/lib/libtcpphase.a" "${pc_static[@]}" -lpcap
+check "example builds against the build tree (no install)" \
+    cc "${cflags[@]}" -I"$ffi/include" "$example" -o "$work/annotate_tree" \
+    -L"$release" -ltcpphase -Wl,-rpath,"$release" -lpcap
 check "static build does not load libtcpphase.so" \
     bash -c "! ldd '$work/annotate_a' | grep -q libtcpphase"
 check "abuse.c builds" \
@@ -92,7 +95,7 @@ same_output() {
 
 for capture in "${captures[@]}"; do
     name="$(basename "$capture")"
-    for build in so a san; do
+    for build in so a san tree; do
         same_output "annotate --csv equal ($build, $name)" "$cli annotate --csv" \
             "$work/annotate_$build" "$capture" ""
         same_output "conns --json equal ($build, $name)" "$cli conns --json" \

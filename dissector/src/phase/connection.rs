@@ -558,6 +558,14 @@ impl ConnectionPhase {
                 _ => (Phase::PassiveClose, Step::Fin),
             };
         }
+        if self.endpoints[s].fin_seq.is_some() {
+            // A second FIN at a new place: no stack sends data past its FIN.
+            // The sender's role and state stay those of its first FIN.
+            return match self.active_closer {
+                Some(c) if c == dir || self.simultaneous_close => (Phase::ActiveClose, Step::Fin),
+                _ => (Phase::PassiveClose, Step::Fin),
+            };
+        }
         self.endpoints[s].fin_seq = Some(seg.seq + seg.payload_len);
         match self.active_closer {
             None => {

@@ -114,30 +114,76 @@ impl TcpState {
         }
     }
 
-    /// Whether RFC 9293's state diagram has an arrow from `self` to `next`
-    /// (staying put counts). `Unknown` may go anywhere and anything may go
-    /// to `Closed` (a reset or the end of TIME-WAIT). Transitions an
-    /// observer infers in one step (`SynSent` to `Established` when the SYN-ACK
-    /// passes unseen) are arrows here too.
+    /// The states RFC 9293's diagram (section 3.3.2) goes to from `self`
+    /// in one arrow, leaving aside the arrows to CLOSED (a reset can come in
+    /// any state) and a closed endpoint's new open.
+    const fn arrows(self) -> &'static [TcpState] {
+        use TcpState::*;
+        match self {
+            Listen => &[SynReceived, SynSent],
+            SynSent => &[SynReceived, Established],
+            SynReceived => &[Established, FinWait1],
+            Established => &[FinWait1, CloseWait],
+            FinWait1 => &[FinWait2, Closing, TimeWait],
+            FinWait2 => &[TimeWait],
+            CloseWait => &[LastAck],
+            Closing => &[TimeWait],
+            LastAck | TimeWait | Closed | Unknown => &[],
+        }
+    }
+
+    /// Whether an observer may see an endpoint go from `self` to `next`
+    /// between two segments: staying put; any way forward along RFC 9293's
+    /// arrows (several at once when the segments that made the moves were
+    /// not captured, such as a server's SYN-ACK missing before its FIN);
+    /// to CLOSED (a reset, or the end of TIME-WAIT); from CLOSED to
+    /// SYN-SENT or LISTEN; anywhere from UNKNOWN. One move goes back: a FIN
+    /// sent again after the capture showed its ACK proves that ACK was lost,
+    /// so the sender returns to waiting for it (CLOSED to LAST-ACK,
+    /// TIME-WAIT to CLOSING, FIN-WAIT-2 to FIN-WAIT-1).
+    ///
+    /// ```
+    /// use tcpphase::phase::TcpState::*;
+    /// assert!(Listen.may_become(FinWait1)); // SYN-ACK not captured
+    /// assert!(FinWait1.may_become(TimeWait));
+    /// assert!(!Established.may_become(SynSent));
+    /// assert!(!CloseWait.may_become(FinWait1));
+    /// ```
     pub fn may_become(self, next: TcpState) -> bool {
         use TcpState::*;
         if self == next || self == Unknown || next == Closed {
             return true;
         }
-        match self {
-            Listen => matches!(next, SynReceived | SynSent | Established),
-            SynSent => matches!(next, SynReceived | Established | FinWait1),
-            SynReceived => matches!(next, Established | FinWait1 | CloseWait | LastAck),
-            Established => matches!(next, FinWait1 | CloseWait | LastAck),
-            FinWait1 => matches!(next, FinWait2 | Closing | TimeWait),
-            FinWait2 => matches!(next, TimeWait),
-            CloseWait => matches!(next, LastAck),
-            Closing => matches!(next, TimeWait),
-            LastAck => false,
-            TimeWait => false,
-            Closed => matches!(next, SynSent | Listen),
-            Unknown => true,
+        if matches!(
+            (self, next),
+            (Closed, SynSent | Listen)
+                | (Closed, LastAck)
+                | (TimeWait, Closing)
+                | (FinWait2, FinWait1)
+        ) {
+            return true;
         }
+        // Forward along the arrows: the diagram is small and has no cycle
+        // once CLOSED is left aside, so a walk of at most a few steps.
+        let mut frontier = [self; 12];
+        let mut len = 1;
+        let mut seen = 0u16;
+        while len > 0 {
+            len -= 1;
+            let state = frontier[len];
+            for &to in state.arrows() {
+                if to == next {
+                    return true;
+                }
+                let bit = 1u16 << (to as u8);
+                if seen & bit == 0 && len < frontier.len() {
+                    seen |= bit;
+                    frontier[len] = to;
+                    len += 1;
+                }
+            }
+        }
+        false
     }
 }
 

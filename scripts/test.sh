@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(tshark libwireshark-dev libglib2.0-dev libpcap-dev valgrind pkg-config gcc python3 util-linux)
+packages=(tshark libwireshark-dev libglib2.0-dev libpcap-dev valgrind pkg-config gcc python3 util-linux coreutils)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -36,5 +36,9 @@ fi
 if [ -f plugin/tests/tshark_plugin.sh ]; then
     echo "== Wireshark plugin in the real tshark"
     bash plugin/tests/tshark_plugin.sh
+fi
+if [ -f scripts/mutate.sh ]; then
+    echo "== mutated and cut captures through the CLI and the C tool"
+    bash scripts/mutate.sh
 fi
 echo "== all checks passed"

@@ -59,6 +59,8 @@ struct Interface {
 pub struct CaptureReader<'r> {
     inner: Box<dyn PcapReaderIterator + Send + 'r>,
     format: CaptureFormat,
+    /// A pcap file written big-endian (record headers too).
+    big_endian: bool,
     interfaces: Vec<Interface>,
     frames: u64,
     buffer_size: usize,
@@ -113,6 +115,7 @@ impl<'r> CaptureReader<'r> {
         Ok(CaptureReader {
             inner,
             format,
+            big_endian: matches!(magic, [0xa1, 0xb2, 0xc3, 0xd4] | [0xa1, 0xb2, 0x3c, 0x4d]),
             interfaces: Vec::new(),
             frames: 0,
             buffer_size: BUFFER_SIZE,
@@ -268,9 +271,17 @@ impl<'r> CaptureReader<'r> {
                     continue;
                 }
                 Err(PcapError::UnexpectedEof) => {
+                    // A record that claims more than any frame has is that,
+                    // even when the file ends before the claimed bytes would.
+                    if self.claimed_record_len() > MAX_RECORD {
+                        return Err(CaptureError::RecordTooLarge {
+                            offset: offset_here,
+                            limit: MAX_RECORD,
+                        });
+                    }
                     return Err(CaptureError::Truncated {
                         offset: offset_here,
-                    })
+                    });
                 }
                 Err(PcapError::ReadError) => {
                     return Err(CaptureError::Io(std::io::Error::other("read failed")))
@@ -298,6 +309,22 @@ impl<'r> CaptureReader<'r> {
                 return Ok(Some(meta));
             }
         }
+    }
+
+    /// The captured length the next pcap record header claims (0 for
+    /// pcapng, or when its header is not all there).
+    fn claimed_record_len(&self) -> usize {
+        let data = self.inner.data();
+        if self.format != CaptureFormat::Pcap || data.len() < 16 {
+            return 0;
+        }
+        let field = [data[8], data[9], data[10], data[11]];
+        let caplen = if self.big_endian {
+            u32::from_be_bytes(field)
+        } else {
+            u32::from_le_bytes(field)
+        };
+        caplen as usize
     }
 
     fn refill(&mut self, offset_here: u64) -> Result<(), CaptureError> {

@@ -243,9 +243,13 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     char tag[64];
     const char *info = info_tag(a, tag, sizeof tag);
     col_append_sep_str(pinfo->cinfo, COL_INFO, " ", info);
-    proto_item_append_text(ti, ": %s %s, client %s, server %s", tcpphase_phase_name(a->phase),
-                           tcpphase_step_name(a->step), tcpphase_state_name(a->client_state),
-                           tcpphase_state_name(a->server_state));
+    /* Texts cost a formatting each: only for a tree someone will look at
+     * (not for -T fields or a filter pass). */
+    const gboolean shown = tree && PTREE_DATA(tree)->visible;
+    if (shown)
+        proto_item_append_text(ti, ": %s %s, client %s, server %s", tcpphase_phase_name(a->phase),
+                               tcpphase_step_name(a->step), tcpphase_state_name(a->client_state),
+                               tcpphase_state_name(a->server_state));
 
     proto_item_set_generated(proto_tree_add_uint(pt, hf_stream, tvb, 0, 0, (guint32)a->stream));
     proto_item_set_generated(proto_tree_add_uint(pt, hf_conn, tvb, 0, 0, (guint32)a->conn));
@@ -275,11 +279,13 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             if (a->flags & (1u << bit)) {
                 proto_item_set_generated(
                     proto_tree_add_boolean(ft, *flag_fields[bit], tvb, 0, 0, a->flags));
-                proto_item_append_text(fi, bit == 0 || !(a->flags & ((1u << bit) - 1)) ? " (%s" : ", %s",
-                                       tcpphase_flag_name(1u << bit));
+                if (shown)
+                    proto_item_append_text(fi, !(a->flags & ((1u << bit) - 1)) ? " (%s" : ", %s",
+                                           tcpphase_flag_name(1u << bit));
             }
         }
-        proto_item_append_text(fi, ")");
+        if (shown)
+            proto_item_append_text(fi, ")");
     }
 
     add_expert(ti, pinfo, a);

@@ -27,12 +27,12 @@ fn allowed(phase: Phase, step: Step) -> bool {
     }
 }
 
-/// `TCPPHASE_FUZZ_STRICT_STATES=1` checks every state change against
-/// `TcpState::may_become`.
+/// Every state change is checked against `TcpState::may_become`, unless
+/// `TCPPHASE_FUZZ_STRICT_STATES=0`.
 fn strict_states() -> bool {
     static STRICT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *STRICT
-        .get_or_init(|| std::env::var_os("TCPPHASE_FUZZ_STRICT_STATES").is_some_and(|v| v == "1"))
+        .get_or_init(|| std::env::var_os("TCPPHASE_FUZZ_STRICT_STATES").is_none_or(|v| v != "0"))
 }
 
 fuzz_target!(|data: &[u8]| {

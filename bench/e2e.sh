@@ -12,6 +12,17 @@ work="$(mktemp -d /tmp/tcpphase-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"
 
+for tool in hyperfine tshark editcap; do
+    if ! command -v "$tool" >/dev/null; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine tshark libwireshark-dev libglib2.0-dev >/dev/null
+        else
+            echo "bench/e2e.sh needs $tool (Debian: apt-get install hyperfine tshark)" >&2
+            exit 1
+        fi
+    fi
+done
 cargo build --release -p tcpphase-cli -p tcpphase-workload >/dev/null
 bash plugin/build.sh >/dev/null
 capture="$work/workload.pcap"

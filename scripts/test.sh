@@ -27,18 +27,18 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== cargo build --release"
 cargo build --workspace --release
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
 echo "== cargo test"
-cargo test --workspace
-if [ -f ffi/tests/c_abi.sh ]; then
-    echo "== C ABI tests"
-    bash ffi/tests/c_abi.sh
-fi
-if [ -f plugin/tests/tshark_plugin.sh ]; then
-    echo "== Wireshark plugin in the real tshark"
-    bash plugin/tests/tshark_plugin.sh
-fi
-if [ -f scripts/mutate.sh ]; then
-    echo "== mutated and cut captures through the CLI and the C tool"
-    bash scripts/mutate.sh
-fi
+cargo test --workspace 2>&1 | tee -a "$log"
+echo "== C ABI tests"
+bash ffi/tests/c_abi.sh 2>&1 | tee -a "$log"
+echo "== Wireshark plugin in the real tshark"
+bash plugin/tests/tshark_plugin.sh 2>&1 | tee -a "$log"
+echo "== mutated and cut captures through the CLI and the C tool"
+bash scripts/mutate.sh 2>&1 | tee -a "$log"
+# One closing line for the whole run: cargo's test counts and the scripts'.
+passed=$(sed -n -e 's/^test result: ok\. \([0-9]*\) passed.*/\1/p' \
+    -e 's/^\([0-9]*\) passed, 0 failed.*/\1/p' "$log" | awk '{n += $1} END {print n}')
 echo "== all checks passed"
+echo "all: $passed passed, 0 failed"

@@ -85,6 +85,19 @@ impl Filters {
     }
 }
 
+/// The stream filter of the commands that take several streams.
+#[derive(Args)]
+struct Streams {
+    /// Only this Wireshark stream (tcp.stream); several: repeat or commas.
+    #[arg(
+        long = "stream",
+        value_name = "N",
+        value_delimiter = ',',
+        help_heading = "Filters"
+    )]
+    list: Vec<u64>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// One line per TCP segment: its phase, step and both endpoints' states.
@@ -121,14 +134,8 @@ Examples:
             hide_possible_values = true
         )]
         color: ColorChoice,
-        /// Only this Wireshark stream (tcp.stream); several: repeat or commas.
-        #[arg(
-            long,
-            value_name = "N",
-            value_delimiter = ',',
-            help_heading = "Filters"
-        )]
-        stream: Vec<u64>,
+        #[command(flatten)]
+        streams: Streams,
         #[command(flatten)]
         filters: Filters,
     },
@@ -148,14 +155,8 @@ Examples:
         /// JSON Lines, one object per connection.
         #[arg(long)]
         json: bool,
-        /// Only this Wireshark stream (tcp.stream); several: repeat or commas.
-        #[arg(
-            long,
-            value_name = "N",
-            value_delimiter = ',',
-            help_heading = "Filters"
-        )]
-        stream: Vec<u64>,
+        #[command(flatten)]
+        streams: Streams,
         #[command(flatten)]
         filters: Filters,
     },
@@ -196,14 +197,8 @@ Examples:
         /// JSON Lines, one object per endpoint.
         #[arg(long)]
         json: bool,
-        /// Only this Wireshark stream (tcp.stream); several: repeat or commas.
-        #[arg(
-            long,
-            value_name = "N",
-            value_delimiter = ',',
-            help_heading = "Filters"
-        )]
-        stream: Vec<u64>,
+        #[command(flatten)]
+        streams: Streams,
         #[command(flatten)]
         filters: Filters,
     },
@@ -317,7 +312,7 @@ fn main() -> ExitCode {
             json,
             csv,
             color,
-            stream,
+            streams,
             filters,
         } => {
             let format = if json {
@@ -332,17 +327,27 @@ fn main() -> ExitCode {
                 color: format == Format::Text && color.for_stdout(),
             };
             let source = source(inputs, false);
-            annotate::run(&source, &filters.with_streams(stream), options, &mut out)
+            annotate::run(
+                &source,
+                &filters.with_streams(streams.list),
+                options,
+                &mut out,
+            )
         }
         Command::Conns {
             inputs,
             json,
-            stream,
+            streams,
             filters,
         } => {
             let format = if json { Format::Json } else { Format::Text };
             let source = source(inputs, false);
-            conns::run(&source, &filters.with_streams(stream), format, &mut out)
+            conns::run(
+                &source,
+                &filters.with_streams(streams.list),
+                format,
+                &mut out,
+            )
         }
         Command::States {
             inputs,
@@ -351,7 +356,7 @@ fn main() -> ExitCode {
             style,
             all,
             json,
-            stream,
+            streams,
             filters,
         } => {
             let at = match (at, at_time) {
@@ -366,7 +371,12 @@ fn main() -> ExitCode {
                 json,
             };
             let source = source(inputs, true);
-            states::run(&source, &filters.with_streams(stream), options, &mut out)
+            states::run(
+                &source,
+                &filters.with_streams(streams.list),
+                options,
+                &mut out,
+            )
         }
         Command::Diagram {
             inputs,

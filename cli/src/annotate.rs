@@ -4,7 +4,9 @@ use crate::color::{phase_color, RESET};
 use crate::error::{outcome, CommandError, Failure};
 use crate::filter::Filter;
 use crate::input::Source;
-use crate::records::{write_annotation_csv, AnnotationJson, MalformedJson, ANNOTATION_CSV_HEADER};
+use crate::records::{
+    write_annotation_csv, AnnotationJson, CsvScratch, MalformedJson, ANNOTATION_CSV_HEADER,
+};
 use crate::tracking::{track, unknown_stream, Event, Moment};
 use crate::Format;
 use std::io::Write;
@@ -46,10 +48,11 @@ pub fn run(
         if let Err(e) = w.write_record(ANNOTATION_CSV_HEADER) {
             return Err(csv_err(e).into());
         }
+        let mut scratch = CsvScratch::default();
         let result = track(source, &mut tracker, Moment::End, |_, event, _| {
             match event {
                 Event::Segment(a) if filter.matches_segment(a) => {
-                    write_annotation_csv(&mut w, a).map_err(csv_err)?
+                    write_annotation_csv(&mut w, a, &mut scratch).map_err(csv_err)?
                 }
                 _ => {}
             }

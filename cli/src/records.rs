@@ -152,41 +152,60 @@ pub const ANNOTATION_CSV_HEADER: [&str; 20] = [
     "len",
 ];
 
-/// Writes one annotation as a CSV row (flags joined with `|`).
+/// Text buffers reused from one CSV row to the next, so that writing a row
+/// allocates nothing once they have grown.
+#[derive(Default)]
+pub struct CsvScratch {
+    field: String,
+}
+
+impl CsvScratch {
+    /// `value` formatted into the reused buffer.
+    fn text(&mut self, value: impl std::fmt::Display) -> &[u8] {
+        use std::fmt::Write as _;
+        self.field.clear();
+        // Writing into a String cannot fail.
+        let _ = write!(self.field, "{value}");
+        self.field.as_bytes()
+    }
+}
+
+/// Writes one annotation as a CSV row (flags joined with `|`), formatting
+/// into `scratch` instead of allocating.
 pub fn write_annotation_csv<W: std::io::Write>(
     w: &mut csv::Writer<W>,
     a: &Annotation,
+    scratch: &mut CsvScratch,
 ) -> csv::Result<()> {
-    let mut flags = String::new();
+    w.write_field(scratch.text(a.frame))?;
+    w.write_field(scratch.text(a.stream))?;
+    w.write_field(scratch.text(a.conn))?;
+    w.write_field(a.dir.name())?;
+    w.write_field(a.phase.name())?;
+    w.write_field(a.step.name())?;
+    w.write_field(a.client_state.name())?;
+    w.write_field(a.server_state.name())?;
+    w.write_field(a.closer.name())?;
+    scratch.field.clear();
     for (i, name) in a.flags.names().enumerate() {
         if i > 0 {
-            flags.push('|');
+            scratch.field.push('|');
         }
-        flags.push_str(name);
+        scratch.field.push_str(name);
     }
+    w.write_field(scratch.field.as_bytes())?;
+    w.write_field(if a.origin_guessed { "true" } else { "false" })?;
+    w.write_field(scratch.text(format_args!("{:.9}", ts_seconds(a.ts_ns))))?;
+    w.write_field(scratch.text(a.src.ip()))?;
+    w.write_field(scratch.text(a.src.port()))?;
+    w.write_field(scratch.text(a.dst.ip()))?;
+    w.write_field(scratch.text(a.dst.port()))?;
     let mut letters = [0u8; 9];
-    w.write_record([
-        a.frame.to_string().as_str(),
-        &a.stream.to_string(),
-        &a.conn.to_string(),
-        a.dir.name(),
-        a.phase.name(),
-        a.step.name(),
-        a.client_state.name(),
-        a.server_state.name(),
-        a.closer.name(),
-        &flags,
-        if a.origin_guessed { "true" } else { "false" },
-        &format!("{:.9}", ts_seconds(a.ts_ns)),
-        &a.src.ip().to_string(),
-        &a.src.port().to_string(),
-        &a.dst.ip().to_string(),
-        &a.dst.port().to_string(),
-        a.tcp_flags.letters(&mut letters),
-        &a.seq.to_string(),
-        &a.ack.to_string(),
-        &a.len.to_string(),
-    ])
+    w.write_field(a.tcp_flags.letters(&mut letters))?;
+    w.write_field(scratch.text(a.seq))?;
+    w.write_field(scratch.text(a.ack))?;
+    w.write_field(scratch.text(a.len))?;
+    w.write_record(None::<&[u8]>)
 }
 
 /// One connection summary as JSON, DESIGN's keys.

@@ -1,4 +1,4 @@
-//! `annotate` (text and JSON) allocates nothing per frame: a capture with
+//! `annotate` (text, JSON and CSV) allocates nothing per frame: a capture with
 //! many more frames costs no more allocations than a short one. One test
 //! in this binary, so no other test allocates while it counts.
 
@@ -66,7 +66,7 @@ fn annotate_allocates_nothing_per_frame() {
     }
     std::fs::write(&long, bytes).unwrap();
     let (short, long) = (short.to_str().unwrap(), long.to_str().unwrap());
-    for format in [Format::Text, Format::Json] {
+    for format in [Format::Text, Format::Json, Format::Csv] {
         allocations_of(short, format);
         let few = allocations_of(short, format);
         let many = allocations_of(long, format);

@@ -37,6 +37,8 @@ echo "== Wireshark plugin in the real tshark"
 bash plugin/tests/tshark_plugin.sh 2>&1 | tee -a "$log"
 echo "== mutated and cut captures through the CLI and the C tool"
 bash scripts/mutate.sh 2>&1 | tee -a "$log"
+echo "== fuzzing, 30 s per target"
+bash fuzz/smoke.sh 2>&1 | tee -a "$log"
 # One closing line for the whole run: cargo's test counts and the scripts'.
 passed=$(sed -n -e 's/^test result: ok\. \([0-9]*\) passed.*/\1/p' \
     -e 's/^\([0-9]*\) passed, 0 failed.*/\1/p' "$log" | awk '{n += $1} END {print n}')

@@ -16,9 +16,10 @@ pub mod text;
 use crate::error::{outcome, CommandError, Failure};
 use crate::filter::Filter;
 use crate::input::Source;
-use crate::records::AnnotationJson;
+use crate::records::{Json, RecordFormat, RecordWriter};
 use crate::states::Side;
 use crate::tracking::{track, unknown_stream, Event, Moment};
+use crate::Format;
 use serde::Serialize;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -37,8 +38,9 @@ pub struct DiagramOptions {
     pub ascii: bool,
     /// Colour by phase (ANSI escape codes).
     pub color: bool,
-    /// The ladder as one JSON object.
-    pub json: bool,
+    /// Text: the ladder; JSON: the ladder as one object; CSV: its
+    /// segments, one row each, with `annotate --csv`'s columns.
+    pub format: Format,
     /// Draw SVG into this file (`-`: standard output) instead of text.
     pub svg: Option<String>,
 }
@@ -444,8 +446,11 @@ pub fn run(
             Ok(())
         }
         Some(_) => out.write_all(svg::render(&ladder).as_bytes()),
-        None if options.json => write_json(out, &ladder, &segments),
-        None => out.write_all(text::render(&ladder, options.ascii, options.color).as_bytes()),
+        None => match options.format.records() {
+            Some(RecordFormat::Json) => write_json(out, &ladder, &segments),
+            Some(RecordFormat::Csv) => write_csv(out, &segments),
+            None => out.write_all(text::render(&ladder, options.ascii, options.color).as_bytes()),
+        },
     };
     if let Err(e) = written.and_then(|()| out.flush()) {
         problems.push(CommandError::stdout(e));
@@ -456,12 +461,12 @@ pub fn run(
 /// The ladder as one JSON object: the stream, its ends, the brackets, and
 /// every segment (never folded) with `annotate --json`'s keys.
 #[derive(Serialize)]
-struct LadderJson {
+struct LadderJson<'a> {
     stream: u64,
     client: String,
     server: String,
     brackets: Vec<BracketJson>,
-    segments: Vec<AnnotationJson>,
+    segments: Vec<Json<'a, Annotation>>,
 }
 
 #[derive(Serialize)]
@@ -493,8 +498,17 @@ fn write_json(
                 segments: b.segments,
             })
             .collect(),
-        segments: segments.iter().map(AnnotationJson::of).collect(),
+        segments: segments.iter().map(Json).collect(),
     };
     serde_json::to_writer(&mut *out, &record)?;
     out.write_all(b"\n")
+}
+
+/// The stream's segments (never folded) as `annotate --csv` rows.
+fn write_csv(out: &mut dyn Write, segments: &[Annotation]) -> std::io::Result<()> {
+    let mut records = RecordWriter::<Annotation, _>::new(RecordFormat::Csv, out)?;
+    for a in segments {
+        records.write(a)?;
+    }
+    records.flush()
 }

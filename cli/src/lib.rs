@@ -11,9 +11,11 @@
 //! | `annotate.rs` | `tcpphase annotate`: one line per segment |
 //! | `conns.rs` | `tcpphase conns`: one line per connection |
 //! | `states.rs` | `tcpphase states`: every endpoint's state at a moment, netstat / ss style |
-//! | `diagram/` | `tcpphase diagram`: the ladder diagram of one stream (text, SVG, JSON) |
+//! | `diagram/` | `tcpphase diagram`: the ladder diagram of one stream (text, SVG, JSON, CSV) |
 //! | `records/` | the JSON Lines / CSV records of every command, and their one writer |
 //! | `error.rs` | [`CommandError`], [`Failure`] and the exit status |
+
+#![deny(missing_docs)]
 
 pub mod annotate;
 pub mod color;

@@ -99,7 +99,7 @@ impl PhaseSet {
         self.0 & other.0 != 0
     }
 
-    /// The phases of a comma-separated list of names: DESIGN's phase
+    /// The phases of a comma-separated list of names: the phase
     /// names, and `close` for both `active-close` and `passive-close`.
     pub fn parse(list: &str) -> Result<PhaseSet, String> {
         let mut set = PhaseSet::NONE;

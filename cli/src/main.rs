@@ -29,6 +29,10 @@ Several files are read as one capture: in the order of their first
 timestamps (the rotated files of a dumpcap ring buffer), frame numbers
 continuing from one file to the next.
 
+Every command takes --format text|json|csv (--json, --csv for short). What
+each phase, step, state, flag and summary field means: docs/labels.md in
+the tcpphase repository.
+
 Exit status: 0 when every input was read whole; 1 when an input could not
 be read, is damaged or has frames of a link type tcpphase does not read (all
 that was readable is still printed), or names a stream the capture lacks;

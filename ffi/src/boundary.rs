@@ -123,3 +123,30 @@ pub(crate) const fn c_name(name: &str) -> [u8; NAME_CAPACITY] {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counted_text_reports_the_whole_length_fit_or_not() {
+        let mut buf = [b'x' as c_char; 8];
+        // SAFETY: `buf` is valid for its length.
+        let fits = unsafe { write_text_counted(buf.as_mut_ptr(), buf.len(), "abc") };
+        assert_eq!(fits, (tcpphase_status::Ok, 3));
+        assert_eq!(buf[3], 0);
+        // SAFETY: as above.
+        let cut = unsafe { write_text_counted(buf.as_mut_ptr(), 4, "abcdefghij") };
+        assert_eq!(cut, (tcpphase_status::BufferTooSmall, 10));
+        assert_eq!(
+            (buf[2], buf[3], buf[4]),
+            (b'c' as c_char, 0, b'x' as c_char)
+        );
+        // SAFETY: NULL with length 0 asks the length alone.
+        let query = unsafe { write_text_counted(std::ptr::null_mut(), 0, "abcd") };
+        assert_eq!(query, (tcpphase_status::BufferTooSmall, 4));
+        // SAFETY: NULL with a length is refused before any write.
+        let null = unsafe { write_text_counted(std::ptr::null_mut(), 4, "abcd") };
+        assert_eq!(null.0, tcpphase_status::NullArgument);
+    }
+}

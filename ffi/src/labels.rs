@@ -1,10 +1,12 @@
 //! The labels of a segment as C enums, and their names, spelled by the
 //! core's `name()` methods exactly as the CLI prints them.
 //!
-//! Each enum's values equal the core's discriminants (checked at compile
-//! time), so a name table built from the core's `ALL` array is indexed by
-//! the C value. Name functions take a plain `uint32_t` so that an
-//! out-of-range value from C is a NULL answer, not undefined behaviour.
+//! Each C enum has its own values, 0 meaning none (a zeroed struct reads
+//! as "nothing"); `mirror!` maps every core value to one, exhaustively, and
+//! each name table is filled from the core's values at their C values,
+//! checked slot by slot at compile time. Name functions take a plain
+//! `uint32_t` so that an out-of-range value from C is a NULL answer, not
+//! undefined behaviour. `tcpphase_status_name` is here too, with the others.
 
 use crate::boundary::{c_name, guard_value, NAME_CAPACITY};
 use crate::status::tcpphase_status;

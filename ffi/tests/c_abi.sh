@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The C ABI from C: builds ffi/examples/tcpphase_annotate.c against the
-# installed libtcpphase.so and libtcpphase.a (through ffi/install.sh and
-# pkg-config), checks its output equals the CLI's on every capture under
-# snapshots/captures/, runs it and ffi/tests/abuse.c under valgrind and
+# The C ABI from C: checks ffi/install.sh (--help and unknown arguments
+# install nothing; --prefix, --libdir, DESTDIR; the versioned SONAME, its
+# links and the .pc paths; the loader with and without an rpath), builds
+# ffi/examples/tcpphase_annotate.c against the installed libtcpphase.so and
+# libtcpphase.a (through pkg-config), checks its output equals the CLI's on
+# every capture under snapshots/captures/, runs it and ffi/tests/abuse.c under valgrind and
 # under ASan + UBSan. Needs `cargo build --release` first (the library and
 # target/release/tcpphase). Exits non-zero on any failure; the last line
 # says `N passed, M failed`.

@@ -123,7 +123,7 @@ static frame_result *compute(packet_info *pinfo, tvbuff_t *tvb)
     r->status = tcpphase_tracker_feed(tracker, (uint32_t)linktype, bytes ? bytes : empty, len,
                                       ts_ns, &r->annotation);
     if (r->status == TCPPHASE_STATUS_MALFORMED)
-        tcpphase_tracker_last_error(tracker, r->error, sizeof r->error);
+        tcpphase_tracker_last_error(tracker, r->error, sizeof r->error, NULL);
     drain_summaries();
     return r;
 }

@@ -8,6 +8,11 @@
  * no call lets a Rust panic unwind into C (it returns
  * TCPPHASE_STATUS_PANIC). Enum-typed members are uint32_t typedefs; the
  * *_name() functions take uint32_t and answer NULL for unknown values.
+ * In every label enum 0 means none (TCPPHASE_PHASE_NONE, ...,
+ * TCPPHASE_STATE_UNKNOWN), so a zeroed struct reads as "nothing".
+ * What each label means: docs/labels.md in the tcpphase repository.
+ * ABI: the library's SONAME is libtcpphase.so.TCPPHASE_ABI_VERSION; the
+ * number changes with every change that breaks earlier programs.
  */
 
 #ifndef TCPPHASE_H
@@ -18,6 +23,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/**
+ * The ABI number: the library's SONAME is `libtcpphase.so.<this>`. It
+ * changes with every change that breaks programs built against an earlier
+ * header (see README.md, "Versions and the ABI"); compare it with
+ * `#if TCPPHASE_ABI_VERSION != 0` to fail at compile time.
+ */
+#define TCPPHASE_ABI_VERSION 0
 
 /**
  * Room for the longest endpoint text, `[ffff:...:ffff]:65535`, NUL included.
@@ -88,7 +101,7 @@ typedef uint32_t tcpphase_status;
 #endif // __cplusplus
 
 /**
- * Which way a segment travels (DESIGN's `dir`).
+ * Which way a segment travels (`dir` in docs/labels.md). 0 is none.
  */
 enum tcpphase_dir
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -96,13 +109,17 @@ enum tcpphase_dir
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
     /**
+     * No direction (the frame is no TCP segment); its name is the empty string.
+     */
+    TCPPHASE_DIR_NONE = 0,
+    /**
      * `c2s`: from the client (the endpoint that sent the first SYN).
      */
-    TCPPHASE_DIR_CLIENT_TO_SERVER = 0,
+    TCPPHASE_DIR_CLIENT_TO_SERVER = 1,
     /**
      * `s2c`: from the server.
      */
-    TCPPHASE_DIR_SERVER_TO_CLIENT = 1,
+    TCPPHASE_DIR_SERVER_TO_CLIENT = 2,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -113,7 +130,8 @@ typedef uint32_t tcpphase_dir;
 #endif // __cplusplus
 
 /**
- * Where a segment stands in the life of its connection (DESIGN's `phase`).
+ * Where a segment stands in the life of its connection (`phase` in docs/labels.md).
+ * 0 is none: a frame that is no TCP segment has no phase.
  */
 enum tcpphase_phase
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -121,33 +139,37 @@ enum tcpphase_phase
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
     /**
+     * No phase (the frame is no TCP segment); its name is the empty string.
+     */
+    TCPPHASE_PHASE_NONE = 0,
+    /**
      * `handshake`: the SYN, the SYN-ACK and the ACK that completes them.
      */
-    TCPPHASE_PHASE_HANDSHAKE = 0,
+    TCPPHASE_PHASE_HANDSHAKE = 1,
     /**
      * `data`: ESTABLISHED, before the first FIN.
      */
-    TCPPHASE_PHASE_DATA = 1,
+    TCPPHASE_PHASE_DATA = 2,
     /**
      * `active-close`: sent by the side that sent the first FIN, from that FIN on.
      */
-    TCPPHASE_PHASE_ACTIVE_CLOSE = 2,
+    TCPPHASE_PHASE_ACTIVE_CLOSE = 3,
     /**
      * `passive-close`: sent by the other side in answer to the first FIN.
      */
-    TCPPHASE_PHASE_PASSIVE_CLOSE = 3,
+    TCPPHASE_PHASE_PASSIVE_CLOSE = 4,
     /**
      * `half-close`: data and its ACKs in the still-open direction between the FINs.
      */
-    TCPPHASE_PHASE_HALF_CLOSE = 4,
+    TCPPHASE_PHASE_HALF_CLOSE = 5,
     /**
      * `reset`: a segment with RST.
      */
-    TCPPHASE_PHASE_RESET = 5,
+    TCPPHASE_PHASE_RESET = 6,
     /**
      * `other`: after a reset, on an ended connection, or malformed.
      */
-    TCPPHASE_PHASE_OTHER = 6,
+    TCPPHASE_PHASE_OTHER = 7,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -158,7 +180,8 @@ typedef uint32_t tcpphase_phase;
 #endif // __cplusplus
 
 /**
- * What a segment does within its phase (DESIGN's `step`).
+ * What a segment does within its phase (`step` in docs/labels.md). 0 is none: a
+ * frame that is no TCP segment has no step.
  */
 enum tcpphase_step
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -166,61 +189,65 @@ enum tcpphase_step
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
     /**
+     * No step (the frame is no TCP segment); its name is the empty string.
+     */
+    TCPPHASE_STEP_NONE = 0,
+    /**
      * `syn`
      */
-    TCPPHASE_STEP_SYN = 0,
+    TCPPHASE_STEP_SYN = 1,
     /**
      * `syn-ack`
      */
-    TCPPHASE_STEP_SYN_ACK = 1,
+    TCPPHASE_STEP_SYN_ACK = 2,
     /**
      * `ack`
      */
-    TCPPHASE_STEP_ACK = 2,
+    TCPPHASE_STEP_ACK = 3,
     /**
      * `data`
      */
-    TCPPHASE_STEP_DATA = 3,
+    TCPPHASE_STEP_DATA = 4,
     /**
      * `fin`
      */
-    TCPPHASE_STEP_FIN = 4,
+    TCPPHASE_STEP_FIN = 5,
     /**
      * `fin-ack`
      */
-    TCPPHASE_STEP_FIN_ACK = 5,
+    TCPPHASE_STEP_FIN_ACK = 6,
     /**
      * `last-ack`
      */
-    TCPPHASE_STEP_LAST_ACK = 6,
+    TCPPHASE_STEP_LAST_ACK = 7,
     /**
      * `refused`
      */
-    TCPPHASE_STEP_REFUSED = 7,
+    TCPPHASE_STEP_REFUSED = 8,
     /**
      * `abort`
      */
-    TCPPHASE_STEP_ABORT = 8,
+    TCPPHASE_STEP_ABORT = 9,
     /**
      * `rst-repeat`
      */
-    TCPPHASE_STEP_RST_REPEAT = 9,
+    TCPPHASE_STEP_RST_REPEAT = 10,
     /**
      * `rst-late`
      */
-    TCPPHASE_STEP_RST_LATE = 10,
+    TCPPHASE_STEP_RST_LATE = 11,
     /**
      * `stray`
      */
-    TCPPHASE_STEP_STRAY = 11,
+    TCPPHASE_STEP_STRAY = 12,
     /**
      * `after-reset`
      */
-    TCPPHASE_STEP_AFTER_RESET = 12,
+    TCPPHASE_STEP_AFTER_RESET = 13,
     /**
      * `malformed`
      */
-    TCPPHASE_STEP_MALFORMED = 13,
+    TCPPHASE_STEP_MALFORMED = 14,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -231,8 +258,8 @@ typedef uint32_t tcpphase_step;
 #endif // __cplusplus
 
 /**
- * An endpoint's RFC 9293 state as an observer infers it (DESIGN's
- * `client_state` / `server_state`).
+ * An endpoint's RFC 9293 state as an observer infers it (`client_state` /
+ * `server_state` in docs/labels.md). 0 is `UNKNOWN`.
  */
 enum tcpphase_state
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -240,53 +267,53 @@ enum tcpphase_state
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
     /**
+     * `UNKNOWN`: not inferable from the capture (or no TCP segment).
+     */
+    TCPPHASE_STATE_UNKNOWN = 0,
+    /**
      * `LISTEN`
      */
-    TCPPHASE_STATE_LISTEN = 0,
+    TCPPHASE_STATE_LISTEN = 1,
     /**
      * `SYN-SENT`
      */
-    TCPPHASE_STATE_SYN_SENT = 1,
+    TCPPHASE_STATE_SYN_SENT = 2,
     /**
      * `SYN-RECEIVED`
      */
-    TCPPHASE_STATE_SYN_RECEIVED = 2,
+    TCPPHASE_STATE_SYN_RECEIVED = 3,
     /**
      * `ESTABLISHED`
      */
-    TCPPHASE_STATE_ESTABLISHED = 3,
+    TCPPHASE_STATE_ESTABLISHED = 4,
     /**
      * `FIN-WAIT-1`
      */
-    TCPPHASE_STATE_FIN_WAIT1 = 4,
+    TCPPHASE_STATE_FIN_WAIT1 = 5,
     /**
      * `FIN-WAIT-2`
      */
-    TCPPHASE_STATE_FIN_WAIT2 = 5,
+    TCPPHASE_STATE_FIN_WAIT2 = 6,
     /**
      * `CLOSE-WAIT`
      */
-    TCPPHASE_STATE_CLOSE_WAIT = 6,
+    TCPPHASE_STATE_CLOSE_WAIT = 7,
     /**
      * `CLOSING`
      */
-    TCPPHASE_STATE_CLOSING = 7,
+    TCPPHASE_STATE_CLOSING = 8,
     /**
      * `LAST-ACK`
      */
-    TCPPHASE_STATE_LAST_ACK = 8,
+    TCPPHASE_STATE_LAST_ACK = 9,
     /**
      * `TIME-WAIT`
      */
-    TCPPHASE_STATE_TIME_WAIT = 9,
+    TCPPHASE_STATE_TIME_WAIT = 10,
     /**
      * `CLOSED`
      */
-    TCPPHASE_STATE_CLOSED = 10,
-    /**
-     * `UNKNOWN`
-     */
-    TCPPHASE_STATE_UNKNOWN = 11,
+    TCPPHASE_STATE_CLOSED = 11,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -297,7 +324,7 @@ typedef uint32_t tcpphase_state;
 #endif // __cplusplus
 
 /**
- * The sender's role in the FIN close (DESIGN's `closer`).
+ * The sender's role in the FIN close (`closer` in docs/labels.md). 0 is none.
  */
 enum tcpphase_closer
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -326,7 +353,7 @@ typedef uint32_t tcpphase_closer;
 #endif // __cplusplus
 
 /**
- * How the three-way handshake went (summary `handshake`).
+ * How the three-way handshake went (summary `handshake`). 0 is none.
  */
 enum tcpphase_handshake
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -334,21 +361,25 @@ enum tcpphase_handshake
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
     /**
+     * No outcome (a zeroed summary); its name is the empty string.
+     */
+    TCPPHASE_HANDSHAKE_NONE = 0,
+    /**
      * `complete`
      */
-    TCPPHASE_HANDSHAKE_COMPLETE = 0,
+    TCPPHASE_HANDSHAKE_COMPLETE = 1,
     /**
      * `refused`: the SYN was answered by a RST.
      */
-    TCPPHASE_HANDSHAKE_REFUSED = 1,
+    TCPPHASE_HANDSHAKE_REFUSED = 2,
     /**
      * `no-answer`: the SYN got no answer in the capture.
      */
-    TCPPHASE_HANDSHAKE_NO_ANSWER = 2,
+    TCPPHASE_HANDSHAKE_NO_ANSWER = 3,
     /**
      * `not-seen`: no SYN was captured.
      */
-    TCPPHASE_HANDSHAKE_NOT_SEEN = 3,
+    TCPPHASE_HANDSHAKE_NOT_SEEN = 4,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -359,7 +390,7 @@ typedef uint32_t tcpphase_handshake;
 #endif // __cplusplus
 
 /**
- * How the connection ended (summary `close`).
+ * How the connection ended (summary `close`). 0 is none.
  */
 enum tcpphase_close
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -367,29 +398,33 @@ enum tcpphase_close
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
     /**
+     * No close kind (a zeroed summary); its name is the empty string.
+     */
+    TCPPHASE_CLOSE_NONE = 0,
+    /**
      * `fin-3`: FIN, FIN-ACK, ACK.
      */
-    TCPPHASE_CLOSE_FIN3 = 0,
+    TCPPHASE_CLOSE_FIN3 = 1,
     /**
      * `fin-4`: FIN, ACK, FIN, ACK.
      */
-    TCPPHASE_CLOSE_FIN4 = 1,
+    TCPPHASE_CLOSE_FIN4 = 2,
     /**
      * `simultaneous`: both FINs crossed.
      */
-    TCPPHASE_CLOSE_SIMULTANEOUS = 2,
+    TCPPHASE_CLOSE_SIMULTANEOUS = 3,
     /**
      * `reset`: a RST ended it.
      */
-    TCPPHASE_CLOSE_RESET = 3,
+    TCPPHASE_CLOSE_RESET = 4,
     /**
      * `half-open`: a FIN not acknowledged by the end.
      */
-    TCPPHASE_CLOSE_HALF_OPEN = 4,
+    TCPPHASE_CLOSE_HALF_OPEN = 5,
     /**
      * `open`: still open at the end of the capture.
      */
-    TCPPHASE_CLOSE_OPEN = 5,
+    TCPPHASE_CLOSE_OPEN = 6,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -400,7 +435,7 @@ typedef uint32_t tcpphase_close;
 #endif // __cplusplus
 
 /**
- * Which endpoint closed actively (summary `active_closer`).
+ * Which endpoint closed actively (summary `active_closer`). 0 is none.
  */
 enum tcpphase_role
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -458,7 +493,7 @@ typedef uint8_t tcpphase_family;
 #endif // __cplusplus
 
 /**
- * One anomaly marker (DESIGN's `flags`); an annotation's `flags` member is
+ * One anomaly marker (`flags` in docs/labels.md); an annotation's `flags` member is
  * a bit mask of these.
  */
 enum tcpphase_flag
@@ -640,12 +675,15 @@ typedef struct {
 
 /**
  * Everything tcpphase says about one TCP segment. Member names are
- * DESIGN's, the same as the CLI's JSON keys and Wireshark's fields.
+ * those of docs/labels.md, the same as the CLI's JSON keys and Wireshark's fields.
  *
  * Filled by `tcpphase_tracker_feed`. With `TCPPHASE_STATUS_OK` every member
- * is meaningful; with `NOT_TCP`, `MALFORMED` or `UNSUPPORTED_LINKTYPE` only
- * `frame` and `ts_ns` are (and `phase` / `step` are `OTHER` / `MALFORMED`
- * for the last two), the rest being zero.
+ * is meaningful; with `NOT_TCP` only `frame` and `ts_ns` are, the rest being
+ * zero, which in every label enum means none (`TCPPHASE_PHASE_NONE`,
+ * `TCPPHASE_STEP_NONE`, `TCPPHASE_STATE_UNKNOWN`, `TCPPHASE_DIR_NONE`, ...)
+ * and in `src` / `dst` the unset endpoint; with `MALFORMED` or
+ * `UNSUPPORTED_LINKTYPE` the same except `phase` / `step`, `OTHER` /
+ * `MALFORMED`.
  */
 typedef struct {
     /**
@@ -728,8 +766,9 @@ typedef struct {
 } tcpphase_annotation;
 
 /**
- * What happened to one connection (DESIGN's per-connection summary), as
- * `tcpphase_tracker_next_summary` hands it out. Names follow DESIGN and the
+ * What happened to one connection (the summary fields of docs/labels.md),
+ * as `tcpphase_tracker_next_summary` hands it out. Names follow
+ * docs/labels.md and the
  * CLI's `conns --json` keys (`rtt_syn_synack` there is `syn_to_syn_ack_ns`
  * here, in ns; `first_ts` / `last_ts` there are in seconds).
  */
@@ -841,7 +880,7 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * The library's version as a NUL-terminated string, e.g. `"0.1.0"`.
+ * The library's version as a NUL-terminated string, e.g. `"0.2.0"`.
  *
  * Ownership: the string is static; do not free it; it stays valid for the
  * life of the process. Threads: may be called from any thread at any time.
@@ -871,8 +910,11 @@ tcpphase_status tcpphase_tcp_flags_text(uint16_t tcp_flags, char *buf, size_t le
  * `10.0.0.1` or `2001:db8::1` (the form of annotations' `src` / `dst`).
  * `TCPPHASE_ENDPOINT_TEXT_LEN` bytes always suffice.
  *
- * Returns `OK`; `BUFFER_TOO_SMALL` (what fits is written); `NULL_ARGUMENT`;
- * `INVALID_ARGUMENT` for an unknown family or a length above `PTRDIFF_MAX`.
+ * Returns `OK`; `NONE` for the unset endpoint (family
+ * `TCPPHASE_FAMILY_UNSPECIFIED`, as in a zeroed annotation), writing `""`
+ * when `len` > 0; `BUFFER_TOO_SMALL` (what fits is written);
+ * `NULL_ARGUMENT`; `INVALID_ARGUMENT` for an unknown family or a length
+ * above `PTRDIFF_MAX`.
  *
  * Ownership: reads `*endpoint` and writes `buf` during the call only; both
  * stay the caller's. Threads: any thread; no shared state.
@@ -888,7 +930,8 @@ tcpphase_status tcpphase_endpoint_format(const tcpphase_endpoint *endpoint,
 
 /**
  * The name of a `tcpphase_phase` value (`"handshake"`, `"active-close"`,
- * ...), or NULL for a value that is none.
+ * ...; `""` for `TCPPHASE_PHASE_NONE`), or NULL for a value that is no
+ * phase.
  *
  * Ownership: static string; do not free; valid for the life of the
  * process. Threads: any thread, any time.
@@ -896,8 +939,8 @@ tcpphase_status tcpphase_endpoint_format(const tcpphase_endpoint *endpoint,
 const char *tcpphase_phase_name(uint32_t phase);
 
 /**
- * The name of a `tcpphase_step` value (`"syn-ack"`, `"fin-ack"`, ...), or
- * NULL for a value that is none.
+ * The name of a `tcpphase_step` value (`"syn-ack"`, `"fin-ack"`, ...; `""`
+ * for `TCPPHASE_STEP_NONE`), or NULL for a value that is no step.
  *
  * Ownership: static string; do not free; valid for the life of the
  * process. Threads: any thread, any time.
@@ -905,8 +948,8 @@ const char *tcpphase_phase_name(uint32_t phase);
 const char *tcpphase_step_name(uint32_t step);
 
 /**
- * The name of a `tcpphase_state` value (`"FIN-WAIT-1"`, ...), or NULL for
- * a value that is none.
+ * The name of a `tcpphase_state` value (`"FIN-WAIT-1"`, ...; `"UNKNOWN"`
+ * for `TCPPHASE_STATE_UNKNOWN`, 0), or NULL for a value that is no state.
  *
  * Ownership: static string; do not free; valid for the life of the
  * process. Threads: any thread, any time.
@@ -914,8 +957,8 @@ const char *tcpphase_step_name(uint32_t step);
 const char *tcpphase_state_name(uint32_t state);
 
 /**
- * The name of a `tcpphase_dir` value (`"c2s"` or `"s2c"`), or NULL for a
- * value that is none.
+ * The name of a `tcpphase_dir` value (`"c2s"` or `"s2c"`; `""` for
+ * `TCPPHASE_DIR_NONE`), or NULL for a value that is no direction.
  *
  * Ownership: static string; do not free; valid for the life of the
  * process. Threads: any thread, any time.
@@ -923,8 +966,8 @@ const char *tcpphase_state_name(uint32_t state);
 const char *tcpphase_dir_name(uint32_t dir);
 
 /**
- * The name of a `tcpphase_closer` value (`"active"`, `"passive"`, or `""`
- * for `TCPPHASE_CLOSER_NONE`), or NULL for a value that is none.
+ * The name of a `tcpphase_closer` value (`"active"`, `"passive"`; `""` for
+ * `TCPPHASE_CLOSER_NONE`), or NULL for a value that is no closer.
  *
  * Ownership: static string; do not free; valid for the life of the
  * process. Threads: any thread, any time.
@@ -952,7 +995,8 @@ const char *tcpphase_status_name(uint32_t status);
 
 /**
  * The name of a `tcpphase_handshake` value (`"complete"`, `"refused"`,
- * `"no-answer"`, `"not-seen"`), or NULL for a value that is none.
+ * `"no-answer"`, `"not-seen"`; `""` for `TCPPHASE_HANDSHAKE_NONE`), or
+ * NULL for a value that is no outcome.
  *
  * Ownership: static string; do not free; valid for the life of the
  * process. Threads: any thread, any time.
@@ -961,8 +1005,8 @@ const char *tcpphase_handshake_name(uint32_t handshake);
 
 /**
  * The name of a `tcpphase_close` value (`"fin-3"`, `"fin-4"`,
- * `"simultaneous"`, `"reset"`, `"half-open"`, `"open"`), or NULL for a
- * value that is none.
+ * `"simultaneous"`, `"reset"`, `"half-open"`, `"open"`; `""` for
+ * `TCPPHASE_CLOSE_NONE`), or NULL for a value that is no close kind.
  *
  * Ownership: static string; do not free; valid for the life of the
  * process. Threads: any thread, any time.
@@ -971,7 +1015,7 @@ const char *tcpphase_close_name(uint32_t close);
 
 /**
  * The name of a `tcpphase_role` value (`"client"`, `"server"`, or `""` for
- * `TCPPHASE_ROLE_NONE`), or NULL for a value that is none.
+ * `TCPPHASE_ROLE_NONE`), or NULL for a value that is no role.
  *
  * Ownership: static string; do not free; valid for the life of the
  * process. Threads: any thread, any time.
@@ -1087,21 +1131,30 @@ tcpphase_status tcpphase_tracker_feed(tcpphase_tracker *t,
 /**
  * Why the last frame fed did not parse: writes the reason (e.g. `"TCP
  * header at byte 34 truncated: needs 20 bytes, frame has 6"`),
- * NUL-terminated, into `buf` of `len` bytes (256 bytes suffice).
+ * NUL-terminated, into `buf` of `len` bytes, and its length in bytes (the
+ * NUL not counted) into `*out_n`, whether it fit or not: a buffer of
+ * `*out_n + 1` bytes holds it whole (256 bytes always suffice). `buf` may
+ * be NULL when `len` is 0, to ask the length alone; `out_n` may be NULL.
  *
- * Returns `OK`; `NONE` (and writes `""` when `len` > 0) when the last feed
- * returned neither `MALFORMED` nor `UNSUPPORTED_LINKTYPE`;
- * `BUFFER_TOO_SMALL` (what fits is written); `NULL_ARGUMENT`;
- * `INVALID_ARGUMENT` (`len` above `PTRDIFF_MAX`); `PANIC`.
+ * Returns `OK`; `NONE` (`*out_n` 0, and `""` written when `len` > 0) when
+ * the last feed returned neither `MALFORMED` nor `UNSUPPORTED_LINKTYPE`;
+ * `BUFFER_TOO_SMALL` (what fits is written; `len` 0 writes nothing);
+ * `NULL_ARGUMENT` (`t` NULL, or `buf` NULL with `len` > 0);
+ * `INVALID_ARGUMENT` (`len` above `PTRDIFF_MAX`); `PANIC`. `*out_n` is
+ * written with `OK`, `NONE` and `BUFFER_TOO_SMALL` only.
  *
- * Ownership: `buf` is the caller's, written during the call only.
- * Threads: the thread using the tracker, as for `tcpphase_tracker_feed`.
+ * Ownership: `buf` and `*out_n` are the caller's, written during the call
+ * only. Threads: the thread using the tracker, as for
+ * `tcpphase_tracker_feed`.
  *
  * # Safety
  * `t` must be NULL or a live tracker; `buf` NULL or valid for writes of
- * `len` bytes.
+ * `len` bytes; `out_n` NULL or valid for writing one `size_t`.
  */
-tcpphase_status tcpphase_tracker_last_error(tcpphase_tracker *t, char *buf, size_t len);
+tcpphase_status tcpphase_tracker_last_error(tcpphase_tracker *t,
+                                            char *buf,
+                                            size_t len,
+                                            size_t *out_n);
 
 /**
  * Ends the input: every connection still in the table is summarised, in

@@ -1,4 +1,4 @@
-//! The annotation of one segment as C sees it: DESIGN's fields, then the
+//! The annotation of one segment as C sees it: the labels, then the
 //! segment's own.
 
 use crate::boundary::{guard, write_text};
@@ -6,17 +6,20 @@ use crate::endpoint::tcpphase_endpoint;
 use crate::labels::{tcpphase_closer, tcpphase_dir, tcpphase_phase, tcpphase_state, tcpphase_step};
 use crate::status::tcpphase_status;
 use libc::c_char;
-use tcpphase_core::phase::{Closer, Direction, Phase, Step, TcpState};
+use tcpphase_core::phase::{Phase, Step};
 use tcpphase_core::track::Annotation;
 use tcpphase_core::wire::TcpFlags;
 
 /// Everything tcpphase says about one TCP segment. Member names are
-/// DESIGN's, the same as the CLI's JSON keys and Wireshark's fields.
+/// those of docs/labels.md, the same as the CLI's JSON keys and Wireshark's fields.
 ///
 /// Filled by `tcpphase_tracker_feed`. With `TCPPHASE_STATUS_OK` every member
-/// is meaningful; with `NOT_TCP`, `MALFORMED` or `UNSUPPORTED_LINKTYPE` only
-/// `frame` and `ts_ns` are (and `phase` / `step` are `OTHER` / `MALFORMED`
-/// for the last two), the rest being zero.
+/// is meaningful; with `NOT_TCP` only `frame` and `ts_ns` are, the rest being
+/// zero, which in every label enum means none (`TCPPHASE_PHASE_NONE`,
+/// `TCPPHASE_STEP_NONE`, `TCPPHASE_STATE_UNKNOWN`, `TCPPHASE_DIR_NONE`, ...)
+/// and in `src` / `dst` the unset endpoint; with `MALFORMED` or
+/// `UNSUPPORTED_LINKTYPE` the same except `phase` / `step`, `OTHER` /
+/// `MALFORMED`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct tcpphase_annotation {
@@ -62,23 +65,25 @@ pub struct tcpphase_annotation {
 }
 
 impl tcpphase_annotation {
-    /// The annotation of a frame that is no TCP segment (or does not parse).
+    /// The annotation of a frame that is no TCP segment (or does not parse):
+    /// all zero, that is none, but for its number, time and, when
+    /// malformed, phase and step.
     pub fn frame_only(frame: u64, ts_ns: u64, malformed: bool) -> Self {
         let (phase, step) = if malformed {
-            (Phase::Other, Step::Malformed)
+            (Phase::Other.into(), Step::Malformed.into())
         } else {
-            (Phase::Handshake, Step::Syn)
+            (tcpphase_phase::None, tcpphase_step::None)
         };
         tcpphase_annotation {
             frame,
             stream: 0,
             conn: 0,
-            dir: Direction::ClientToServer.into(),
-            phase: phase.into(),
-            step: step.into(),
-            client_state: TcpState::Listen.into(),
-            server_state: TcpState::Listen.into(),
-            closer: Closer::None.into(),
+            dir: tcpphase_dir::None,
+            phase,
+            step,
+            client_state: tcpphase_state::Unknown,
+            server_state: tcpphase_state::Unknown,
+            closer: tcpphase_closer::None,
             flags: 0,
             origin_guessed: false,
             ts_ns,
@@ -143,4 +148,37 @@ pub unsafe extern "C" fn tcpphase_tcp_flags_text(
         // SAFETY: the caller vouches for `buf` and `len`.
         unsafe { write_text(buf, len, text) }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_not_tcp_annotation_is_zero_but_for_frame_and_time() {
+        let a = tcpphase_annotation::frame_only(7, 99, false);
+        let labels = [
+            a.dir as u32,
+            a.phase as u32,
+            a.step as u32,
+            a.client_state as u32,
+            a.server_state as u32,
+            a.closer as u32,
+        ];
+        assert_eq!(labels, [0; 6]);
+        assert_eq!(
+            (a.frame, a.ts_ns, a.stream, a.conn, a.flags),
+            (7, 99, 0, 0, 0)
+        );
+        assert_eq!((a.src.family, a.dst.family), (0, 0));
+        let m = tcpphase_annotation::frame_only(7, 99, true);
+        assert_eq!(
+            (m.phase, m.step, m.dir),
+            (
+                tcpphase_phase::Other,
+                tcpphase_step::Malformed,
+                tcpphase_dir::None
+            )
+        );
+    }
 }

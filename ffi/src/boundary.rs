@@ -21,21 +21,21 @@ pub(crate) fn length_ok(len: usize) -> bool {
     len <= isize::MAX as usize
 }
 
-/// A caller's buffer of `cap` bytes being filled with text; one byte is
-/// kept for the NUL.
+/// A caller's buffer being filled with text; one byte is kept for the NUL.
+/// `needed` counts the whole text, written or not.
 struct CBuffer<'a> {
     bytes: &'a mut [u8],
     used: usize,
-    truncated: bool,
+    needed: usize,
 }
 
 impl fmt::Write for CBuffer<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let room = self.bytes.len() - 1 - self.used;
+        let room = self.bytes.len().saturating_sub(1) - self.used;
         let n = room.min(s.len());
         self.bytes[self.used..self.used + n].copy_from_slice(&s.as_bytes()[..n]);
         self.used += n;
-        self.truncated |= n < s.len();
+        self.needed += s.len();
         Ok(())
     }
 }
@@ -53,26 +53,48 @@ pub(crate) unsafe fn write_text(
     if buf.is_null() {
         return tcpphase_status::NullArgument;
     }
+    // SAFETY: the caller's promise, passed on.
+    unsafe { write_text_counted(buf, len, text) }.0
+}
+
+/// As [`write_text`], also answering the length of the whole text in bytes,
+/// NUL not counted, whether it fit or not; `buf` may be NULL when `len` is
+/// 0 (a query of the length alone, answering `BUFFER_TOO_SMALL`).
+///
+/// # Safety
+/// `buf` must be NULL or valid for writes of `len` bytes.
+pub(crate) unsafe fn write_text_counted(
+    buf: *mut c_char,
+    len: usize,
+    text: impl fmt::Display,
+) -> (tcpphase_status, usize) {
+    if buf.is_null() && len != 0 {
+        return (tcpphase_status::NullArgument, 0);
+    }
     if !length_ok(len) {
-        return tcpphase_status::InvalidArgument;
+        return (tcpphase_status::InvalidArgument, 0);
     }
-    if len == 0 {
-        return tcpphase_status::BufferTooSmall;
-    }
-    // SAFETY: the caller vouches for `len` writable bytes at `buf`.
-    let bytes = unsafe { std::slice::from_raw_parts_mut(buf.cast::<u8>(), len) };
+    let bytes: &mut [u8] = if len == 0 {
+        &mut []
+    } else {
+        // SAFETY: non-NULL, and the caller vouches for `len` writable bytes at `buf`.
+        unsafe { std::slice::from_raw_parts_mut(buf.cast::<u8>(), len) }
+    };
     let mut out = CBuffer {
         bytes,
         used: 0,
-        truncated: false,
+        needed: 0,
     };
     let _ = fmt::write(&mut out, format_args!("{text}"));
-    let (used, truncated) = (out.used, out.truncated);
+    let (used, needed) = (out.used, out.needed);
+    if len == 0 {
+        return (tcpphase_status::BufferTooSmall, needed);
+    }
     out.bytes[used] = 0;
-    if truncated {
-        tcpphase_status::BufferTooSmall
+    if used < needed {
+        (tcpphase_status::BufferTooSmall, needed)
     } else {
-        tcpphase_status::Ok
+        (tcpphase_status::Ok, needed)
     }
 }
 
@@ -100,4 +122,31 @@ pub(crate) const fn c_name(name: &str) -> [u8; NAME_CAPACITY] {
         i += 1;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counted_text_reports_the_whole_length_fit_or_not() {
+        let mut buf = [b'x' as c_char; 8];
+        // SAFETY: `buf` is valid for its length.
+        let fits = unsafe { write_text_counted(buf.as_mut_ptr(), buf.len(), "abc") };
+        assert_eq!(fits, (tcpphase_status::Ok, 3));
+        assert_eq!(buf[3], 0);
+        // SAFETY: as above.
+        let cut = unsafe { write_text_counted(buf.as_mut_ptr(), 4, "abcdefghij") };
+        assert_eq!(cut, (tcpphase_status::BufferTooSmall, 10));
+        assert_eq!(
+            (buf[2], buf[3], buf[4]),
+            (b'c' as c_char, 0, b'x' as c_char)
+        );
+        // SAFETY: NULL with length 0 asks the length alone.
+        let query = unsafe { write_text_counted(std::ptr::null_mut(), 0, "abcd") };
+        assert_eq!(query, (tcpphase_status::BufferTooSmall, 4));
+        // SAFETY: NULL with a length is refused before any write.
+        let null = unsafe { write_text_counted(std::ptr::null_mut(), 4, "abcd") };
+        assert_eq!(null.0, tcpphase_status::NullArgument);
+    }
 }

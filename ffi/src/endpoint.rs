@@ -80,8 +80,11 @@ impl tcpphase_endpoint {
 /// `10.0.0.1` or `2001:db8::1` (the form of annotations' `src` / `dst`).
 /// `TCPPHASE_ENDPOINT_TEXT_LEN` bytes always suffice.
 ///
-/// Returns `OK`; `BUFFER_TOO_SMALL` (what fits is written); `NULL_ARGUMENT`;
-/// `INVALID_ARGUMENT` for an unknown family or a length above `PTRDIFF_MAX`.
+/// Returns `OK`; `NONE` for the unset endpoint (family
+/// `TCPPHASE_FAMILY_UNSPECIFIED`, as in a zeroed annotation), writing `""`
+/// when `len` > 0; `BUFFER_TOO_SMALL` (what fits is written);
+/// `NULL_ARGUMENT`; `INVALID_ARGUMENT` for an unknown family or a length
+/// above `PTRDIFF_MAX`.
 ///
 /// Ownership: reads `*endpoint` and writes `buf` during the call only; both
 /// stay the caller's. Threads: any thread; no shared state.
@@ -103,6 +106,13 @@ pub unsafe extern "C" fn tcpphase_endpoint_format(
         };
         if buf.is_null() {
             return tcpphase_status::NullArgument;
+        }
+        if endpoint.family == tcpphase_family::Unspecified as u8 {
+            // SAFETY: the caller vouches for `len` writable bytes at `buf`.
+            return match unsafe { write_text(buf, len, "") } {
+                tcpphase_status::Ok => tcpphase_status::None,
+                other => other,
+            };
         }
         let Some(addr) = endpoint.socket_addr() else {
             return tcpphase_status::InvalidArgument;

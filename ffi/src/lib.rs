@@ -3,19 +3,20 @@
 //!
 //! Conventions (after rustls-ffi): one `tcpphase_` prefix, an opaque
 //! [`tcpphase_tracker`] handle with a create / free pair, `#[repr(u32)]`
-//! enums whose names come from the core's `name()` methods, a
+//! enums whose names come from the core's `name()` methods and whose 0 means
+//! none (a zeroed struct reads as "nothing"), a
 //! [`tcpphase_status`] from every fallible call, and every entry point
 //! wrapped so that a panic becomes `TCPPHASE_STATUS_PANIC`, never an unwind
 //! into C.
 //!
 //! | file | what |
 //! | --- | --- |
-//! | `status.rs` | [`tcpphase_status`] and its names |
+//! | `status.rs` | [`tcpphase_status`] |
 //! | `boundary.rs` | (private) the panic guard, text into a caller's buffer, static names |
-//! | `labels.rs` | phase, step, state, direction, closer and flag enums, their names |
+//! | `labels.rs` | phase, step, state, direction, closer and flag enums; every `*_name()` but the summary's |
 //! | `endpoint.rs` | [`tcpphase_endpoint`]: address, family, port; its text |
-//! | `annotation.rs` | [`tcpphase_annotation`], DESIGN's per-segment fields |
-//! | `summary.rs` | [`tcpphase_summary`], DESIGN's per-connection fields |
+//! | `annotation.rs` | [`tcpphase_annotation`], the per-segment labels (docs/labels.md) |
+//! | `summary.rs` | [`tcpphase_summary`], the per-connection summary (docs/labels.md) |
 //! | `tracker.rs` | [`tcpphase_tracker`]: new, feed, finish, summaries, last error |
 //! | `tcp_header.rs` | [`tcpphase_parse_tcp`], the stateless TCP header parser |
 #![deny(missing_docs)]
@@ -40,10 +41,16 @@ pub use tracker::tcpphase_tracker;
 
 use libc::c_char;
 
-/// The version of the library, e.g. `"0.1.0"`.
+/// The ABI number: the library's SONAME is `libtcpphase.so.<this>`. It
+/// changes with every change that breaks programs built against an earlier
+/// header (see README.md, "Versions and the ABI"); compare it with
+/// `#if TCPPHASE_ABI_VERSION != 0` to fail at compile time.
+pub const TCPPHASE_ABI_VERSION: u32 = 0;
+
+/// The version of the library, e.g. `"0.2.0"`.
 static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
 
-/// The library's version as a NUL-terminated string, e.g. `"0.1.0"`.
+/// The library's version as a NUL-terminated string, e.g. `"0.2.0"`.
 ///
 /// Ownership: the string is static; do not free it; it stays valid for the
 /// life of the process. Threads: may be called from any thread at any time.

@@ -1,8 +1,5 @@
 //! The status every fallible entry point returns.
 
-use crate::boundary::guard_value;
-use libc::c_char;
-
 /// What a call did. `TCPPHASE_STATUS_OK` is 0; the others say why not.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,31 +22,4 @@ pub enum tcpphase_status {
     BufferTooSmall = 7,
     /// tcpphase panicked (a bug); the tracker refuses further use and must be freed.
     Panic = 8,
-}
-
-/// The status names, indexed by value.
-static STATUS_NAMES: [&std::ffi::CStr; 9] = [
-    c"ok",
-    c"not-tcp",
-    c"malformed",
-    c"unsupported-linktype",
-    c"none",
-    c"null-argument",
-    c"invalid-argument",
-    c"buffer-too-small",
-    c"panic",
-];
-
-/// The name of a status value (`"ok"`, `"not-tcp"`, `"malformed"`, ...), or
-/// NULL for a value that is no `tcpphase_status`.
-///
-/// Ownership: the string is static; do not free it; valid for the life of
-/// the process. Threads: any thread, any time.
-#[no_mangle]
-pub extern "C" fn tcpphase_status_name(status: u32) -> *const c_char {
-    guard_value(std::ptr::null(), || {
-        STATUS_NAMES
-            .get(status as usize)
-            .map_or(std::ptr::null(), |name| name.as_ptr())
-    })
 }

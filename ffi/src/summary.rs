@@ -1,9 +1,9 @@
-//! The summary of one connection as C sees it: DESIGN's per-connection
+//! The summary of one connection as C sees it: the per-connection
 //! fields, Zeek's `conn_state` and `history`, Wireshark's completeness.
 
 use crate::boundary::fill_array;
 use crate::endpoint::{tcpphase_endpoint, TCPPHASE_ENDPOINT_TEXT_LEN};
-use crate::labels::{lookup, name_table, tcpphase_state};
+use crate::labels::{lookup, mirror, name_table, tcpphase_state};
 use libc::c_char;
 use tcpphase_core::summary::zeek::HISTORY_CAPACITY;
 use tcpphase_core::summary::{CloseKind, ConnSummary, HandshakeOutcome, Role};
@@ -14,39 +14,45 @@ pub const TCPPHASE_CONN_STATE_LEN: usize = 8;
 pub const TCPPHASE_HISTORY_LEN: usize = 32;
 const _: () = assert!(TCPPHASE_HISTORY_LEN == HISTORY_CAPACITY + 1);
 
-/// How the three-way handshake went (summary `handshake`).
+/// How the three-way handshake went (summary `handshake`). 0 is none.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum tcpphase_handshake {
+    /// No outcome (a zeroed summary); its name is the empty string.
+    None = 0,
     /// `complete`
-    Complete = 0,
+    Complete = 1,
     /// `refused`: the SYN was answered by a RST.
-    Refused = 1,
+    Refused = 2,
     /// `no-answer`: the SYN got no answer in the capture.
-    NoAnswer = 2,
+    NoAnswer = 3,
     /// `not-seen`: no SYN was captured.
-    NotSeen = 3,
+    NotSeen = 4,
 }
+mirror!(tcpphase_handshake <- HandshakeOutcome { Complete, Refused, NoAnswer, NotSeen });
 
-/// How the connection ended (summary `close`).
+/// How the connection ended (summary `close`). 0 is none.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum tcpphase_close {
+    /// No close kind (a zeroed summary); its name is the empty string.
+    None = 0,
     /// `fin-3`: FIN, FIN-ACK, ACK.
-    Fin3 = 0,
+    Fin3 = 1,
     /// `fin-4`: FIN, ACK, FIN, ACK.
-    Fin4 = 1,
+    Fin4 = 2,
     /// `simultaneous`: both FINs crossed.
-    Simultaneous = 2,
+    Simultaneous = 3,
     /// `reset`: a RST ended it.
-    Reset = 3,
+    Reset = 4,
     /// `half-open`: a FIN not acknowledged by the end.
-    HalfOpen = 4,
+    HalfOpen = 5,
     /// `open`: still open at the end of the capture.
-    Open = 5,
+    Open = 6,
 }
+mirror!(tcpphase_close <- CloseKind { Fin3, Fin4, Simultaneous, Reset, HalfOpen, Open });
 
-/// Which endpoint closed actively (summary `active_closer`).
+/// Which endpoint closed actively (summary `active_closer`). 0 is none.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum tcpphase_role {
@@ -56,6 +62,13 @@ pub enum tcpphase_role {
     Client = 1,
     /// `server`
     Server = 2,
+}
+mirror!(tcpphase_role <- Role { Client, Server });
+
+impl From<Option<Role>> for tcpphase_role {
+    fn from(r: Option<Role>) -> Self {
+        r.map_or(tcpphase_role::None, tcpphase_role::of)
+    }
 }
 
 const HANDSHAKES: [HandshakeOutcome; 4] = [
@@ -72,54 +85,13 @@ const CLOSES: [CloseKind; 6] = [
     CloseKind::HalfOpen,
     CloseKind::Open,
 ];
-const ROLES: [Option<Role>; 3] = [None, Some(Role::Client), Some(Role::Server)];
+name_table!(HANDSHAKE_NAMES: tcpphase_handshake, 5, HANDSHAKES, HandshakeOutcome::name, none = "");
+name_table!(CLOSE_NAMES: tcpphase_close, 7, CLOSES, CloseKind::name, none = "");
+name_table!(ROLE_NAMES: tcpphase_role, 3, [Role::Client, Role::Server], Role::name, none = "");
 
-impl From<HandshakeOutcome> for tcpphase_handshake {
-    fn from(h: HandshakeOutcome) -> Self {
-        match h {
-            HandshakeOutcome::Complete => tcpphase_handshake::Complete,
-            HandshakeOutcome::Refused => tcpphase_handshake::Refused,
-            HandshakeOutcome::NoAnswer => tcpphase_handshake::NoAnswer,
-            HandshakeOutcome::NotSeen => tcpphase_handshake::NotSeen,
-        }
-    }
-}
-
-impl From<CloseKind> for tcpphase_close {
-    fn from(c: CloseKind) -> Self {
-        match c {
-            CloseKind::Fin3 => tcpphase_close::Fin3,
-            CloseKind::Fin4 => tcpphase_close::Fin4,
-            CloseKind::Simultaneous => tcpphase_close::Simultaneous,
-            CloseKind::Reset => tcpphase_close::Reset,
-            CloseKind::HalfOpen => tcpphase_close::HalfOpen,
-            CloseKind::Open => tcpphase_close::Open,
-        }
-    }
-}
-
-impl From<Option<Role>> for tcpphase_role {
-    fn from(r: Option<Role>) -> Self {
-        match r {
-            None => tcpphase_role::None,
-            Some(Role::Client) => tcpphase_role::Client,
-            Some(Role::Server) => tcpphase_role::Server,
-        }
-    }
-}
-
-const fn role_name(role: Option<Role>) -> &'static str {
-    match role {
-        Some(role) => role.name(),
-        None => "",
-    }
-}
-name_table!(HANDSHAKE_NAMES, 4, HANDSHAKES, HandshakeOutcome::name);
-name_table!(CLOSE_NAMES, 6, CLOSES, CloseKind::name);
-name_table!(ROLE_NAMES, 3, ROLES, role_name);
-
-/// What happened to one connection (DESIGN's per-connection summary), as
-/// `tcpphase_tracker_next_summary` hands it out. Names follow DESIGN and the
+/// What happened to one connection (the summary fields of docs/labels.md),
+/// as `tcpphase_tracker_next_summary` hands it out. Names follow
+/// docs/labels.md and the
 /// CLI's `conns --json` keys (`rtt_syn_synack` there is `syn_to_syn_ack_ns`
 /// here, in ns; `first_ts` / `last_ts` there are in seconds).
 #[repr(C)]
@@ -249,7 +221,8 @@ impl From<&ConnSummary> for tcpphase_summary {
 }
 
 /// The name of a `tcpphase_handshake` value (`"complete"`, `"refused"`,
-/// `"no-answer"`, `"not-seen"`), or NULL for a value that is none.
+/// `"no-answer"`, `"not-seen"`; `""` for `TCPPHASE_HANDSHAKE_NONE`), or
+/// NULL for a value that is no outcome.
 ///
 /// Ownership: static string; do not free; valid for the life of the
 /// process. Threads: any thread, any time.
@@ -259,8 +232,8 @@ pub extern "C" fn tcpphase_handshake_name(handshake: u32) -> *const c_char {
 }
 
 /// The name of a `tcpphase_close` value (`"fin-3"`, `"fin-4"`,
-/// `"simultaneous"`, `"reset"`, `"half-open"`, `"open"`), or NULL for a
-/// value that is none.
+/// `"simultaneous"`, `"reset"`, `"half-open"`, `"open"`; `""` for
+/// `TCPPHASE_CLOSE_NONE`), or NULL for a value that is no close kind.
 ///
 /// Ownership: static string; do not free; valid for the life of the
 /// process. Threads: any thread, any time.
@@ -270,7 +243,7 @@ pub extern "C" fn tcpphase_close_name(close: u32) -> *const c_char {
 }
 
 /// The name of a `tcpphase_role` value (`"client"`, `"server"`, or `""` for
-/// `TCPPHASE_ROLE_NONE`), or NULL for a value that is none.
+/// `TCPPHASE_ROLE_NONE`), or NULL for a value that is no role.
 ///
 /// Ownership: static string; do not free; valid for the life of the
 /// process. Threads: any thread, any time.
@@ -282,17 +255,42 @@ pub extern "C" fn tcpphase_role_name(role: u32) -> *const c_char {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ffi::CStr;
+
+    fn text(p: *const c_char) -> &'static str {
+        assert!(!p.is_null());
+        // SAFETY: the name functions return static NUL-terminated strings.
+        unsafe { CStr::from_ptr(p) }.to_str().unwrap()
+    }
 
     #[test]
-    fn name_tables_are_indexed_by_the_c_values() {
-        for (i, h) in HANDSHAKES.into_iter().enumerate() {
-            assert_eq!(tcpphase_handshake::from(h) as usize, i);
+    fn names_are_the_cores_and_zero_is_none() {
+        for h in HANDSHAKES {
+            assert_ne!(tcpphase_handshake::from(h) as u32, 0);
+            assert_eq!(
+                text(tcpphase_handshake_name(tcpphase_handshake::from(h) as u32)),
+                h.name()
+            );
         }
-        for (i, c) in CLOSES.into_iter().enumerate() {
-            assert_eq!(tcpphase_close::from(c) as usize, i);
+        for c in CLOSES {
+            assert_ne!(tcpphase_close::from(c) as u32, 0);
+            assert_eq!(
+                text(tcpphase_close_name(tcpphase_close::from(c) as u32)),
+                c.name()
+            );
         }
-        for (i, r) in ROLES.into_iter().enumerate() {
-            assert_eq!(tcpphase_role::from(r) as usize, i);
+        for r in [Role::Client, Role::Server] {
+            assert_eq!(
+                text(tcpphase_role_name(tcpphase_role::from(Some(r)) as u32)),
+                r.name()
+            );
         }
+        assert_eq!(tcpphase_role::from(None), tcpphase_role::None);
+        assert_eq!(text(tcpphase_handshake_name(0)), "");
+        assert_eq!(text(tcpphase_close_name(0)), "");
+        assert_eq!(text(tcpphase_role_name(0)), "");
+        assert!(tcpphase_handshake_name(5).is_null());
+        assert!(tcpphase_close_name(7).is_null());
+        assert!(tcpphase_role_name(3).is_null());
     }
 }

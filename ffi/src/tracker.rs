@@ -1,7 +1,7 @@
 //! The tracker handle: frames in, annotations and connection summaries out.
 
 use crate::annotation::tcpphase_annotation;
-use crate::boundary::{guard, guard_value, length_ok, write_text};
+use crate::boundary::{guard, guard_value, length_ok, write_text_counted};
 use crate::status::tcpphase_status;
 use crate::summary::tcpphase_summary;
 use libc::c_char;
@@ -50,14 +50,30 @@ impl From<Config> for tcpphase_config {
     }
 }
 
-/// The handle behind a caller's pointer, or None for NULL.
+/// The handle behind a caller's pointer, or the status to answer:
+/// `NULL_ARGUMENT` for NULL, `PANIC` for a tracker an earlier panic left
+/// half-updated.
 ///
 /// # Safety
 /// `t` must be NULL or a live pointer from `tcpphase_tracker_new*`, used by
 /// one thread at a time.
-unsafe fn handle<'a>(t: *mut tcpphase_tracker) -> Option<&'a mut Handle> {
+unsafe fn usable<'a>(t: *mut tcpphase_tracker) -> Result<&'a mut Handle, tcpphase_status> {
     // SAFETY: the caller vouches for `t`; it was made from a Box<Handle>.
-    unsafe { t.cast::<Handle>().as_mut() }
+    match unsafe { t.cast::<Handle>().as_mut() } {
+        None => Err(tcpphase_status::NullArgument),
+        Some(h) if h.poisoned => Err(tcpphase_status::Panic),
+        Some(h) => Ok(h),
+    }
+}
+
+impl Handle {
+    /// Runs `f` on the tracker; should it panic, the handle stays poisoned.
+    fn poisoning<R>(&mut self, f: impl FnOnce(&mut Tracker) -> R) -> R {
+        self.poisoned = true;
+        let r = f(&mut self.tracker);
+        self.poisoned = false;
+        r
+    }
 }
 
 fn new_handle(config: Config) -> *mut tcpphase_tracker {
@@ -187,8 +203,9 @@ pub unsafe extern "C" fn tcpphase_tracker_feed(
 ) -> tcpphase_status {
     guard(|| {
         // SAFETY: the caller vouches for `t`.
-        let Some(h) = (unsafe { handle(t) }) else {
-            return tcpphase_status::NullArgument;
+        let h = match unsafe { usable(t) } {
+            Ok(h) => h,
+            Err(status) => return status,
         };
         if frame.is_null() || out.is_null() {
             return tcpphase_status::NullArgument;
@@ -196,15 +213,9 @@ pub unsafe extern "C" fn tcpphase_tracker_feed(
         if !length_ok(len) {
             return tcpphase_status::InvalidArgument;
         }
-        if h.poisoned {
-            return tcpphase_status::Panic;
-        }
         // SAFETY: non-NULL, at most isize::MAX, and the caller vouches for `len` bytes.
         let bytes = unsafe { std::slice::from_raw_parts(frame, len) };
-        // Stays set if the tracker panics half-way.
-        h.poisoned = true;
-        let outcome = h.tracker.feed(linktype, bytes, ts_ns);
-        h.poisoned = false;
+        let outcome = h.poisoning(|tracker| tracker.feed(linktype, bytes, ts_ns));
         let number = h.tracker.frames();
         let (status, annotation) = match outcome {
             FrameOutcome::Segment(a) => {
@@ -235,38 +246,59 @@ pub unsafe extern "C" fn tcpphase_tracker_feed(
 
 /// Why the last frame fed did not parse: writes the reason (e.g. `"TCP
 /// header at byte 34 truncated: needs 20 bytes, frame has 6"`),
-/// NUL-terminated, into `buf` of `len` bytes (256 bytes suffice).
+/// NUL-terminated, into `buf` of `len` bytes, and its length in bytes (the
+/// NUL not counted) into `*out_n`, whether it fit or not: a buffer of
+/// `*out_n + 1` bytes holds it whole (256 bytes always suffice). `buf` may
+/// be NULL when `len` is 0, to ask the length alone; `out_n` may be NULL.
 ///
-/// Returns `OK`; `NONE` (and writes `""` when `len` > 0) when the last feed
-/// returned neither `MALFORMED` nor `UNSUPPORTED_LINKTYPE`;
-/// `BUFFER_TOO_SMALL` (what fits is written); `NULL_ARGUMENT`;
-/// `INVALID_ARGUMENT` (`len` above `PTRDIFF_MAX`); `PANIC`.
+/// Returns `OK`; `NONE` (`*out_n` 0, and `""` written when `len` > 0) when
+/// the last feed returned neither `MALFORMED` nor `UNSUPPORTED_LINKTYPE`;
+/// `BUFFER_TOO_SMALL` (what fits is written; `len` 0 writes nothing);
+/// `NULL_ARGUMENT` (`t` NULL, or `buf` NULL with `len` > 0);
+/// `INVALID_ARGUMENT` (`len` above `PTRDIFF_MAX`); `PANIC`. `*out_n` is
+/// written with `OK`, `NONE` and `BUFFER_TOO_SMALL` only.
 ///
-/// Ownership: `buf` is the caller's, written during the call only.
-/// Threads: the thread using the tracker, as for `tcpphase_tracker_feed`.
+/// Ownership: `buf` and `*out_n` are the caller's, written during the call
+/// only. Threads: the thread using the tracker, as for
+/// `tcpphase_tracker_feed`.
 ///
 /// # Safety
 /// `t` must be NULL or a live tracker; `buf` NULL or valid for writes of
-/// `len` bytes.
+/// `len` bytes; `out_n` NULL or valid for writing one `size_t`.
 #[no_mangle]
 pub unsafe extern "C" fn tcpphase_tracker_last_error(
     t: *mut tcpphase_tracker,
     buf: *mut c_char,
     len: usize,
+    out_n: *mut usize,
 ) -> tcpphase_status {
     guard(|| {
         // SAFETY: the caller vouches for `t`.
-        let Some(h) = (unsafe { handle(t) }) else {
-            return tcpphase_status::NullArgument;
+        let h = match unsafe { usable(t) } {
+            Ok(h) => h,
+            Err(status) => return status,
         };
-        match h.last_error {
+        let (status, n) = match h.last_error {
             // SAFETY: the caller vouches for `buf` and `len`.
-            Some(e) => unsafe { write_text(buf, len, e) },
-            None => match unsafe { write_text(buf, len, "") } {
-                tcpphase_status::Ok => tcpphase_status::None,
+            Some(e) => unsafe { write_text_counted(buf, len, e) },
+            // SAFETY: as above.
+            None => match unsafe { write_text_counted(buf, len, "") } {
+                (tcpphase_status::Ok | tcpphase_status::BufferTooSmall, n) => {
+                    (tcpphase_status::None, n)
+                }
                 other => other,
             },
+        };
+        if matches!(
+            status,
+            tcpphase_status::Ok | tcpphase_status::None | tcpphase_status::BufferTooSmall
+        ) {
+            // SAFETY: the caller vouches for `out_n` being NULL or writable.
+            if let Some(out_n) = unsafe { out_n.as_mut() } {
+                *out_n = n;
+            }
         }
+        status
     })
 }
 
@@ -286,16 +318,13 @@ pub unsafe extern "C" fn tcpphase_tracker_last_error(
 pub unsafe extern "C" fn tcpphase_tracker_finish(t: *mut tcpphase_tracker) -> tcpphase_status {
     guard(|| {
         // SAFETY: the caller vouches for `t`.
-        let Some(h) = (unsafe { handle(t) }) else {
-            return tcpphase_status::NullArgument;
-        };
-        if h.poisoned {
-            return tcpphase_status::Panic;
+        match unsafe { usable(t) } {
+            Ok(h) => {
+                h.poisoning(Tracker::finish);
+                tcpphase_status::Ok
+            }
+            Err(status) => status,
         }
-        h.poisoned = true;
-        h.tracker.finish();
-        h.poisoned = false;
-        tcpphase_status::Ok
     })
 }
 
@@ -321,16 +350,14 @@ pub unsafe extern "C" fn tcpphase_tracker_next_summary(
 ) -> tcpphase_status {
     guard(|| {
         // SAFETY: the caller vouches for `t`.
-        let Some(h) = (unsafe { handle(t) }) else {
-            return tcpphase_status::NullArgument;
+        let h = match unsafe { usable(t) } {
+            Ok(h) => h,
+            Err(status) => return status,
         };
         if out.is_null() {
             return tcpphase_status::NullArgument;
         }
-        if h.poisoned {
-            return tcpphase_status::Panic;
-        }
-        match h.tracker.next_summary() {
+        match h.poisoning(Tracker::next_summary) {
             Some(s) => {
                 // SAFETY: `out` is non-NULL and the caller vouches for it.
                 unsafe { out.write(tcpphase_summary::from(&s)) };
@@ -359,14 +386,12 @@ pub unsafe extern "C" fn tcpphase_tracker_evicted(
 ) -> tcpphase_status {
     guard(|| {
         // SAFETY: the caller vouches for `t`.
-        let Some(h) = (unsafe { handle(t) }) else {
-            return tcpphase_status::NullArgument;
+        let h = match unsafe { usable(t) } {
+            Ok(h) => h,
+            Err(status) => return status,
         };
         if out.is_null() {
             return tcpphase_status::NullArgument;
-        }
-        if h.poisoned {
-            return tcpphase_status::Panic;
         }
         // SAFETY: `out` is non-NULL and the caller vouches it is writable.
         unsafe { out.write(h.tracker.evicted()) };

@@ -62,12 +62,26 @@ static void names(void)
     CHECK_STR(tcpphase_handshake_name(TCPPHASE_HANDSHAKE_NOT_SEEN), "not-seen");
     CHECK_STR(tcpphase_close_name(TCPPHASE_CLOSE_FIN3), "fin-3");
     CHECK_STR(tcpphase_role_name(TCPPHASE_ROLE_NONE), "");
+    /* Zero means none in every label enum. */
+    CHECK(TCPPHASE_PHASE_NONE == 0 && TCPPHASE_STEP_NONE == 0 && TCPPHASE_STATE_UNKNOWN == 0);
+    CHECK(TCPPHASE_DIR_NONE == 0 && TCPPHASE_CLOSER_NONE == 0 && TCPPHASE_ROLE_NONE == 0);
+    CHECK(TCPPHASE_HANDSHAKE_NONE == 0 && TCPPHASE_CLOSE_NONE == 0);
+    CHECK_STR(tcpphase_phase_name(0), "");
+    CHECK_STR(tcpphase_step_name(0), "");
+    CHECK_STR(tcpphase_state_name(0), "UNKNOWN");
+    CHECK_STR(tcpphase_dir_name(0), "");
+    CHECK_STR(tcpphase_handshake_name(0), "");
+    CHECK_STR(tcpphase_close_name(0), "");
+    CHECK_STR(tcpphase_state_name(TCPPHASE_STATE_CLOSED), "CLOSED");
+    CHECK_STR(tcpphase_step_name(TCPPHASE_STEP_SYN), "syn");
+    CHECK_STR(tcpphase_handshake_name(TCPPHASE_HANDSHAKE_COMPLETE), "complete");
+    CHECK_STR(tcpphase_close_name(TCPPHASE_CLOSE_OPEN), "open");
     CHECK_STR(tcpphase_status_name(TCPPHASE_STATUS_OK), "ok");
     CHECK_STR(tcpphase_status_name(TCPPHASE_STATUS_PANIC), "panic");
     for (uint32_t s = TCPPHASE_STATUS_OK; s <= TCPPHASE_STATUS_PANIC; s++)
         CHECK(tcpphase_status_name(s) != NULL);
 
-    const uint32_t bad[] = {14, 99, 0x80000000u, UINT32_MAX};
+    const uint32_t bad[] = {15, 99, 0x80000000u, UINT32_MAX};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         CHECK(tcpphase_phase_name(bad[i]) == NULL);
         CHECK(tcpphase_step_name(bad[i]) == NULL);
@@ -114,6 +128,7 @@ static void feeding(void)
     tcpphase_annotation a;
     uint8_t byte = 0;
     char buf[256];
+    size_t n = 99;
 
     /* Rejected arguments: no frame counted. */
     CHECK(tcpphase_tracker_feed(NULL, 228, SYN, sizeof SYN, 0, &a) == TCPPHASE_STATUS_NULL_ARGUMENT);
@@ -123,33 +138,44 @@ static void feeding(void)
     CHECK(tcpphase_tracker_feed(t, 228, SYN, SIZE_MAX, 0, &a) == TCPPHASE_STATUS_INVALID_ARGUMENT);
     CHECK(tcpphase_tracker_feed(t, 228, SYN, (size_t)PTRDIFF_MAX + 1, 0, &a) ==
           TCPPHASE_STATUS_INVALID_ARGUMENT);
-    CHECK(tcpphase_tracker_last_error(t, buf, sizeof buf) == TCPPHASE_STATUS_NONE);
-    CHECK(buf[0] == '\0');
+    CHECK(tcpphase_tracker_last_error(t, buf, sizeof buf, &n) == TCPPHASE_STATUS_NONE);
+    CHECK(buf[0] == '\0' && n == 0);
+    CHECK(tcpphase_tracker_last_error(t, NULL, 0, NULL) == TCPPHASE_STATUS_NONE);
 
     /* Frame 1: empty. */
     CHECK(tcpphase_tracker_feed(t, 1, &byte, 0, 5, &a) == TCPPHASE_STATUS_MALFORMED);
     CHECK(a.frame == 1 && a.ts_ns == 5);
     CHECK(a.phase == TCPPHASE_PHASE_OTHER && a.step == TCPPHASE_STEP_MALFORMED);
-    CHECK(tcpphase_tracker_last_error(t, buf, sizeof buf) == TCPPHASE_STATUS_OK);
+    CHECK(tcpphase_tracker_last_error(t, buf, sizeof buf, &n) == TCPPHASE_STATUS_OK);
     CHECK(strstr(buf, "truncated") != NULL);
 
     /* Frames 2, 3: unknown link types. */
     CHECK(tcpphase_tracker_feed(t, 147, SYN, sizeof SYN, 6, &a) ==
           TCPPHASE_STATUS_UNSUPPORTED_LINKTYPE);
     CHECK(a.frame == 2);
-    CHECK(tcpphase_tracker_last_error(t, buf, sizeof buf) == TCPPHASE_STATUS_OK);
+    CHECK(tcpphase_tracker_last_error(t, buf, sizeof buf, &n) == TCPPHASE_STATUS_OK);
     CHECK_STR(buf, "unsupported link type 147");
     CHECK(tcpphase_tracker_feed(t, UINT32_MAX, SYN, sizeof SYN, 7, &a) ==
           TCPPHASE_STATUS_UNSUPPORTED_LINKTYPE);
     CHECK(a.frame == 3);
 
     /* last_error's own arguments. */
-    CHECK(tcpphase_tracker_last_error(NULL, buf, sizeof buf) == TCPPHASE_STATUS_NULL_ARGUMENT);
-    CHECK(tcpphase_tracker_last_error(t, NULL, sizeof buf) == TCPPHASE_STATUS_NULL_ARGUMENT);
-    CHECK(tcpphase_tracker_last_error(t, buf, 0) == TCPPHASE_STATUS_BUFFER_TOO_SMALL);
-    CHECK(tcpphase_tracker_last_error(t, buf, SIZE_MAX) == TCPPHASE_STATUS_INVALID_ARGUMENT);
-    CHECK(tcpphase_tracker_last_error(t, buf, 5) == TCPPHASE_STATUS_BUFFER_TOO_SMALL);
+    CHECK(tcpphase_tracker_last_error(NULL, buf, sizeof buf, &n) == TCPPHASE_STATUS_NULL_ARGUMENT);
+    CHECK(tcpphase_tracker_last_error(t, NULL, sizeof buf, &n) == TCPPHASE_STATUS_NULL_ARGUMENT);
+    CHECK(tcpphase_tracker_last_error(t, buf, 0, &n) == TCPPHASE_STATUS_BUFFER_TOO_SMALL);
+    CHECK(tcpphase_tracker_last_error(t, buf, SIZE_MAX, &n) == TCPPHASE_STATUS_INVALID_ARGUMENT);
+    CHECK(tcpphase_tracker_last_error(t, buf, 5, &n) == TCPPHASE_STATUS_BUFFER_TOO_SMALL);
     CHECK_STR(buf, "unsu");
+    /* The length of the whole reason, NUL not counted, fits or not. */
+    const size_t whole = strlen("unsupported link type 4294967295");
+    CHECK(n == whole);
+    n = 0;
+    CHECK(tcpphase_tracker_last_error(t, NULL, 0, &n) == TCPPHASE_STATUS_BUFFER_TOO_SMALL);
+    CHECK(n == whole);
+    CHECK(tcpphase_tracker_last_error(t, NULL, 1, &n) == TCPPHASE_STATUS_NULL_ARGUMENT);
+    CHECK(tcpphase_tracker_last_error(t, buf, whole, &n) == TCPPHASE_STATUS_BUFFER_TOO_SMALL);
+    CHECK(tcpphase_tracker_last_error(t, buf, whole + 1, NULL) == TCPPHASE_STATUS_OK);
+    CHECK_STR(buf, "unsupported link type 4294967295");
 
     /* Frame 4: a real SYN. */
     CHECK(tcpphase_tracker_feed(t, 228, SYN, sizeof SYN, 1000000000u, &a) == TCPPHASE_STATUS_OK);
@@ -158,14 +184,36 @@ static void feeding(void)
     CHECK(a.client_state == TCPPHASE_STATE_SYN_SENT && a.dir == TCPPHASE_DIR_CLIENT_TO_SERVER);
     CHECK(a.src.family == TCPPHASE_FAMILY_IPV4 && a.src.port == 40000 && a.dst.port == 80);
     CHECK(a.tcp_flags == 0x002 && a.len == 0 && !a.origin_guessed);
-    CHECK(tcpphase_tracker_last_error(t, buf, sizeof buf) == TCPPHASE_STATUS_NONE);
+    CHECK(tcpphase_tracker_last_error(t, buf, sizeof buf, &n) == TCPPHASE_STATUS_NONE);
     CHECK(tcpphase_endpoint_format(&a.src, true, buf, sizeof buf) == TCPPHASE_STATUS_OK);
     CHECK_STR(buf, "10.0.0.1:40000");
+
+    /* Frame 5: not TCP (the SYN as UDP). Zero means none everywhere. */
+    uint8_t udp[sizeof SYN];
+    memcpy(udp, SYN, sizeof SYN);
+    udp[9] = 17;
+    CHECK(tcpphase_tracker_feed(t, 228, udp, sizeof udp, 2, &a) == TCPPHASE_STATUS_NOT_TCP);
+    CHECK(a.frame == 5 && a.ts_ns == 2);
+    CHECK(a.phase == TCPPHASE_PHASE_NONE && a.phase == 0);
+    CHECK(a.step == TCPPHASE_STEP_NONE && a.step == 0);
+    CHECK(a.client_state == TCPPHASE_STATE_UNKNOWN && a.server_state == 0);
+    CHECK(a.dir == TCPPHASE_DIR_NONE && a.closer == TCPPHASE_CLOSER_NONE && a.flags == 0);
+    CHECK_STR(tcpphase_phase_name(a.phase), "");
+    CHECK_STR(tcpphase_step_name(a.step), "");
+    CHECK_STR(tcpphase_state_name(a.client_state), "UNKNOWN");
+    CHECK_STR(tcpphase_dir_name(a.dir), "");
+    CHECK(a.src.family == TCPPHASE_FAMILY_UNSPECIFIED);
+    CHECK(tcpphase_endpoint_format(&a.src, true, buf, sizeof buf) == TCPPHASE_STATUS_NONE);
+    CHECK_STR(buf, "");
+    tcpphase_endpoint bad_family = a.src;
+    bad_family.family = 5;
+    CHECK(tcpphase_endpoint_format(&bad_family, true, buf, sizeof buf) ==
+          TCPPHASE_STATUS_INVALID_ARGUMENT);
 
     /* Garbage, every link type tcpphase reads and a few it does not. */
     const uint32_t linktypes[] = {0, 1, 12, 14, 101, 108, 113, 228, 229, 276, 2, 147, 65535};
     uint8_t junk[512];
-    uint64_t frames = 4;
+    uint64_t frames = 5;
     for (int round = 0; round < 20000; round++) {
         size_t len = next_random() % sizeof junk;
         for (size_t i = 0; i < len; i++)
@@ -182,7 +230,7 @@ static void feeding(void)
               s == TCPPHASE_STATUS_MALFORMED || s == TCPPHASE_STATUS_UNSUPPORTED_LINKTYPE);
         CHECK(a.frame == frames);
         if (s == TCPPHASE_STATUS_MALFORMED || s == TCPPHASE_STATUS_UNSUPPORTED_LINKTYPE)
-            CHECK(tcpphase_tracker_last_error(t, buf, sizeof buf) == TCPPHASE_STATUS_OK);
+            CHECK(tcpphase_tracker_last_error(t, buf, sizeof buf, &n) == TCPPHASE_STATUS_OK);
     }
 
     /* Summaries. */
@@ -265,7 +313,11 @@ static void text(void)
     memset(&e, 0, sizeof e);
     CHECK(tcpphase_endpoint_format(NULL, true, buf, sizeof buf) == TCPPHASE_STATUS_NULL_ARGUMENT);
     CHECK(tcpphase_endpoint_format(&e, true, NULL, sizeof buf) == TCPPHASE_STATUS_NULL_ARGUMENT);
-    CHECK(tcpphase_endpoint_format(&e, true, buf, sizeof buf) == TCPPHASE_STATUS_INVALID_ARGUMENT);
+    /* The unset endpoint (all zero) has no text: NONE and "". */
+    buf[0] = 'x';
+    CHECK(tcpphase_endpoint_format(&e, true, buf, sizeof buf) == TCPPHASE_STATUS_NONE);
+    CHECK_STR(buf, "");
+    CHECK(tcpphase_endpoint_format(&e, true, buf, 0) == TCPPHASE_STATUS_BUFFER_TOO_SMALL);
     e.family = 9;
     CHECK(tcpphase_endpoint_format(&e, true, buf, sizeof buf) == TCPPHASE_STATUS_INVALID_ARGUMENT);
     e.family = TCPPHASE_FAMILY_IPV6;

@@ -17,7 +17,7 @@ use std::ffi::{c_char, CStr};
 use tcpphase_ffi::annotation::tcpphase_tcp_flags_text;
 use tcpphase_ffi::endpoint::tcpphase_endpoint_format;
 use tcpphase_ffi::labels::*;
-use tcpphase_ffi::status::{tcpphase_status, tcpphase_status_name};
+use tcpphase_ffi::status::tcpphase_status;
 use tcpphase_ffi::summary::*;
 use tcpphase_ffi::tcp_header::tcpphase_tcp_header;
 use tcpphase_ffi::tracker::*;
@@ -102,10 +102,13 @@ fuzz_target!(|data: &[u8]| {
         );
         // SAFETY: feed wrote `out` for every status above.
         let a = unsafe { out.assume_init() };
+        // The whole reason's length comes back with every answer here.
+        let mut needed = usize::MAX;
         // SAFETY: `t` is live; the buffer is valid for `n` bytes.
         text_into(buf_len, |b, n| unsafe {
-            tcpphase_tracker_last_error(t, b, n)
+            tcpphase_tracker_last_error(t, b, n, &mut needed)
         });
+        assert!(needed < 256, "last_error needs {needed} bytes; 256 must suffice");
         if status == tcpphase_status::Ok {
             for endpoint in [&a.src, &a.dst] {
                 for with_port in [false, true] {

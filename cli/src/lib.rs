@@ -12,6 +12,7 @@
 //! | `conns.rs` | `tcpphase conns`: one line per connection (text, JSON Lines) |
 //! | `states.rs` | `tcpphase states`: every endpoint's state at a moment, netstat / ss style |
 //! | `diagram/` | `tcpphase diagram`: the ladder diagram of one stream (text, SVG, JSON) |
+//! | `zeek_log.rs` | `tcpphase conns --zeek`: Zeek's conn.log (TSV, JSON) |
 //! | `records.rs` | the JSON / CSV records, with DESIGN's keys |
 //! | `error.rs` | [`CommandError`], [`Failure`] and the exit status |
 
@@ -26,6 +27,7 @@ pub mod progress;
 pub mod records;
 pub mod states;
 pub mod tracking;
+pub mod zeek_log;
 
 pub use error::{CommandError, ErrorKind, Failure};
 

@@ -12,7 +12,7 @@ use tcpphase_cli::input::Source;
 use tcpphase_cli::progress::ProgressMode;
 use tcpphase_cli::states::{StatesOptions, Style};
 use tcpphase_cli::tracking::Moment;
-use tcpphase_cli::{annotate, conns, diagram, states, Failure, Format};
+use tcpphase_cli::{annotate, conns, diagram, states, zeek_log, Failure, Format};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -148,13 +148,28 @@ printed when it went through one of the phases.
 Examples:
   tcpphase conns capture.pcap
   tcpphase conns --json capture.pcap
-  tcpphase conns --phase reset capture.pcap")]
+  tcpphase conns --phase reset capture.pcap
+  tcpphase conns --zeek capture.pcap > conn.log
+  tcpphase conns --zeek --zeek-opt tcp_attempt_delay=10 capture.pcap
+
+--zeek writes Zeek's conn.log for the TCP connections only (no UDP, no
+ICMP), bounded as Zeek bounds them (its timers, role flips and 4-tuple
+reuse); checksums are not verified (as zeek -C) and service is left unset.")]
     Conns {
         #[command(flatten)]
         inputs: Inputs,
         /// JSON Lines, one object per connection.
         #[arg(long)]
         json: bool,
+        /// Zeek's conn.log (its TSV format and header lines), TCP connections only, bounded by Zeek's timers.
+        #[arg(long, conflicts_with_all = ["json", "zeek_json", "list", "phase"])]
+        zeek: bool,
+        /// Zeek's conn.log in Zeek's JSON log format, TCP connections only.
+        #[arg(long, conflicts_with_all = ["json", "list", "phase"])]
+        zeek_json: bool,
+        /// A Zeek setting for --zeek: tcp_attempt_delay, tcp_close_delay, tcp_reset_delay, tcp_inactivity_timeout, udp_inactivity_timeout, tcp_SYN_timeout, tcp_session_timer, tcp_connection_linger (seconds), report_gaps_for_partial, Site::private_address_space_is_local (T/F); repeat for several.
+        #[arg(long, value_name = "NAME=VALUE")]
+        zeek_opt: Vec<String>,
         #[command(flatten)]
         streams: Streams,
         #[command(flatten)]
@@ -301,6 +316,44 @@ fn one_line_panics() {
     }));
 }
 
+/// `conns --zeek` / `--zeek-json`, its options checked.
+fn run_zeek(
+    inputs: Inputs,
+    filters: Filters,
+    json: bool,
+    options: &[String],
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let mut config = tcpphase::zeek::ZeekConfig::default();
+    for option in options {
+        if let Err(e) = zeek_log::set_option(&mut config, option) {
+            Cli::command()
+                .error(
+                    clap::error::ErrorKind::ValueValidation,
+                    format!("--zeek-opt: {e}"),
+                )
+                .exit();
+        }
+    }
+    let format = if json {
+        zeek_log::ZeekFormat::Json
+    } else {
+        zeek_log::ZeekFormat::Tsv
+    };
+    let opened = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let source = source(inputs, false);
+    zeek_log::run(
+        &source,
+        &filters.with_streams(vec![]),
+        config,
+        format,
+        opened,
+        out,
+    )
+}
+
 fn main() -> ExitCode {
     one_line_panics();
     let cli = Cli::parse();
@@ -337,8 +390,21 @@ fn main() -> ExitCode {
         Command::Conns {
             inputs,
             json,
+            zeek,
+            zeek_json,
+            zeek_opt,
             streams,
             filters,
+        } if zeek || zeek_json => {
+            let _ = (json, streams);
+            run_zeek(inputs, filters, zeek_json, &zeek_opt, &mut out)
+        }
+        Command::Conns {
+            inputs,
+            json,
+            streams,
+            filters,
+            ..
         } => {
             let format = if json { Format::Json } else { Format::Text };
             let source = source(inputs, false);

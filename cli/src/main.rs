@@ -154,7 +154,9 @@ Examples:
 
 --zeek writes Zeek's conn.log for the TCP connections only (no UDP, no
 ICMP), bounded as Zeek bounds them (its timers, role flips and 4-tuple
-reuse); checksums are not verified (as zeek -C) and service is left unset.")]
+reuse); segments with a wrong TCP checksum count only as C/c in the
+history, as in Zeek (--zeek-opt ignore_checksums=T is zeek -C); service is
+left unset.")]
     Conns {
         #[command(flatten)]
         inputs: Inputs,
@@ -167,7 +169,7 @@ reuse); checksums are not verified (as zeek -C) and service is left unset.")]
         /// Zeek's conn.log in Zeek's JSON log format, TCP connections only.
         #[arg(long, conflicts_with_all = ["json", "list", "phase"])]
         zeek_json: bool,
-        /// A Zeek setting for --zeek: tcp_attempt_delay, tcp_close_delay, tcp_reset_delay, tcp_inactivity_timeout, udp_inactivity_timeout, tcp_SYN_timeout, tcp_session_timer, tcp_connection_linger (seconds), report_gaps_for_partial, Site::private_address_space_is_local (T/F); repeat for several.
+        /// A Zeek setting for --zeek: tcp_attempt_delay, tcp_close_delay, tcp_reset_delay, tcp_inactivity_timeout, udp_inactivity_timeout, tcp_SYN_timeout, tcp_session_timer, tcp_connection_linger (seconds), report_gaps_for_partial, ignore_checksums (as zeek -C), Site::private_address_space_is_local (T/F); repeat for several.
         #[arg(long, value_name = "NAME=VALUE")]
         zeek_opt: Vec<String>,
         #[command(flatten)]

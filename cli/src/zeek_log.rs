@@ -45,7 +45,8 @@ pub const FIELDS: [(&str, &str); 22] = [
 ];
 
 /// Parses `NAME=VALUE` for `--zeek-opt` into `config`: a timer of
-/// [`ZeekConfig::TIMER_NAMES`] in seconds, `report_gaps_for_partial=T|F`
+/// [`ZeekConfig::TIMER_NAMES`] in seconds, `report_gaps_for_partial=T|F`,
+/// `ignore_checksums=T|F`
 /// or `Site::private_address_space_is_local=T|F`.
 pub fn set_option(config: &mut ZeekConfig, text: &str) -> Result<(), String> {
     let (name, value) = text
@@ -58,6 +59,7 @@ pub fn set_option(config: &mut ZeekConfig, text: &str) -> Result<(), String> {
     };
     match name {
         "report_gaps_for_partial" => config.report_gaps_for_partial = flag(value)?,
+        "ignore_checksums" => config.ignore_checksums = flag(value)?,
         "Site::private_address_space_is_local" => {
             config.private_address_space_is_local = flag(value)?
         }
@@ -73,7 +75,7 @@ pub fn set_option(config: &mut ZeekConfig, text: &str) -> Result<(), String> {
             }
             if !config.set_timer(name, (secs * 1e9).round() as u64) {
                 return Err(format!(
-                    "unknown Zeek option '{name}'; known: {}, report_gaps_for_partial, Site::private_address_space_is_local",
+                    "unknown Zeek option '{name}'; known: {}, report_gaps_for_partial, ignore_checksums, Site::private_address_space_is_local",
                     ZeekConfig::TIMER_NAMES.join(", ")
                 ));
             }

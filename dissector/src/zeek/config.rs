@@ -35,6 +35,9 @@ pub struct ZeekConfig {
     /// `report_gaps_for_partial` (F): content gaps reported outside the
     /// established (or cleanly closing) states too.
     pub report_gaps_for_partial: bool,
+    /// `ignore_checksums` (F; `zeek -C` sets it): when false a segment
+    /// with a wrong TCP checksum only writes `C` / `c` in the history.
+    pub ignore_checksums: bool,
     /// `Site::private_address_space_is_local` (T): private addresses count
     /// as local for `local_orig` / `local_resp`; when false both are unset.
     pub private_address_space_is_local: bool,
@@ -53,6 +56,7 @@ impl Default for ZeekConfig {
             tcp_connection_linger: 5 * SEC,
             tcp_max_above_hole_without_any_acks: 16384,
             report_gaps_for_partial: false,
+            ignore_checksums: false,
             private_address_space_is_local: true,
         }
     }

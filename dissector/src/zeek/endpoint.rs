@@ -36,6 +36,7 @@ pub struct Endpoint {
     pub(crate) hist_last_fin: u64,
     pub(crate) hist_last_rst: u64,
     pub(crate) gaps: ScaledCounter,
+    pub(crate) checksum_errors: ScaledCounter,
     pub(crate) rexmits: ScaledCounter,
     pub(crate) zero_windows: ScaledCounter,
     pub(crate) reassembly: Reassembly,

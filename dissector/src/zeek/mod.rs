@@ -9,11 +9,11 @@
 //! each file), fed by decoded segments and their timestamps; the plain
 //! summary ([`crate::summary`]) keeps RFC 9293's boundaries.
 //!
-//! Limits: TCP only; checksums are not verified (as `zeek -C`);
-//! `service` is not detected (no application analyzers).
+//! Limits: TCP only; `service` is not detected (no application analyzers).
 //!
 //! | file | what |
 //! | --- | --- |
+//! | `checksum.rs` | the TCP checksum Zeek verifies first |
 //! | `config.rs` | [`ZeekConfig`]: Zeek's timers and options, with its defaults |
 //! | `endpoint_state.rs` | [`EndpointState`]: Zeek's per-endpoint TCP states |
 //! | `history.rs` | [`History`]: the history letters and their repeat rules |
@@ -26,6 +26,7 @@
 //! | `uid.rs` | deterministic connection uids |
 //! | `local_nets.rs` | Zeek's default local networks (private address space) |
 
+pub mod checksum;
 pub mod config;
 pub mod conn_state;
 pub mod connection;

@@ -6,6 +6,7 @@
 //! later than them is processed (Zeek advances its timers to each
 //! packet's time first).
 
+use super::checksum::checksum_ok;
 use super::config::ZeekConfig;
 use super::connection::{Connection, Removal, ZeekPacket};
 use super::record::ZeekConnRecord;
@@ -116,6 +117,7 @@ impl ZeekSessions {
             len: segment.payload_len,
             caplen: segment.payload.len() as u32,
             ip_len,
+            checksum_ok: self.config.ignore_checksums || checksum_ok(segment) != Some(false),
         };
         self.feed(&packet);
     }

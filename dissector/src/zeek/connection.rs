@@ -39,7 +39,8 @@ pub struct ZeekPacket {
     pub caplen: u32,
     /// The IP packet's total length (IPv6: payload length + 40).
     pub ip_len: u32,
-    /// False when the TCP checksum is wrong (and checked).
+    /// False when the TCP checksum is wrong (and checked); ignored with
+    /// `ignore_checksums`.
     pub checksum_ok: bool,
 }
 
@@ -197,7 +198,7 @@ impl Connection {
     pub fn deliver(&mut self, p: &ZeekPacket, config: &ZeekConfig) {
         let is_orig = self.is_orig(p.src);
         let (me, other) = if is_orig { (ORIG, RESP) } else { (RESP, ORIG) };
-        if !p.checksum_ok {
+        if !p.checksum_ok && !config.ignore_checksums {
             // ValidateChecksum failed: a letter, and nothing else.
             if self.endpoints[me].checksum_errors.hit() {
                 self.history.add(cased('C', is_orig));

@@ -396,9 +396,10 @@ fn c_for_checksum_errors() {
     c.packet(10, true, "AP", 1001, 5001, 10, 65535, false);
     c.packet(11, false, "AP", 5001, 1001, 10, 65535, false);
     assert_eq!(c.rows(), ["S1 ShACc 2 1"]);
-    let mut config = ZeekConfig::default();
-    config.ignore_checksums = true;
-    let mut c = Capture::new(config);
+    let mut c = Capture::new(ZeekConfig {
+        ignore_checksums: true,
+        ..ZeekConfig::default()
+    });
     c.handshake(0);
     c.packet(10, true, "AP", 1001, 5001, 10, 65535, false);
     assert_eq!(c.rows(), ["S1 ShAD 3 1"]);

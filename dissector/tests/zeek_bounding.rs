@@ -420,3 +420,21 @@ fn bytes_are_sequence_space() {
     assert_eq!((r.orig_bytes, r.resp_bytes), (Some(100), Some(0)));
     assert_eq!((r.orig_ip_bytes, r.resp_ip_bytes), (40 * 5 + 200, 80));
 }
+
+/// zeek/zeek pull request 2191: a connection that began with a SYN-ACK
+/// flips once an ack or data comes back, even between ports that are no
+/// likely server ports; the history reads as if the roles had been right
+/// from the start and the SYN-ACK's packet count stays with the new
+/// originator (baseline core.tcp.flip-without-syn).
+#[test]
+fn a_syn_ack_answered_by_an_ack_flips() {
+    let mut c = Capture::between(ZeekConfig::default(), 40000, 41000);
+    c.seg(0, false, "SA", 5000, 1001, 0)
+        .seg(1, true, "A", 1001, 5001, 0)
+        .seg(2, true, "AP", 1001, 5001, 10);
+    assert_eq!(c.rows(), ["OTH ^hAD 2 1"]);
+    // A SYN-ACK nothing answers (a stealth scan's) does not flip.
+    let mut c = Capture::between(ZeekConfig::default(), 40000, 41000);
+    c.seg(0, false, "SA", 5000, 1001, 0);
+    assert_eq!(c.rows(), ["OTH H 1 0"]);
+}

@@ -54,6 +54,27 @@ impl History {
         self.letters.push(code);
     }
 
+    /// After a flip that found the roles wrong from the start: the letters
+    /// so far change side (case), `^` leads, and the kinds seen change side.
+    pub fn restate_flipped(&mut self) {
+        let swapped: String = self
+            .letters
+            .chars()
+            .filter(|&c| c != '^')
+            .map(|c| {
+                if c.is_ascii_uppercase() {
+                    c.to_ascii_lowercase()
+                } else {
+                    c.to_ascii_uppercase()
+                }
+            })
+            .collect();
+        self.letters.clear();
+        self.letters.push('^');
+        self.letters.push_str(&swapped);
+        self.seen = self.seen.rotate_left(16);
+    }
+
     /// Zeek's `CheckHistory`: the first time `kind` is seen from this side
     /// its letter is written and false returned; after that, true.
     pub fn check(&mut self, kind: HistoryKind, is_orig: bool, code: char) -> bool {

@@ -438,3 +438,58 @@ fn a_syn_ack_answered_by_an_ack_flips() {
     c.seg(0, false, "SA", 5000, 1001, 0);
     assert_eq!(c.rows(), ["OTH H 1 0"]);
 }
+
+mod robustness {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn packet() -> impl Strategy<Value = (u64, bool, u16, u32, u32, u32, u16, bool)> {
+        (
+            0u64..400_000,
+            any::<bool>(),
+            0u16..0x200,
+            any::<u32>(),
+            any::<u32>(),
+            0u32..3000,
+            any::<u16>(),
+            any::<bool>(),
+        )
+    }
+
+    proptest! {
+        /// Any packets, any timers (0 included): no panic, every
+        /// connection written once, counts adding up to the packets fed.
+        #[test]
+        fn any_packets_any_timers(
+            packets in proptest::collection::vec(packet(), 0..60),
+            timer in 0u64..20,
+        ) {
+            let mut config = ZeekConfig::default();
+            for name in ZeekConfig::TIMER_NAMES {
+                config.set_timer(name, timer * SEC);
+            }
+            let mut sessions = ZeekSessions::new(config);
+            let client = (IpAddr::from([10, 0, 0, 1]), 40000);
+            let server = (IpAddr::from([10, 0, 0, 2]), 80);
+            let mut t = T0;
+            let mut counted = 0;
+            for (dt, c2s, flags, seq, ack, len, window, ok) in &packets {
+                t += dt * MS;
+                let (src, dst) = if *c2s { (client, server) } else { (server, client) };
+                sessions.feed(&ZeekPacket {
+                    ts: t, src, dst, flags: TcpFlags(*flags), seq: *seq, ack: *ack,
+                    window: *window, len: *len, caplen: *len, ip_len: 40 + len,
+                    checksum_ok: *ok,
+                });
+                counted += u64::from(*ok);
+            }
+            sessions.finish();
+            let mut pkts = 0;
+            while let Some(r) = sessions.next_record() {
+                pkts += r.orig_pkts + r.resp_pkts;
+            }
+            prop_assert_eq!(pkts, counted);
+            prop_assert_eq!(sessions.live(), 0);
+        }
+    }
+}

@@ -24,7 +24,8 @@ pub struct ZeekConfig {
     pub udp_inactivity_timeout: u64,
     /// `tcp_SYN_timeout` (5 s): when the first expire check runs.
     pub tcp_syn_timeout: u64,
-    /// `tcp_session_timer` (6 s): how often the expire check runs again.
+    /// `tcp_session_timer` (6 s): how often the expire check runs again
+    /// (0: it does not run again).
     pub tcp_session_timer: u64,
     /// `tcp_connection_linger` (5 s): how long a closed or half-closed
     /// connection stays idle before the expire check removes it.

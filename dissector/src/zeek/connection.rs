@@ -103,9 +103,9 @@ impl Connection {
             is_active: true,
             inactivity_timeout: config.udp_inactivity_timeout,
             inactivity_at: (config.udp_inactivity_timeout > 0)
-                .then(|| first.ts + config.udp_inactivity_timeout),
+                .then(|| first.ts.saturating_add(config.udp_inactivity_timeout)),
             attempt_at: None,
-            expire_at: [Some(first.ts + config.tcp_syn_timeout), None],
+            expire_at: [Some(first.ts.saturating_add(config.tcp_syn_timeout)), None],
             reset_at: None,
             delete_at: None,
             queued: None,
@@ -180,7 +180,7 @@ impl Connection {
             return;
         }
         self.inactivity_timeout = timeout;
-        self.inactivity_at = (timeout > 0).then(|| self.last_time + timeout);
+        self.inactivity_at = (timeout > 0).then(|| self.last_time.saturating_add(timeout));
     }
 
     /// Zeek's `SetPartialStatus`.
@@ -497,7 +497,7 @@ impl Connection {
                         };
                         self.set_state(me, s, config);
                         if config.tcp_attempt_delay > 0 {
-                            self.attempt_at = Some(p.ts + config.tcp_attempt_delay);
+                            self.attempt_at = Some(p.ts.saturating_add(config.tcp_attempt_delay));
                         }
                     } else {
                         let peer = self.endpoints[other].state;
@@ -574,7 +574,7 @@ impl Connection {
                         do_close = true;
                     }
                     if config.tcp_reset_delay > 0 {
-                        self.reset_at = Some(p.ts + config.tcp_reset_delay);
+                        self.reset_at = Some(p.ts.saturating_add(config.tcp_reset_delay));
                     }
                 }
                 (do_close, gen_event)
@@ -648,9 +648,9 @@ impl Connection {
             self.attempt_at = None;
             self.expire_at = [None, None];
             self.reset_at = None;
-            self.delete_at = Some(self.last_time + config.tcp_close_delay);
+            self.delete_at = Some(self.last_time.saturating_add(config.tcp_close_delay));
         } else if self.endpoints[me].prev_state != St::Inactive {
-            let at = self.last_time + config.tcp_session_timer;
+            let at = self.last_time.saturating_add(config.tcp_session_timer);
             match self.expire_at.iter_mut().find(|t| t.is_none()) {
                 Some(slot) => *slot = Some(at),
                 None => self.expire_at[1] = Some(at),
@@ -676,7 +676,12 @@ impl Connection {
     /// Fires every timer due at or before `now`, in time order; returns
     /// whether one removed the connection.
     pub fn fire_due(&mut self, now: u64, config: &ZeekConfig) -> Removal {
-        while let Some(at) = self.next_deadline().filter(|&t| t <= now) {
+        // Each round clears or moves a timer past `at`; the bound only
+        // guards against times saturated at the end of u64.
+        for _ in 0..64 {
+            let Some(at) = self.next_deadline().filter(|&t| t <= now) else {
+                break;
+            };
             if self.fire_one(at, config) {
                 return Removal::Timer;
             }
@@ -691,10 +696,10 @@ impl Connection {
             return true;
         }
         if self.inactivity_at == Some(at) {
-            if self.last_time + self.inactivity_timeout <= at {
+            if self.last_time.saturating_add(self.inactivity_timeout) <= at {
                 return true;
             }
-            self.inactivity_at = Some(self.last_time + self.inactivity_timeout);
+            self.inactivity_at = Some(self.last_time.saturating_add(self.inactivity_timeout));
             return false;
         }
         if self.attempt_at == Some(at) {
@@ -719,7 +724,7 @@ impl Connection {
             }
             // ExpireTimer: idle past the linger time and closed, reset or
             // one-sided; or nothing ever happened.
-            if self.last_time + config.tcp_connection_linger < at {
+            if self.last_time.saturating_add(config.tcp_connection_linger) < at {
                 if (o.did_close || r.did_close)
                     && ((o.did_close && r.did_close)
                         || o.state == St::Reset
@@ -733,7 +738,10 @@ impl Connection {
                     return true;
                 }
             }
-            self.expire_at[slot] = Some(at + config.tcp_session_timer);
+            // A zero tcp_session_timer would re-check at the same instant
+            // for ever: no re-check then.
+            self.expire_at[slot] =
+                (config.tcp_session_timer > 0).then(|| at.saturating_add(config.tcp_session_timer));
             return false;
         }
         false

@@ -51,7 +51,7 @@ impl Reassembly {
             return;
         }
         let mut seq = seq;
-        let upper = seq + len;
+        let upper = seq.saturating_add(len);
         if seq < acked {
             if upper <= acked {
                 return;

@@ -422,18 +422,24 @@ fn bytes_are_sequence_space() {
 }
 
 /// zeek/zeek pull request 2191: a connection that began with a SYN-ACK
-/// flips once an ack or data comes back, even between ports that are no
-/// likely server ports; the history reads as if the roles had been right
-/// from the start and the SYN-ACK's packet count stays with the new
-/// originator (baseline core.tcp.flip-without-syn).
+/// flips once an ack or data follows, in either direction, even between
+/// ports that are no likely server ports; the history reads as if the
+/// roles had been right from the start and the counts follow the real
+/// sides (baselines core.tcp.flip-without-syn, core.conn-size-flip).
 #[test]
-fn a_syn_ack_answered_by_an_ack_flips() {
+fn a_syn_ack_followed_by_an_ack_flips() {
     let mut c = Capture::between(ZeekConfig::default(), 40000, 41000);
     c.seg(0, false, "SA", 5000, 1001, 0)
         .seg(1, true, "A", 1001, 5001, 0)
         .seg(2, true, "AP", 1001, 5001, 10);
     assert_eq!(c.rows(), ["OTH ^hAD 2 1"]);
-    // A SYN-ACK nothing answers (a stealth scan's) does not flip.
+    // Only the server's side seen: SYN-ACK, ACK, FIN.
+    let mut c = Capture::between(ZeekConfig::default(), 40000, 41000);
+    c.seg(0, false, "SA", 5000, 1001, 0)
+        .seg(1, false, "A", 5001, 1001, 0)
+        .seg(2, false, "FA", 5001, 1001, 0);
+    assert_eq!(c.rows(), ["SHR ^haf 0 3"]);
+    // A SYN-ACK nothing follows (a stealth scan's) does not flip.
     let mut c = Capture::between(ZeekConfig::default(), 40000, 41000);
     c.seg(0, false, "SA", 5000, 1001, 0);
     assert_eq!(c.rows(), ["OTH H 1 0"]);

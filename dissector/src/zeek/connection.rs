@@ -195,18 +195,14 @@ impl Connection {
     }
 
     /// Zeek's flip of a connection that began with a SYN-ACK once an ack or
-    /// data comes back (zeek/zeek pull request 2191: a stealth scan's
-    /// SYN-ACK gets a RST or nothing, never that): the SYN-ACK's sender was
-    /// the responder. The history reads as if the roles had been right from
-    /// the start, as Zeek's baseline `core.tcp.flip-without-syn` shows.
-    ///
-    /// The packet counts stay where they were (the SYN-ACK's with the new
-    /// originator) and this packet counts for the responder: Zeek's
-    /// conn-size does not flip here (the same baseline's ip bytes).
-    fn flip_after_syn_ack(&mut self, p: &ZeekPacket) -> bool {
-        let from_resp = !self.is_orig(p.src);
-        if from_resp
-            && self.endpoints[ORIG].state == St::SynAckSent
+    /// data segment follows, in either direction (zeek/zeek pull request
+    /// 2191: a stealth scan's SYN-ACK gets a RST or nothing, never that):
+    /// the SYN-ACK's sender was the responder. The history reads as if the
+    /// roles had been right from the start and the packet counts follow the
+    /// real sides (Zeek's baselines core.tcp.flip-without-syn and
+    /// core.conn-size-flip: `^haf` for a server's SYN-ACK, ACK, FIN).
+    fn flip_after_syn_ack(&mut self, p: &ZeekPacket) {
+        if self.endpoints[ORIG].state == St::SynAckSent
             && self.endpoints[RESP].state == St::Inactive
             && !p.flags.syn()
             && !p.flags.rst()
@@ -214,17 +210,14 @@ impl Connection {
         {
             self.flip_roles();
             self.history.restate_flipped();
-            let [o, r] = &mut self.endpoints;
-            core::mem::swap(&mut o.pkts, &mut r.pkts);
-            core::mem::swap(&mut o.ip_bytes, &mut r.ip_bytes);
-            return true;
         }
-        false
     }
 
     /// One packet (after Zeek's header checks), as `TCPAnalyzer::DeliverPacket`.
     pub fn deliver(&mut self, p: &ZeekPacket, config: &ZeekConfig) {
-        let flipped_now = (p.checksum_ok || config.ignore_checksums) && self.flip_after_syn_ack(p);
+        if p.checksum_ok || config.ignore_checksums {
+            self.flip_after_syn_ack(p);
+        }
         let is_orig = self.is_orig(p.src);
         let (me, other) = if is_orig { (ORIG, RESP) } else { (RESP, ORIG) };
         if !p.checksum_ok && !config.ignore_checksums {
@@ -353,7 +346,7 @@ impl Connection {
         }
         // conn-size counts every packet the TCP analysis took, on the side
         // it came from.
-        let e = &mut self.endpoints[if flipped_now { RESP } else { me }];
+        let e = &mut self.endpoints[me];
         e.pkts += 1;
         e.ip_bytes += u64::from(p.ip_len);
     }

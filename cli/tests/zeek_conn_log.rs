@@ -501,3 +501,38 @@ fn baseline_tcp_ctu_64702_888_pcap() {
         &["XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t192.168.1.108\t64702\t185.33.86.224\t888\t^hAfdtFr\t8\t320\t8\t370"],
     );
 }
+
+/// Zeek's baseline `testing/btest/Baseline/scripts.base.protocols.ssh.basic/conn.log`
+/// (zeek/zeek), for `ssh/ssh.pcap`: its TCP rows (the two UDP rows left out).
+#[test]
+fn baseline_ssh_ssh_pcap() {
+    agrees(
+        "ssh/ssh.pcap",
+        &[],
+        &[
+            "XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t192.168.1.79\t51880\t131.159.21.1\t22\ttcp\tssh\t6.159326\t2669\t2501\tSF\tT\tF\t0\tShAdDaFf\t25\t3981\t20\t3549\t-",
+            "XXXXXXXXXX.XXXXXX\tClEkJM2Vm5giqnMf4h\t10.0.0.18\t40184\t128.2.6.88\t41644\ttcp\tssh\t2.079071\t3813\t3633\tSF\tT\tF\t0\tShADadFf\t22\t4965\t26\t5017\t-",
+            "XXXXXXXXXX.XXXXXX\tC4J4Th3PJpwUYZZ6gc\t192.168.2.1\t57189\t192.168.2.158\t22\ttcp\tssh\t6.641754\t5253\t3489\tSF\tT\tT\t0\tShADadFf\t38\t7241\t29\t5005\t-",
+            "XXXXXXXXXX.XXXXXX\tCtPZjS20MLrsMUOJi2\t192.168.2.1\t57191\t192.168.2.158\t22\ttcp\tssh\t3.862198\t576\t813\tSF\tT\tT\t0\tShAdDaFf\t23\t1784\t16\t1653\t-",
+            "XXXXXXXXXX.XXXXXX\tCUM0KZ3MLUfNB0cl11\t192.168.2.1\t55179\t192.168.2.158\t2200\ttcp\tssh\t2.557930\t2757\t1721\tRSTR\tT\tT\t0\tShADadFr\t37\t4693\t29\t3225\t-",
+            "XXXXXXXXXX.XXXXXX\tCmES5u32sYpV7JYN\t192.168.2.1\t56594\t192.168.2.158\t22\ttcp\tssh\t8.841749\t480\t537\tSF\tT\tT\t0\tShAdDaFf\t17\t1376\t14\t1273\t-",
+            "XXXXXXXXXX.XXXXXX\tCP5puj4I8PtEU4qzYg\t192.168.2.1\t56821\t192.168.2.158\t22\ttcp\tssh\t1.106250\t820\t1125\tSF\tT\tT\t0\tShAdDaFf\t26\t2184\t20\t2173\t-",
+            "XXXXXXXXXX.XXXXXX\tC37jN32gN3y3AZzyf6\t192.168.2.1\t56837\t192.168.2.158\t22\ttcp\tssh\t1.080767\t692\t997\tSF\tT\tT\t0\tShAdDaFf\t25\t2004\t19\t1993\t-",
+            "XXXXXXXXXX.XXXXXX\tC3eiCBGOLw3VtHfOj\t192.168.2.1\t56845\t192.168.2.158\t22\ttcp\tssh\t1.302395\t660\t965\tSF\tT\tT\t0\tShAdDaFf\t26\t2024\t20\t2013\t-",
+            "XXXXXXXXXX.XXXXXX\tCwjjYJ2WqgTbAqiHl6\t192.168.2.1\t56875\t192.168.2.158\t22\ttcp\tssh\t12.013506\t588\t549\tSF\tT\tT\t0\tShAdDaFf\t19\t1588\t16\t1389\t-",
+            "XXXXXXXXXX.XXXXXX\tC0LAHyvtKSQHyJxIl\t192.168.2.1\t56878\t192.168.2.158\t22\ttcp\tssh\t3.628964\t684\t825\tSF\tT\tT\t0\tShAdDaFf\t25\t1996\t19\t1821\t-",
+            "XXXXXXXXXX.XXXXXX\tCFLRIC3zaTU1loLGxh\t192.168.2.1\t56940\t192.168.2.158\t22\ttcp\tssh\t0.104978\t500\t609\tSF\tT\tT\t0\tShAdDaFf\t14\t1240\t10\t1137\t-",
+            "XXXXXXXXXX.XXXXXX\tC9rXSW3KSpTYvPrlI1\t192.168.2.1\t57831\t192.168.2.158\t22\ttcp\tssh\t2.758790\t576\t813\tSF\tT\tT\t0\tShAdDaFf\t23\t1784\t18\t1757\t-",
+            "XXXXXXXXXX.XXXXXX\tCk51lg1bScffFj34Ri\t192.168.2.1\t59246\t192.168.2.158\t22\ttcp\tssh\t3.076752\t3049\t4165\tSF\tT\tT\t0\tShADadFf\t32\t4725\t23\t5369\t-",
+            "XXXXXXXXXX.XXXXXX\tC9mvWx3ezztgzcexV7\t192.168.1.32\t41164\t128.2.10.238\t22\ttcp\tssh\t8.485357\t6087\t3015\tSF\tT\tF\t0\tShADadFf\t32\t7759\t33\t4763\t-",
+            "XXXXXXXXXX.XXXXXX\tCNnMIj2QSd84NKf7U3\t192.168.1.32\t33910\t128.2.13.133\t22\ttcp\tssh\t1.910959\t6471\t6037\tSF\tT\tF\t0\tShADadFf\t33\t8195\t29\t7565\t-",
+            "XXXXXXXXXX.XXXXXX\tC7fIlMZDuRiqjpYbb\t192.168.1.32\t41268\t128.2.10.238\t22\ttcp\tssh\t2.710778\t5613\t2487\tSF\tT\tF\t0\tShADadFf\t24\t6869\t20\t3535\t-",
+            "XXXXXXXXXX.XXXXXX\tCpmdRlaUoJLN3uIRa\t192.168.1.31\t52294\t192.168.1.32\t22\ttcp\tssh\t3.658968\t3729\t2229\tSF\tT\tT\t0\tShADadFf\t36\t5613\t24\t3497\t-",
+            "XXXXXXXXXX.XXXXXX\tCqlVyW1YwZ15RhTBc4\t192.168.1.31\t51476\t192.168.1.32\t8118\ttcp\t-\t0.000539\t76\t0\tSF\tT\tT\t0\tDaFfA\t6\t388\t5\t284\t-",
+            "XXXXXXXXXX.XXXXXX\tC1Xkzz2MaGtLrc1Tla\t192.168.1.31\t51489\t192.168.1.32\t22\ttcp\tssh\t4.926958\t4029\t2497\tSF\tT\tT\t0\tShAdDaFf\t42\t6249\t27\t3937\t-",
+            "XXXXXXXXXX.XXXXXX\tCLNN1k2QMum1aexUK7\t192.168.1.32\t58641\t131.103.20.168\t22\ttcp\tssh\t0.587601\t2885\t2309\tSF\tT\tF\t0\tShADdaFf\t16\t3725\t13\t2993\t-",
+            "XXXXXXXXXX.XXXXXX\tCBA8792iHmnhPLksKa\t192.168.1.32\t58646\t131.103.20.168\t22\ttcp\tssh\t2.236727\t4477\t535101\tSF\tT\tF\t0\tShADadFf\t179\t13793\t226\t546861\t-",
+            "XXXXXXXXXX.XXXXXX\tCGLPPc35OzDQij1XX8\t192.168.1.32\t58649\t131.103.20.168\t22\ttcp\tssh\t2.066433\t4477\t534861\tSF\tT\tF\t0\tShADadFf\t183\t14001\t236\t547141\t-",
+        ],
+    );
+}

@@ -536,3 +536,21 @@ fn baseline_ssh_ssh_pcap() {
         ],
     );
 }
+
+/// Zeek's baseline `testing/btest/Baseline/scripts.base.protocols.ftp.ftp-ipv6/conn.log`
+/// (zeek/zeek), for `ftp/ipv6.pcap`: IPv6, passive and active data connections.
+#[test]
+fn baseline_ftp_ipv6_pcap() {
+    agrees(
+        "ftp/ipv6.pcap",
+        &[],
+        &[
+            "XXXXXXXXXX.XXXXXX\tClEkJM2Vm5giqnMf4h\t2001:470:1f11:81f:c999:d94:aa7c:2e3e\t49186\t2001:470:4867:99::21\t57086\ttcp\tftp-data\t0.219721\t0\t342\tSF\t-\t-\t0\tShAdfFa\t5\t372\t4\t642\t-",
+            "XXXXXXXXXX.XXXXXX\tC4J4Th3PJpwUYZZ6gc\t2001:470:1f11:81f:c999:d94:aa7c:2e3e\t49187\t2001:470:4867:99::21\t57087\ttcp\tftp-data\t0.217501\t0\t43\tSF\t-\t-\t0\tShAdfFa\t5\t372\t4\t343\t-",
+            "XXXXXXXXXX.XXXXXX\tCtPZjS20MLrsMUOJi2\t2001:470:1f11:81f:c999:d94:aa7c:2e3e\t49188\t2001:470:4867:99::21\t57088\ttcp\tftp-data\t0.217941\t0\t77\tSF\t-\t-\t0\tShAdfFa\t5\t372\t4\t377\t-",
+            "XXXXXXXXXX.XXXXXX\tCUM0KZ3MLUfNB0cl11\t2001:470:4867:99::21\t55785\t2001:470:1f11:81f:c999:d94:aa7c:2e3e\t49189\ttcp\tftp-data\t0.109813\t77\t0\tSF\t-\t-\t0\tShADFaf\t5\t449\t4\t300\t-",
+            "XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t2001:470:1f11:81f:c999:d94:aa7c:2e3e\t49185\t2001:470:4867:99::21\t21\ttcp\tftp\t26.658219\t310\t3448\tSF\t-\t-\t0\tShAdDfFa\t57\t4426\t34\t5908\t-",
+            "XXXXXXXXXX.XXXXXX\tCmES5u32sYpV7JYN\t2001:470:4867:99::21\t55647\t2001:470:1f11:81f:c999:d94:aa7c:2e3e\t49190\ttcp\tftp-data\t0.109181\t342\t0\tSF\t-\t-\t0\tShADFaf\t5\t714\t4\t300\t-",
+        ],
+    );
+}

@@ -6,7 +6,7 @@ use crate::error::{outcome, CommandError, Failure};
 use crate::filter::Filter;
 use crate::input::{read_frames, Flow, Source};
 use std::io::Write;
-use tcpphase::wire::{decode_frame_linktype, Decoded};
+use tcpphase::wire::{decode_frame_linktype, Decoded, WireError};
 use tcpphase::zeek::{ZeekConfig, ZeekConnRecord, ZeekSessions};
 
 /// Which of Zeek's log formats.
@@ -103,15 +103,38 @@ pub fn run(
             return Err(Failure(vec![CommandError::stdout(e)]));
         }
     }
+    // Frames of a link type tcpphase does not read: told once per file and
+    // link type, as the other commands do.
+    let mut skipped: Vec<(String, u32, u64, u64)> = Vec::new();
     let mut problems = read_frames(source, |frame| {
-        if let Ok(Decoded::Tcp(segment)) = decode_frame_linktype(frame.linktype, frame.data) {
-            sessions.feed_segment(frame.ts_ns, &segment);
+        match decode_frame_linktype(frame.linktype, frame.data) {
+            Ok(Decoded::Tcp(segment)) => sessions.feed_segment(frame.ts_ns, &segment),
+            Err(WireError::UnsupportedLinkType { linktype }) => {
+                match skipped
+                    .iter_mut()
+                    .find(|s| s.1 == linktype && s.0 == frame.input)
+                {
+                    Some(s) => s.3 += 1,
+                    None => skipped.push((frame.input.to_string(), linktype, frame.number, 1)),
+                }
+            }
+            // Not TCP, or a frame that does not parse: Zeek logs no TCP
+            // connection for it either.
+            _ => {}
         }
         while let Some(r) = sessions.next_record() {
             write_row(out, &mut line, &r, filter, format).map_err(CommandError::stdout)?;
         }
         Ok(Flow::Continue)
     });
+    problems.extend(skipped.into_iter().map(|(input, linktype, first, count)| {
+        CommandError::input(
+            input,
+            format!(
+                "unsupported link type {linktype} from frame {first}: {count} frame(s) skipped"
+            ),
+        )
+    }));
     sessions.finish();
     while let Some(r) = sessions.next_record() {
         if let Err(e) = write_row(out, &mut line, &r, filter, format) {

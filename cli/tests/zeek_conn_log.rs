@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{recording, tcpphase};
+use common::{pcapng_with_a_second_link_type, recording, tcpphase, Pcap};
 use std::path::PathBuf;
 
 /// A conn.log read the way zeek-cut reads one.
@@ -174,6 +174,28 @@ fn help_says_tcp_only_and_bad_options_are_usage_errors() {
         "{}",
         bad.err
     );
+}
+
+/// Frames of a link type tcpphase does not read are told once, with exit
+/// status 1, and the TCP connections of the other frames are still written.
+#[test]
+fn an_unsupported_link_type_is_told_and_the_rest_written() {
+    let pcap = Pcap::read(&recording("close-four-segment.pcap"));
+    let mixed = pcapng_with_a_second_link_type(&pcap, 220);
+    let run = tcpphase(
+        &["conns", "--zeek", "--zeek-opt", "ignore_checksums=T", "-"],
+        Some(&mixed),
+    );
+    assert_eq!(run.code, 1, "{}", run.err);
+    assert_eq!(
+        run.err.matches("unsupported link type 220").count(),
+        1,
+        "{}",
+        run.err
+    );
+    let log = ZeekLog::parse(&run.out);
+    assert!(log.closed);
+    assert_eq!(log.cut(&["conn_state"]), ["SF"]);
 }
 
 /// `../shared/corpus/zeek` beside the repository, when it is there.

@@ -62,10 +62,20 @@ fn flips(p: &ZeekPacket) -> bool {
 /// The connections of a capture, bounded as Zeek bounds them.
 ///
 /// ```
-/// use tcpphase::zeek::{ZeekConfig, ZeekSessions};
-/// let mut sessions = ZeekSessions::new(ZeekConfig::default());
+/// use tcpphase::wire::{decode_frame, Decoded, LinkType};
+/// use tcpphase::zeek::{ConnState, ZeekConfig, ZeekSessions};
+/// // A SYN from 10.0.0.1:40000 to 10.0.0.2:80 (raw IPv4), never answered.
+/// let syn = [
+///     0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+///     0x9c, 0x40, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0,
+/// ];
+/// let Ok(Decoded::Tcp(segment)) = decode_frame(LinkType::Raw, &syn) else { panic!() };
+/// let config = ZeekConfig { ignore_checksums: true, ..ZeekConfig::default() };
+/// let mut sessions = ZeekSessions::new(config);
+/// sessions.feed_segment(1_700_000_000_000_000_000, &segment);
 /// sessions.finish();
-/// assert!(sessions.next_record().is_none());
+/// let row = sessions.next_record().unwrap();
+/// assert_eq!((row.conn_state, row.history.as_deref()), (ConnState::S0, Some("S")));
 /// ```
 #[derive(Debug)]
 pub struct ZeekSessions {

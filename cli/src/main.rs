@@ -170,7 +170,7 @@ left unset.")]
         #[arg(long, conflicts_with_all = ["json", "list", "phase"])]
         zeek_json: bool,
         /// A Zeek setting for --zeek: tcp_attempt_delay, tcp_close_delay, tcp_reset_delay, tcp_inactivity_timeout, udp_inactivity_timeout, tcp_SYN_timeout, tcp_session_timer, tcp_connection_linger (seconds), report_gaps_for_partial, ignore_checksums (as zeek -C), Site::private_address_space_is_local (T/F); repeat for several.
-        #[arg(long, value_name = "NAME=VALUE")]
+        #[arg(long, value_name = "NAME=VALUE", value_parser = zeek_log::check_option)]
         zeek_opt: Vec<String>,
         #[command(flatten)]
         streams: Streams,
@@ -318,44 +318,6 @@ fn one_line_panics() {
     }));
 }
 
-/// `conns --zeek` / `--zeek-json`, its options checked.
-fn run_zeek(
-    inputs: Inputs,
-    filters: Filters,
-    json: bool,
-    options: &[String],
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
-    let mut config = tcpphase::zeek::ZeekConfig::default();
-    for option in options {
-        if let Err(e) = zeek_log::set_option(&mut config, option) {
-            Cli::command()
-                .error(
-                    clap::error::ErrorKind::ValueValidation,
-                    format!("--zeek-opt: {e}"),
-                )
-                .exit();
-        }
-    }
-    let format = if json {
-        zeek_log::ZeekFormat::Json
-    } else {
-        zeek_log::ZeekFormat::Tsv
-    };
-    let opened = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let source = source(inputs, false);
-    zeek_log::run(
-        &source,
-        &filters.with_streams(vec![]),
-        config,
-        format,
-        opened,
-        out,
-    )
-}
-
 fn main() -> ExitCode {
     one_line_panics();
     let cli = Cli::parse();
@@ -399,7 +361,14 @@ fn main() -> ExitCode {
             filters,
         } if zeek || zeek_json => {
             let _ = (json, streams);
-            run_zeek(inputs, filters, zeek_json, &zeek_opt, &mut out)
+            let filter = filters.with_streams(vec![]);
+            zeek_log::run_cli(
+                &source(inputs, false),
+                &filter,
+                &zeek_opt,
+                zeek_json,
+                &mut out,
+            )
         }
         Command::Conns {
             inputs,

@@ -84,6 +84,37 @@ pub fn set_option(config: &mut ZeekConfig, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// `--zeek-opt`'s check, for the argument parser: the option as given
+/// when [`set_option`] takes it.
+pub fn check_option(text: &str) -> Result<String, String> {
+    set_option(&mut ZeekConfig::default(), text).map(|()| text.to_string())
+}
+
+/// `conns --zeek` (`json`: `--zeek-json`) with its `--zeek-opt` settings
+/// (already checked by [`check_option`]); `#open` is the wall clock, as
+/// Zeek writes it.
+pub fn run_cli(
+    source: &Source,
+    filter: &Filter,
+    options: &[String],
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let mut config = ZeekConfig::default();
+    for option in options {
+        set_option(&mut config, option).map_err(|e| CommandError::usage("--zeek-opt", e))?;
+    }
+    let format = if json {
+        ZeekFormat::Json
+    } else {
+        ZeekFormat::Tsv
+    };
+    let opened = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    run(source, filter, config, format, opened, out)
+}
+
 /// Writes the conn.log of `source` into `out`. `--port` and `--host` of
 /// `filter` choose rows; `opened` is the `#open` / `#close` time (seconds
 /// since the epoch; Zeek writes the wall clock).

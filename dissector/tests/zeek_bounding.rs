@@ -370,6 +370,16 @@ fn g_for_content_gaps_and_missed_bytes() {
     assert_eq!(r.history.as_deref(), Some("ShAdg"));
     assert_eq!(r.missed_bytes, 100);
     assert_eq!(r.resp_bytes, Some(300));
+    // The originator's gap is G.
+    let mut c = zeek();
+    c.handshake(0)
+        .seg(10, true, "AP", 1001, 5001, 100)
+        .seg(11, true, "AP", 1201, 5001, 100)
+        .seg(12, false, "A", 5001, 1301, 0);
+    c.sessions.finish();
+    let r = c.sessions.next_record().expect("a row");
+    assert_eq!(r.history.as_deref(), Some("ShADaG"));
+    assert_eq!(r.missed_bytes, 100);
 }
 
 /// TCP_Reassembler::AckReceived: the ack of a FIN covers the FIN octet,

@@ -14,6 +14,7 @@
 //! | `states.rs` | `tcpphase states`: every endpoint's state at a moment, netstat / ss style |
 //! | `diagram/` | `tcpphase diagram`: the ladder diagram of one stream (text, SVG, JSON, CSV) |
 //! | `records/` | the JSON Lines / CSV records of every command, and their one writer |
+//! | `zeek_log.rs` | `tcpphase conns --zeek`: Zeek's conn.log (TSV, JSON) |
 //! | `error.rs` | [`CommandError`], [`Failure`] and the exit status |
 
 #![deny(missing_docs)]
@@ -30,6 +31,7 @@ pub mod progress;
 pub mod records;
 pub mod states;
 pub mod tracking;
+pub mod zeek_log;
 
 pub use error::{CommandError, ErrorKind, Failure};
 

@@ -12,7 +12,7 @@ use tcpphase_cli::prefix::Prefix;
 use tcpphase_cli::progress::ProgressMode;
 use tcpphase_cli::states::{StatesOptions, Style};
 use tcpphase_cli::tracking::Moment;
-use tcpphase_cli::{annotate, conns, diagram, states, Failure, Format};
+use tcpphase_cli::{annotate, conns, diagram, states, zeek_log, Failure, Format};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -175,12 +175,29 @@ Examples:
   tcpphase conns capture.pcap
   tcpphase conns --json capture.pcap
   tcpphase conns --csv capture.pcap > conns.csv
-  tcpphase conns --phase reset capture.pcap")]
+  tcpphase conns --phase reset capture.pcap
+  tcpphase conns --zeek capture.pcap > conn.log
+  tcpphase conns --zeek --zeek-opt tcp_attempt_delay=10 capture.pcap
+
+--zeek writes Zeek's conn.log for the TCP connections only (no UDP, no
+ICMP), bounded as Zeek bounds them (its timers, role flips and 4-tuple
+reuse); segments with a wrong TCP checksum count only as C/c in the
+history, as in Zeek (--zeek-opt ignore_checksums=T is zeek -C); service is
+left unset.")]
     Conns {
         #[command(flatten)]
         inputs: Inputs,
         #[command(flatten)]
         output: Output,
+        /// Zeek's conn.log (its TSV format and header lines), TCP connections only, bounded by Zeek's timers.
+        #[arg(long, conflicts_with_all = ["format", "json", "csv", "zeek_json", "list", "phase"])]
+        zeek: bool,
+        /// Zeek's conn.log in Zeek's JSON log format, TCP connections only.
+        #[arg(long, conflicts_with_all = ["format", "json", "csv", "list", "phase"])]
+        zeek_json: bool,
+        /// A Zeek setting for --zeek: tcp_attempt_delay, tcp_close_delay, tcp_reset_delay, tcp_inactivity_timeout, udp_inactivity_timeout, tcp_SYN_timeout, tcp_session_timer, tcp_connection_linger (seconds), report_gaps_for_partial, ignore_checksums (as zeek -C), Site::private_address_space_is_local (T/F); repeat for several.
+        #[arg(long, value_name = "NAME=VALUE", value_parser = zeek_log::check_option)]
+        zeek_opt: Vec<String>,
         #[command(flatten)]
         streams: Streams,
         #[command(flatten)]
@@ -402,8 +419,28 @@ fn main() -> ExitCode {
         Command::Conns {
             inputs,
             output,
+            zeek,
+            zeek_json,
+            zeek_opt,
             streams,
             filters,
+        } if zeek || zeek_json => {
+            let _ = (output, streams);
+            let filter = filters.with_streams(vec![]);
+            zeek_log::run_cli(
+                &source(inputs, false),
+                &filter,
+                &zeek_opt,
+                zeek_json,
+                &mut out,
+            )
+        }
+        Command::Conns {
+            inputs,
+            output,
+            streams,
+            filters,
+            ..
         } => {
             let format = output.format();
             let source = source(inputs, false);

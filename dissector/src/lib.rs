@@ -9,6 +9,7 @@
 //! | [`track`] | flow table, streams, connections: frames to [`track::Annotation`]s |
 //! | [`phase`] | per-endpoint RFC 9293 states and each segment's label |
 //! | [`summary`] | per-connection summaries, Zeek's and Wireshark's terms included |
+//! | [`zeek`] | connections bounded as Zeek bounds them, for conn.log |
 //!
 //! ```
 //! use tcpphase::track::{FrameOutcome, Tracker};
@@ -23,3 +24,4 @@ pub mod phase;
 pub mod summary;
 pub mod track;
 pub mod wire;
+pub mod zeek;

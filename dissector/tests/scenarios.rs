@@ -980,3 +980,105 @@ fn a_syn_flood_fills_the_table_only_to_its_cap_and_counts_evictions() {
     }
     assert_eq!(summaries, u64::from(syns));
 }
+
+// ---------------------------------------------------------------------------
+// Issue 12: the cases public captures showed wrong, built frame by frame
+// (tests/field_captures.rs checks each on the real file)
+// ---------------------------------------------------------------------------
+
+/// RFC 9293 3.6: a last ACK is the active closer's; the passive closer's
+/// repeated ACKs of the first FIN, before and after its own FIN, stay
+/// passive-close/ack and are flagged where they repeat.
+#[test]
+fn passive_closers_repeated_ack_is_no_last_ack() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    handshake(&mut c);
+    c.send(Client, FIN_ACK, 0);
+    assert_eq!(
+        label(&c.send(Server, ACK, 0)),
+        "passive-close/ack FIN-WAIT-2 CLOSE-WAIT passive"
+    );
+    assert_eq!(
+        label(&c.send(Server, ACK, 0)),
+        "passive-close/ack FIN-WAIT-2 CLOSE-WAIT passive +retransmission"
+    );
+    assert_eq!(
+        label(&c.send(Server, FIN_ACK, 0)),
+        "passive-close/fin FIN-WAIT-2 LAST-ACK passive"
+    );
+    let client_next = c.next_seq(Client);
+    assert_eq!(
+        label(&c.send_at(Server, ACK, 0, 5001, client_next)),
+        "passive-close/ack FIN-WAIT-2 LAST-ACK passive +retransmission"
+    );
+    assert_eq!(
+        label(&c.send(Client, ACK, 0)),
+        "active-close/last-ack TIME-WAIT CLOSED active"
+    );
+}
+
+/// RFC 9293 3.10.7.4 (FIN-WAIT-1 receiving a FIN): a retransmitted FIN
+/// that newly acknowledges the peer's FIN moves its sender to CLOSING,
+/// as a BSD or macOS stack's close often shows it.
+#[test]
+fn retransmitted_fin_that_acks_the_peers_fin_moves_its_sender_to_closing() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    handshake(&mut c);
+    let fin_at = c.next_seq(Client);
+    c.send(Client, FIN_ACK, 0);
+    // The server's FIN crosses it (acks only up to the client's FIN).
+    assert_eq!(
+        label(&c.send_acking(Server, FIN_ACK, 0, fin_at)),
+        "active-close/fin FIN-WAIT-1 FIN-WAIT-1 active +simultaneous-close"
+    );
+    let server_next = c.next_seq(Server);
+    let resent = c.send_at(Client, FIN_ACK, 0, fin_at, server_next);
+    assert_eq!(
+        label(&resent),
+        "active-close/fin CLOSING CLOSING active +retransmission,simultaneous-close"
+    );
+}
+
+/// RFC 9293 3.10.7.4: a RST whose sequence number lies below the
+/// receiver's RCV.NXT (here at the sender's own FIN, which the receiver
+/// already took) is dropped: reset/rst-ignored, out-of-window, no state
+/// moves and the connection goes on; a RST at RCV.NXT still aborts.
+#[test]
+fn rst_outside_the_receivers_window_is_ignored() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    handshake(&mut c);
+    let fin_at = c.next_seq(Client);
+    c.send(Client, FIN_ACK, 0);
+    c.send_acking(Server, PSH_ACK, 100, fin_at);
+    let ignored = c.send_at(Client, RST, 0, fin_at, 0);
+    assert_eq!(
+        label(&ignored),
+        "reset/rst-ignored FIN-WAIT-1 ESTABLISHED active +out-of-window"
+    );
+    // The server's challenge ACK is no after-reset.
+    assert_eq!(
+        label(&c.send(Server, ACK, 0)),
+        "passive-close/ack FIN-WAIT-2 CLOSE-WAIT passive"
+    );
+    // Far beyond the window: ignored as well.
+    let beyond = c.send_at(Client, RST, 0, fin_at + 0x4000_0000, 0);
+    assert_eq!(beyond.step.name(), "rst-ignored");
+    // At RCV.NXT: acceptable, the connection ends.
+    let valid = c.send_at(Client, RST, 0, fin_at + 1, 0);
+    assert_eq!(label(&valid), "reset/abort CLOSED CLOSED active");
+    assert_eq!(c.finish()[0].close.name(), "reset");
+}
+
+/// A browser closes, receives more data, and resets: the RST carries its
+/// next sequence number (past its FIN) and stays an abort.
+#[test]
+fn valid_rst_after_a_fin_stays_abort() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    handshake(&mut c);
+    c.send(Client, FIN_ACK, 0);
+    c.send(Server, PSH_ACK, 300);
+    assert_eq!(
+        label(&c.send(Client, RST, 0)),
+        "reset/abort CLOSED CLOSED active"
+    );
+}

@@ -221,6 +221,10 @@ enum tcpphase_step
      * `malformed`
      */
     TCPPHASE_STEP_MALFORMED = 13,
+    /**
+     * `rst-ignored`
+     */
+    TCPPHASE_STEP_RST_IGNORED = 14,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

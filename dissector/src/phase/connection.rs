@@ -206,7 +206,7 @@ impl ConnectionPhase {
         }
 
         let (phase, step) = if f.rst() {
-            self.on_reset(seg, s, r)
+            self.on_reset(seg, s, r, &mut anomalies)
         } else if self.reset_by.is_some() {
             self.note_sent(seg, s);
             (Phase::Other, Step::AfterReset)
@@ -305,8 +305,64 @@ impl ConnectionPhase {
         }
     }
 
-    fn on_reset(&mut self, seg: &SegmentFacts, s: usize, r: usize) -> (Phase, Step) {
+    /// Whether a RST from side `s` lies outside the receiver's window
+    /// (RFC 9293 section 3.10.7.4: acceptable only when RCV.NXT =< SEG.SEQ
+    /// < RCV.NXT + RCV.WND). Judged only on a synchronized receiver whose
+    /// next expected sequence number the capture shows: the highest ACK it
+    /// sent, or past everything the sender sent (segments are taken as
+    /// delivered in capture order).
+    fn rst_outside_window(&self, seg: &SegmentFacts, s: usize) -> bool {
+        let receiver = &self.endpoints[1 - s];
+        let sender = &self.endpoints[s];
+        if !receiver.is_synchronized() || self.reset_by.is_some() || self.has_ended() {
+            return false;
+        }
+        let delivered = sender.next_seq.filter(|_| sender.hole_start.is_none());
+        let rcv_nxt = match (receiver.highest_ack, delivered) {
+            (Some(a), Some(n)) => {
+                if a > n {
+                    a
+                } else {
+                    n
+                }
+            }
+            (Some(a), None) => a,
+            (None, Some(n)) => n,
+            (None, None) => return false,
+        };
+        if seg.seq < rcv_nxt {
+            return true;
+        }
+        // The right edge, when the window and its scale are known.
+        let syn_seen = |e: &Endpoint| e.sent_syn || e.sent_syn_ack;
+        if receiver.highest_ack.is_none() || !syn_seen(receiver) || !syn_seen(sender) {
+            return false;
+        }
+        let shift = match (receiver.window_scale, sender.window_scale) {
+            (Some(own), Some(_)) => u32::from(own.min(14)),
+            _ => 0,
+        };
+        let window = u32::from(receiver.window) << shift;
+        if window == 0 {
+            return seg.seq != rcv_nxt;
+        }
+        seg.seq >= rcv_nxt + window
+    }
+
+    fn on_reset(
+        &mut self,
+        seg: &SegmentFacts,
+        s: usize,
+        r: usize,
+        anomalies: &mut AnomalyFlags,
+    ) -> (Phase, Step) {
         let dir = direction_of(s);
+        if self.rst_outside_window(seg, s) {
+            // The receiver drops it (and answers with a challenge ACK,
+            // RFC 5961): no state moves, the connection goes on.
+            anomalies.insert(AnomalyFlags::OUT_OF_WINDOW);
+            return (Phase::Reset, Step::RstIgnored);
+        }
         let step = if let Some(first) = self.reset_by {
             if first == dir {
                 Step::RstRepeat
@@ -420,6 +476,10 @@ impl ConnectionPhase {
         let len = seg.payload_len;
         let was_state = self.endpoints[s].state;
         let fin_pos = seg.seq + len;
+        // A pure ACK that acknowledges nothing the sender had not
+        // acknowledged before: it repeats its ACK.
+        let repeated_ack =
+            len == 0 && !f.fin() && f.ack() && self.endpoints[s].highest_ack == Some(seg.ack);
 
         // Keep-alive: one byte (or none) just below what was already sent.
         let keepalive = !f.fin()
@@ -470,7 +530,16 @@ impl ConnectionPhase {
                 None => (Phase::Data, data_or_ack(len)),
                 Some(closer) => {
                     let second_fin_sent = self.endpoints[index(closer.reverse())].fin_seq.is_some();
-                    if !second_fin_sent && !self.simultaneous_close {
+                    let passive_repeat = closer != dir
+                        && !self.simultaneous_close
+                        && self.repeats_ack_of_peer_fin(seg, s);
+                    if passive_repeat {
+                        // The passive closer acknowledges the first FIN again.
+                        if repeated_ack {
+                            anomalies.insert(AnomalyFlags::RETRANSMISSION);
+                        }
+                        (Phase::PassiveClose, Step::Ack)
+                    } else if !second_fin_sent && !self.simultaneous_close {
                         if closer != dir || len == 0 {
                             (Phase::HalfClose, data_or_ack(len))
                         } else {
@@ -514,12 +583,18 @@ impl ConnectionPhase {
     }
 
     /// Whether `seg` from side `s` repeats its ACK of the peer's FIN.
-    fn is_repeated_last_ack(&self, seg: &SegmentFacts, s: usize) -> bool {
-        let r = 1 - s;
+    fn repeats_ack_of_peer_fin(&self, seg: &SegmentFacts, s: usize) -> bool {
         self.endpoints[s].acked_peer_fin
             && seg.payload_len == 0
             && !seg.flags.fin()
-            && self.acks_fin_of(seg, r)
+            && self.acks_fin_of(seg, 1 - s)
+    }
+
+    /// Whether `seg` from side `s` repeats an active closer's last ACK: only
+    /// a side whose own FIN went first (or crossed) sends a last ACK.
+    fn is_repeated_last_ack(&self, seg: &SegmentFacts, s: usize) -> bool {
+        let active = self.simultaneous_close || self.active_closer == Some(direction_of(s));
+        active && self.repeats_ack_of_peer_fin(seg, s)
     }
 
     fn on_fin(
@@ -545,6 +620,22 @@ impl ConnectionPhase {
                 if let Some(state) = waiting {
                     self.endpoints[s].fin_acked = false;
                     self.set_state(s, state, ts);
+                }
+            }
+            // It may acknowledge the peer's FIN for the first time: the
+            // sender moves on as its last ACK would move it.
+            if acks_peer_fin_now {
+                self.endpoints[s].acked_peer_fin = true;
+                let next = if self.endpoints[s].fin_acked {
+                    TcpState::TimeWait
+                } else {
+                    TcpState::Closing
+                };
+                if matches!(
+                    self.endpoints[s].state,
+                    TcpState::FinWait1 | TcpState::FinWait2 | TcpState::Closing
+                ) {
+                    self.set_state(s, next, ts);
                 }
             }
             // A peer in TIME-WAIT acknowledges it again and restarts its

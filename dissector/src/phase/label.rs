@@ -85,11 +85,14 @@ pub enum Step {
     AfterReset = 12,
     /// Other: a frame that does not parse.
     Malformed = 13,
+    /// Reset: a RST outside the receiver's window, which the receiver
+    /// drops (RFC 9293 section 3.10.7.4); the connection goes on.
+    RstIgnored = 14,
 }
 
 impl Step {
     /// Every step, in discriminant order.
-    pub const ALL: [Step; 14] = [
+    pub const ALL: [Step; 15] = [
         Step::Syn,
         Step::SynAck,
         Step::Ack,
@@ -104,6 +107,7 @@ impl Step {
         Step::Stray,
         Step::AfterReset,
         Step::Malformed,
+        Step::RstIgnored,
     ];
 
     /// The spelling every face prints (`fin-ack`).
@@ -123,6 +127,7 @@ impl Step {
             Step::Stray => "stray",
             Step::AfterReset => "after-reset",
             Step::Malformed => "malformed",
+            Step::RstIgnored => "rst-ignored",
         }
     }
 }

@@ -140,7 +140,8 @@ impl TcpState {
     /// SYN-SENT or LISTEN; anywhere from UNKNOWN. One move goes back: a FIN
     /// sent again after the capture showed its ACK proves that ACK was lost,
     /// so the sender returns to waiting for it (CLOSED to LAST-ACK,
-    /// TIME-WAIT to CLOSING, FIN-WAIT-2 to FIN-WAIT-1).
+    /// TIME-WAIT to CLOSING, FIN-WAIT-2 to FIN-WAIT-1, or FIN-WAIT-2 to
+    /// CLOSING when that FIN also acknowledges the peer's).
     ///
     /// ```
     /// use tcpphase::phase::TcpState::*;
@@ -160,6 +161,7 @@ impl TcpState {
                 | (Closed, LastAck)
                 | (TimeWait, Closing)
                 | (FinWait2, FinWait1)
+                | (FinWait2, Closing)
         ) {
             return true;
         }

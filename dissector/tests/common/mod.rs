@@ -35,6 +35,13 @@ pub fn corpus_dir() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
+/// `../shared/field` beside the repository (real public captures from
+/// other projects' test suites), when it is there.
+pub fn field_dir() -> Option<PathBuf> {
+    let dir = repo_root().join("../shared/field");
+    dir.is_dir().then_some(dir)
+}
+
 /// Every capture under `snapshots/` and `../shared/corpus/`, sorted.
 pub fn all_captures() -> Vec<PathBuf> {
     let mut out = Vec::new();

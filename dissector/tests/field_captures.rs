@@ -1,0 +1,142 @@
+//! Issue 12: labels that hold on real traffic. Each test reads one of the
+//! public captures of `../shared/field/` (its README names their sources)
+//! and checks the frames a careful reader found labelled wrong, with the
+//! RFC 9293 reasoning in its name and comments. `scenarios.rs` builds each
+//! case frame by frame as well.
+
+mod common;
+
+use tcpphase::phase::Closer;
+use tcpphase::track::Annotation;
+
+/// A field capture, run through the tracker; `None` (test skipped, said
+/// on stderr) when `../shared/field` is not beside the repository.
+fn field(name: &str) -> Option<common::Run> {
+    let Some(dir) = common::field_dir() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "../shared/field is missing"
+        );
+        eprintln!("../shared/field not found: skipped");
+        return None;
+    };
+    Some(common::run(&dir.join(name)))
+}
+
+/// Frame `n` (1-based), which must be a TCP segment.
+fn frame(run: &common::Run, n: usize) -> &Annotation {
+    run.frames[n - 1]
+        .as_ref()
+        .unwrap_or_else(|| panic!("frame {n} is not a TCP segment"))
+}
+
+/// `phase/step CLIENT SERVER [closer] [+flags]`, as scenarios.rs prints it.
+fn label(a: &Annotation) -> String {
+    let mut line = format!(
+        "{}/{} {} {}",
+        a.phase, a.step, a.client_state, a.server_state
+    );
+    if a.closer != Closer::None {
+        line.push(' ');
+        line.push_str(a.closer.name());
+    }
+    if !a.flags.is_empty() {
+        line.push_str(&format!(" +{}", a.flags));
+    }
+    line
+}
+
+/// RFC 9293 3.6: only the side whose FIN went first sends a last ACK; the
+/// passive closer's repeated ACKs of the first FIN (before and after its
+/// own FIN) stay passive-close/ack, flagged as repeats.
+#[test]
+fn arkime_retrans_passive_closers_repeated_acks_stay_passive() {
+    let Some(run) = field("arkime-wireshark-retrans.pcap") else {
+        return;
+    };
+    assert_eq!(
+        label(frame(&run, 97)),
+        "passive-close/ack FIN-WAIT-2 CLOSE-WAIT passive"
+    );
+    for n in [98, 99] {
+        assert_eq!(
+            label(frame(&run, n)),
+            "passive-close/ack FIN-WAIT-2 CLOSE-WAIT passive +retransmission",
+            "frame {n}: a duplicate ACK of the only FIN"
+        );
+    }
+    assert_eq!(
+        label(frame(&run, 102)),
+        "passive-close/ack FIN-WAIT-2 LAST-ACK passive +retransmission",
+        "frame 102: the passive closer repeats its ACK after its FIN"
+    );
+    assert_eq!(
+        label(frame(&run, 105)),
+        "active-close/last-ack TIME-WAIT CLOSED active"
+    );
+}
+
+/// RFC 9293 3.10.7.4 (FIN-WAIT-1, FIN bit set): an endpoint whose FIN is
+/// not yet acknowledged and that acknowledges the peer's FIN is CLOSING,
+/// even when the segment carrying that ACK is a retransmission of its FIN.
+#[test]
+fn arkime_v6_retransmitted_fin_acking_the_peers_fin_moves_to_closing() {
+    let Some(run) = field("arkime-v6.pcap") else {
+        return;
+    };
+    assert_eq!(
+        label(frame(&run, 73)),
+        "active-close/fin FIN-WAIT-1 FIN-WAIT-1 active +simultaneous-close"
+    );
+    let resent = frame(&run, 74);
+    assert_eq!(
+        label(resent),
+        "active-close/fin CLOSING CLOSING active +retransmission,simultaneous-close"
+    );
+    // The server's FIN again, now acknowledging the client's: both wait.
+    assert_eq!(
+        label(frame(&run, 75)),
+        "active-close/fin TIME-WAIT TIME-WAIT active +retransmission,simultaneous-close"
+    );
+}
+
+/// RFC 9293 3.10.7.4: a RST is acceptable only when its sequence number
+/// lies in the receiver's window. The client's RSTs at seq 1493 (its own
+/// FIN's place) fall below the 1494 the server expects: the server drops
+/// them (and answers with challenge ACKs, RFC 5961), so they are
+/// reset/rst-ignored, flagged out-of-window, and no state moves. From
+/// frame 85 the RSTs carry 1494 = RCV.NXT exactly: acceptable, so the
+/// first of them aborts (the server's ACKs after it show a stack that
+/// did not honour it, which an observer cannot know when it arrives).
+#[test]
+fn suricata_ssh_rsts_below_the_receivers_window_are_ignored() {
+    let Some(run) = field("suricata-ssh-hassh-reassembled.pcap") else {
+        return;
+    };
+    assert_eq!(
+        label(frame(&run, 79)),
+        "reset/rst-ignored FIN-WAIT-1 ESTABLISHED active +out-of-window"
+    );
+    assert_eq!(
+        label(frame(&run, 80)),
+        "active-close/fin FIN-WAIT-1 FIN-WAIT-1 active +simultaneous-close"
+    );
+    for n in [81, 83] {
+        let a = frame(&run, n);
+        assert_eq!(
+            (a.phase.name(), a.step.name()),
+            ("reset", "rst-ignored"),
+            "frame {n}"
+        );
+        assert_ne!(a.client_state.name(), "CLOSED", "frame {n}");
+    }
+    for n in [82, 84] {
+        let a = frame(&run, n);
+        assert_eq!(
+            label(a),
+            "active-close/last-ack CLOSING CLOSING active +simultaneous-close",
+            "frame {n}: the server's ACK is no after-reset"
+        );
+    }
+    assert_eq!(label(frame(&run, 85)), "reset/abort CLOSED CLOSED active");
+}

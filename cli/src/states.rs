@@ -48,7 +48,8 @@ pub struct StatesOptions {
     pub at: Moment,
     /// How states are spelled.
     pub style: Style,
-    /// Also endpoints that are CLOSED (netstat and ss list none).
+    /// Also endpoints that are CLOSED (netstat and ss list none) or
+    /// UNKNOWN (nothing proves they exist).
     pub all: bool,
     /// JSON Lines instead of a table.
     pub json: bool,
@@ -231,7 +232,10 @@ pub fn run(
     let shown: Vec<&EndpointState> = chosen
         .iter()
         .copied()
-        .filter(|r| options.all || r.state != TcpState::Closed)
+        // CLOSED: netstat and ss list none. UNKNOWN: nothing the capture
+        // shows proves the socket exists (the receiver of a SYN-ACK whose
+        // SYN was not captured, such as backscatter of spoofed SYNs).
+        .filter(|r| options.all || !matches!(r.state, TcpState::Closed | TcpState::Unknown))
         .collect();
     let written = if options.json {
         write_json(out, &shown, options.style)
@@ -326,7 +330,7 @@ fn write_table(
     if hidden > 0 {
         writeln!(
             out,
-            "({hidden} CLOSED endpoint{} not shown, as netstat and ss show none; --all lists {})",
+            "({hidden} CLOSED or UNKNOWN endpoint{} not shown, as netstat and ss show none; --all lists {})",
             if hidden == 1 { "" } else { "s" },
             if hidden == 1 { "it" } else { "them" }
         )?;

@@ -140,3 +140,77 @@ fn suricata_ssh_rsts_below_the_receivers_window_are_ignored() {
     }
     assert_eq!(label(frame(&run, 85)), "reset/abort CLOSED CLOSED active");
 }
+
+/// One direction captured (server to client only). RFC 9293 3.5: a server
+/// leaves SYN-RECEIVED only on the ACK of its SYN-ACK, so its data proves
+/// the client ESTABLISHED; before that the client is UNKNOWN (nothing
+/// captured proves its SYN), and the handshake is not-seen.
+#[test]
+fn suricata_async_server_data_proves_the_unseen_client_established() {
+    let Some(run) = field("suricata-tcp-async-01.pcap") else {
+        return;
+    };
+    assert_eq!(
+        label(frame(&run, 1)),
+        "handshake/syn-ack UNKNOWN SYN-RECEIVED"
+    );
+    assert_eq!(label(frame(&run, 2)), "data/data ESTABLISHED ESTABLISHED");
+    let segments: Vec<&Annotation> = run.frames.iter().flatten().collect();
+    assert_eq!(segments.len(), 139);
+    for a in &segments[1..] {
+        assert_eq!(a.client_state.name(), "ESTABLISHED", "frame {}", a.frame);
+    }
+    assert_eq!(run.summaries.len(), 1);
+    assert_eq!(run.summaries[0].handshake.name(), "not-seen");
+}
+
+/// One direction captured (client to server only), stream 2. RFC 9293 3.5:
+/// the client's ACK of the unseen SYN-ACK proves the server sent it, and
+/// that ACK needs no answer: the server is ESTABLISHED, not LISTEN.
+#[test]
+fn pcapplusplus_raw_ip_client_ack_proves_the_unseen_server_established() {
+    let Some(run) = field("pcapplusplus-raw_ip.pcap") else {
+        return;
+    };
+    let stream2: Vec<&Annotation> = run
+        .frames
+        .iter()
+        .flatten()
+        .filter(|a| a.stream == 2)
+        .collect();
+    assert!(stream2.len() > 3);
+    assert_eq!(label(stream2[0]), "handshake/syn SYN-SENT LISTEN");
+    assert_eq!(label(stream2[1]), "handshake/ack ESTABLISHED ESTABLISHED");
+    for a in &stream2[1..] {
+        assert_ne!(a.server_state.name(), "LISTEN", "frame {}", a.frame);
+    }
+}
+
+/// Backscatter: SYN-ACKs answering spoofed SYNs. Only a SYN proves a
+/// SYN-SENT socket (RFC 9293 3.5): each receiver stays UNKNOWN and each
+/// handshake is not-seen, never no-answer.
+#[test]
+fn stopddos_backscatter_syn_acks_prove_no_syn_sent_socket() {
+    let Some(run) = field("stopddos-amp-tcp-reflection-synack.pcap") else {
+        return;
+    };
+    let lone: Vec<_> = run
+        .summaries
+        .iter()
+        .filter(|s| s.history.as_str() == "^h")
+        .collect();
+    assert!(lone.len() > 6000, "{} lone SYN-ACKs", lone.len());
+    for s in &lone {
+        assert_eq!(
+            (s.handshake.name(), s.client_state.name()),
+            ("not-seen", "UNKNOWN"),
+            "conn {}",
+            s.conn
+        );
+    }
+    assert!(run
+        .frames
+        .iter()
+        .flatten()
+        .all(|a| a.client_state.name() != "SYN-SENT" || a.tcp_flags.syn() && !a.tcp_flags.ack()));
+}

@@ -692,7 +692,9 @@ fn capture_starting_at_the_syn_ack() {
     c.restart(1001, 5001);
     assert_eq!(syn_ack.dir, Direction::ServerToClient);
     assert!(syn_ack.origin_guessed);
-    assert_eq!(label(&syn_ack), "handshake/syn-ack SYN-SENT SYN-RECEIVED");
+    // Nothing proves the client sent a SYN: it stays UNKNOWN until it
+    // shows itself.
+    assert_eq!(label(&syn_ack), "handshake/syn-ack UNKNOWN SYN-RECEIVED");
     assert_eq!(
         label(&c.send(Client, ACK, 0)),
         "handshake/ack ESTABLISHED ESTABLISHED"
@@ -721,7 +723,9 @@ fn syn_after_rst_with_the_same_isn_is_a_new_connection_in_the_same_stream() {
     c.restart(1000, 7000);
     let retry = c.send(Client, SYN, 0);
     assert_eq!((retry.stream, retry.conn), (0, 1));
-    assert_eq!(label(&retry), "handshake/syn SYN-SENT LISTEN +port-reuse");
+    // The refusal proved nothing listens: the server is CLOSED, not
+    // LISTEN, until its SYN-ACK shows it listens now (RFC 9293 3.10.1).
+    assert_eq!(label(&retry), "handshake/syn SYN-SENT CLOSED +port-reuse");
     assert_eq!(
         label(&c.send(Server, SYN_ACK, 0)),
         "handshake/syn-ack SYN-SENT SYN-RECEIVED"
@@ -1081,4 +1085,66 @@ fn valid_rst_after_a_fin_stays_abort() {
         label(&c.send(Client, RST, 0)),
         "reset/abort CLOSED CLOSED active"
     );
+}
+
+/// Backscatter: a SYN-ACK answering a spoofed SYN the capture never saw.
+/// RFC 9293 3.5: only the SYN proves a SYN-SENT socket; the SYN-ACK's
+/// receiver stays UNKNOWN, and the handshake is not-seen, not no-answer.
+#[test]
+fn lone_syn_ack_leaves_its_receiver_unknown_and_the_handshake_not_seen() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    let syn_ack = c.send_at(Server, SYN_ACK, 0, 5000, 1001);
+    assert_eq!(label(&syn_ack), "handshake/syn-ack UNKNOWN SYN-RECEIVED");
+    let resent = c.send_at(Server, SYN_ACK, 0, 5000, 1001);
+    assert_eq!(
+        label(&resent),
+        "handshake/syn-ack UNKNOWN SYN-RECEIVED +retransmission"
+    );
+    let s = &c.finish()[0];
+    assert_eq!(
+        (s.handshake.name(), s.client_state.name()),
+        ("not-seen", "UNKNOWN")
+    );
+}
+
+/// One direction captured, server to client (RFC 9293 3.5): a server
+/// leaves SYN-RECEIVED only on the ACK of its SYN-ACK, so its data proves
+/// the unseen client sent that ACK: the client is ESTABLISHED.
+#[test]
+fn server_data_after_its_syn_ack_proves_the_unseen_client_established() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    c.send_at(Server, SYN_ACK, 0, 5000, 1001);
+    c.restart(1001, 5001);
+    let data = c.send(Server, PSH_ACK, 100);
+    assert_eq!(label(&data), "data/data ESTABLISHED ESTABLISHED");
+    assert_eq!(c.finish()[0].handshake.name(), "not-seen");
+}
+
+/// One direction captured, client to server (RFC 9293 3.5): the client's
+/// ACK of a SYN-ACK the capture never showed proves the server sent it
+/// (SYN-RECEIVED), and that ACK reaching it makes it ESTABLISHED.
+#[test]
+fn client_ack_of_an_unseen_syn_ack_proves_the_server_established() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    assert_eq!(
+        label(&c.send(Client, SYN, 0)),
+        "handshake/syn SYN-SENT LISTEN"
+    );
+    let ack = c.send_acking(Client, ACK, 0, 5001);
+    assert_eq!(label(&ack), "handshake/ack ESTABLISHED ESTABLISHED");
+    let data = c.send_acking(Client, PSH_ACK, 50, 5001);
+    assert_eq!(label(&data), "data/data ESTABLISHED ESTABLISHED");
+}
+
+/// SYN, SYN-ACK, then a RST (RFC 9293 3.10.7.3, SYN-RECEIVED receiving
+/// RST): the responder did not refuse, the handshake was aborted.
+#[test]
+fn rst_after_the_syn_ack_aborts_the_handshake() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    c.send(Client, SYN, 0);
+    c.send(Server, SYN_ACK, 0);
+    assert_eq!(label(&c.send(Client, RST, 0)), "reset/abort CLOSED CLOSED");
+    let s = &c.finish()[0];
+    assert_eq!((s.handshake.name(), s.close.name()), ("aborted", "reset"));
+    assert_ne!(s.conn_state, "REJ", "the responder did not reject");
 }

@@ -353,6 +353,10 @@ enum tcpphase_handshake
      * `not-seen`: no SYN was captured.
      */
     TCPPHASE_HANDSHAKE_NOT_SEEN = 3,
+    /**
+     * `aborted`: the SYN-ACK came but a RST ended the handshake.
+     */
+    TCPPHASE_HANDSHAKE_ABORTED = 4,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

@@ -26,6 +26,8 @@ pub enum tcpphase_handshake {
     NoAnswer = 2,
     /// `not-seen`: no SYN was captured.
     NotSeen = 3,
+    /// `aborted`: the SYN-ACK came but a RST ended the handshake.
+    Aborted = 4,
 }
 
 /// How the connection ended (summary `close`).
@@ -58,11 +60,12 @@ pub enum tcpphase_role {
     Server = 2,
 }
 
-const HANDSHAKES: [HandshakeOutcome; 4] = [
+const HANDSHAKES: [HandshakeOutcome; 5] = [
     HandshakeOutcome::Complete,
     HandshakeOutcome::Refused,
     HandshakeOutcome::NoAnswer,
     HandshakeOutcome::NotSeen,
+    HandshakeOutcome::Aborted,
 ];
 const CLOSES: [CloseKind; 6] = [
     CloseKind::Fin3,
@@ -81,6 +84,7 @@ impl From<HandshakeOutcome> for tcpphase_handshake {
             HandshakeOutcome::Refused => tcpphase_handshake::Refused,
             HandshakeOutcome::NoAnswer => tcpphase_handshake::NoAnswer,
             HandshakeOutcome::NotSeen => tcpphase_handshake::NotSeen,
+            HandshakeOutcome::Aborted => tcpphase_handshake::Aborted,
         }
     }
 }
@@ -114,7 +118,7 @@ const fn role_name(role: Option<Role>) -> &'static str {
         None => "",
     }
 }
-name_table!(HANDSHAKE_NAMES, 4, HANDSHAKES, HandshakeOutcome::name);
+name_table!(HANDSHAKE_NAMES, 5, HANDSHAKES, HandshakeOutcome::name);
 name_table!(CLOSE_NAMES, 6, CLOSES, CloseKind::name);
 name_table!(ROLE_NAMES, 3, ROLES, role_name);
 

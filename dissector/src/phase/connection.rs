@@ -93,9 +93,12 @@ impl ConnectionPhase {
         } else {
             Opening::Midstream
         };
+        // A SYN-ACK without a captured SYN proves nothing of its receiver
+        // (backscatter of spoofed SYNs is common): it stays UNKNOWN until
+        // it shows itself.
         let (client, server) = match opening {
             Opening::Syn => (TcpState::Closed, TcpState::Listen),
-            Opening::SynAck => (TcpState::SynSent, TcpState::Listen),
+            Opening::SynAck => (TcpState::Unknown, TcpState::Listen),
             Opening::Midstream => (TcpState::Unknown, TcpState::Unknown),
         };
         let _ = first_dir;
@@ -110,6 +113,15 @@ impl ConnectionPhase {
             handshake_complete: false,
             passive_fin_acked_first: false,
             ended_at: None,
+        }
+    }
+
+    /// The previous connection on this 4-tuple was refused: its RST
+    /// proved that nothing listened on the server's port, so until the
+    /// server answers this connection's SYN it is CLOSED, not LISTEN.
+    pub fn after_refusal(&mut self) {
+        if self.endpoints[1].state == TcpState::Listen {
+            self.endpoints[1].state = TcpState::Closed;
         }
     }
 
@@ -314,7 +326,11 @@ impl ConnectionPhase {
     fn rst_outside_window(&self, seg: &SegmentFacts, s: usize) -> bool {
         let receiver = &self.endpoints[1 - s];
         let sender = &self.endpoints[s];
-        if !receiver.is_synchronized() || self.reset_by.is_some() || self.has_ended() {
+        if !receiver.is_synchronized()
+            || receiver.state == TcpState::Closed
+            || self.reset_by.is_some()
+            || self.has_ended()
+        {
             return false;
         }
         let delivered = sender.next_seq.filter(|_| sender.hole_start.is_none());
@@ -432,7 +448,10 @@ impl ConnectionPhase {
         let ep = &mut self.endpoints[s];
         ep.sent_syn_ack = true;
         ep.isn = Some(seg.seq);
-        if !ep.is_synchronized() {
+        // From CLOSED too when a refusal had shown nothing listening: the
+        // server has started to listen since.
+        let reopened = ep.state == TcpState::Closed && self.ended_at.is_none();
+        if !ep.is_synchronized() || reopened {
             self.set_state(s, TcpState::SynReceived, ts);
         }
         // In a simultaneous open the SYN-ACK also acknowledges the peer's
@@ -443,13 +462,31 @@ impl ConnectionPhase {
         {
             self.set_state(r, TcpState::Established, ts);
         }
-        if matches!(
-            self.endpoints[r].state,
-            TcpState::Unknown | TcpState::Closed | TcpState::Listen
-        ) {
+        if matches!(self.endpoints[r].state, TcpState::Closed | TcpState::Listen)
+            || (self.endpoints[r].state == TcpState::Unknown && self.endpoints[r].sent_syn)
+        {
             self.set_state(r, TcpState::SynSent, ts);
         }
         (Phase::Handshake, Step::SynAck)
+    }
+
+    /// Side `s` has just left the handshake by a segment of its own
+    /// (`was` its state before): what that proves of a peer the capture did
+    /// not show (one direction captured, or segments missing). A client
+    /// that acknowledges a SYN-ACK proves the server sent it, and the ACK
+    /// reaching a server in SYN-RECEIVED needs no answer: the server is
+    /// ESTABLISHED. A server leaving SYN-RECEIVED proves the client's ACK
+    /// of its SYN-ACK arrived: the client is ESTABLISHED.
+    fn infer_unseen_half_of_handshake(&mut self, r: usize, was: TcpState, ts: u64) {
+        let peer = self.endpoints[r].state;
+        let proves = match was {
+            TcpState::SynSent => matches!(peer, TcpState::Listen | TcpState::Unknown),
+            TcpState::SynReceived => matches!(peer, TcpState::SynSent | TcpState::Unknown),
+            _ => false,
+        };
+        if proves {
+            self.set_state(r, TcpState::Established, ts);
+        }
     }
 
     fn acks_syn_of(&self, seg: &SegmentFacts, side: usize) -> bool {
@@ -504,6 +541,7 @@ impl ConnectionPhase {
                 completes_handshake = true;
             }
             self.set_state(s, TcpState::Established, ts);
+            self.infer_unseen_half_of_handshake(r, was_state, ts);
         } else if was_state == TcpState::Unknown {
             self.set_state(s, TcpState::Established, ts);
         }

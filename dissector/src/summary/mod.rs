@@ -25,16 +25,19 @@ pub enum HandshakeOutcome {
     NoAnswer,
     /// No SYN was captured.
     NotSeen,
+    /// The SYN-ACK came but a RST ended the handshake before its ACK.
+    Aborted,
 }
 
 impl HandshakeOutcome {
-    /// `complete`, `refused`, `no-answer` or `not-seen`.
+    /// `complete`, `refused`, `no-answer`, `not-seen` or `aborted`.
     pub const fn name(self) -> &'static str {
         match self {
             HandshakeOutcome::Complete => "complete",
             HandshakeOutcome::Refused => "refused",
             HandshakeOutcome::NoAnswer => "no-answer",
             HandshakeOutcome::NotSeen => "not-seen",
+            HandshakeOutcome::Aborted => "aborted",
         }
     }
 }

@@ -152,16 +152,18 @@ impl Tracker {
                         .record
                         .summary(&key, entry.stream, entry.completeness.bits());
                     self.summaries.push_back(old);
-                    *entry = FlowEntry {
-                        stream: self.next_stream,
-                        base_seq: [None; 2],
-                        completeness: Completeness::default(),
-                        record: ConnRecord::new(self.next_conn, &key, from, &facts),
-                    };
-                    self.next_stream += 1;
-                    self.next_conn += 1;
+                    let refused = entry.record.phase.refused;
+                    *entry = new_entry(
+                        &mut self.next_stream,
+                        &mut self.next_conn,
+                        &key,
+                        from,
+                        &facts,
+                    );
+                    if refused {
+                        entry.record.phase.after_refusal();
+                    }
                     extra.insert(AnomalyFlags::PORT_REUSE);
-                    entry.completeness.add(&facts, true);
                 } else {
                     if facts.is_pure_syn() && entry.record.phase.has_ended() {
                         let old =
@@ -169,7 +171,11 @@ impl Tracker {
                                 .record
                                 .summary(&key, entry.stream, entry.completeness.bits());
                         self.summaries.push_back(old);
+                        let refused = entry.record.phase.refused;
                         entry.record = ConnRecord::new(self.next_conn, &key, from, &facts);
+                        if refused {
+                            entry.record.phase.after_refusal();
+                        }
                         self.next_conn += 1;
                         extra.insert(AnomalyFlags::PORT_REUSE);
                     }
@@ -181,17 +187,14 @@ impl Tracker {
                 if self.table.len() >= self.config.max_connections.max(1) {
                     self.evict_least_recent();
                 }
-                let entry = FlowEntry {
-                    stream: self.next_stream,
-                    base_seq: [None; 2],
-                    completeness: Completeness::default(),
-                    record: ConnRecord::new(self.next_conn, &key, from, &facts),
-                };
-                self.next_stream += 1;
-                self.next_conn += 1;
-                let entry = self.table.entry(key).or_insert(entry);
-                entry.completeness.add(&facts, true);
-                entry
+                let entry = new_entry(
+                    &mut self.next_stream,
+                    &mut self.next_conn,
+                    &key,
+                    from,
+                    &facts,
+                );
+                self.table.entry(key).or_insert(entry)
             }
         };
         entry.update_base(&facts, from);
@@ -312,6 +315,27 @@ impl Tracker {
         leaving.sort_unstable_by_key(|s| s.conn);
         self.summaries.extend(leaving);
     }
+}
+
+/// A new stream on `key` whose first segment `first` came from `from`: it
+/// takes the next stream and connection numbers.
+fn new_entry(
+    next_stream: &mut u64,
+    next_conn: &mut u64,
+    key: &FlowKey,
+    from: KeySide,
+    first: &SegmentFacts,
+) -> FlowEntry {
+    let mut entry = FlowEntry {
+        stream: *next_stream,
+        base_seq: [None; 2],
+        completeness: Completeness::default(),
+        record: ConnRecord::new(*next_conn, key, from, first),
+    };
+    *next_stream += 1;
+    *next_conn += 1;
+    entry.completeness.add(first, true);
+    entry
 }
 
 /// The phase layer's view of a wire segment.

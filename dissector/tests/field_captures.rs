@@ -214,3 +214,43 @@ fn stopddos_backscatter_syn_acks_prove_no_syn_sent_socket() {
         .flatten()
         .all(|a| a.client_state.name() != "SYN-SENT" || a.tcp_flags.syn() && !a.tcp_flags.ack()));
 }
+
+/// ICMP errors quoting a TCP header (RFC 9293 3.10.8, RFC 5927): Wireshark
+/// gives the quoted header a tcp.stream, a new one for a 4-tuple it has not
+/// seen. tcpphase labels the error other/icmp-error on the connection it
+/// names, with that stream number, so no later stream number shifts; the
+/// error answering a SYN makes the handshake unreachable.
+#[test]
+fn stopddos_icmp_errors_take_the_stream_of_the_connection_they_name() {
+    let Some(run) = field("stopddos-amp-tcp-reflection-synack.pcap") else {
+        return;
+    };
+    let icmp = frame(&run, 128);
+    assert_eq!(
+        (icmp.phase.name(), icmp.step.name()),
+        ("other", "icmp-error")
+    );
+    assert_eq!(icmp.stream, 123, "tcp.stream of the quoted header");
+    assert_eq!(
+        (icmp.src.to_string(), icmp.dst.to_string()),
+        (
+            "172.99.233.20:4211".to_string(),
+            "104.253.185.41:443".to_string()
+        )
+    );
+    // The next segment keeps Wireshark's number.
+    assert_eq!(frame(&run, 129).stream, 124);
+    let errors = run
+        .frames
+        .iter()
+        .flatten()
+        .filter(|a| a.step.name() == "icmp-error")
+        .count();
+    assert!(errors > 100, "{errors} ICMP errors");
+    let summary = run
+        .summaries
+        .iter()
+        .find(|s| s.stream == 123)
+        .expect("a summary for stream 123");
+    assert_eq!(summary.handshake.name(), "unreachable");
+}

@@ -1148,3 +1148,40 @@ fn rst_after_the_syn_ack_aborts_the_handshake() {
     assert_eq!((s.handshake.name(), s.close.name()), ("aborted", "reset"));
     assert_ne!(s.conn_state, "REJ", "the responder did not reject");
 }
+
+/// An ICMP destination unreachable (host administratively prohibited)
+/// quoting the client's SYN (RFC 9293 3.10.8, RFC 5927): the frame is
+/// labelled on the connection it names, other/icmp-error, and the
+/// handshake's outcome is unreachable. An error quoting an unknown 4-tuple
+/// opens a stream, as Wireshark's tcp.stream does.
+#[test]
+fn icmp_error_quoting_the_syn_makes_the_handshake_unreachable() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    let syn = c.send(Client, SYN, 0);
+    // A router between answers: 10.0.0.254 -> 10.0.0.1, type 3 code 10,
+    // quoting the SYN's IPv4 header and its TCP header.
+    let mut frame = vec![
+        0x45, 0, 0, 68, 0, 0, 0, 0, 64, 1, 0, 0, 10, 0, 0, 254, 10, 0, 0, 1, // IPv4, ICMP
+        3, 10, 0, 0, 0, 0, 0, 0, // destination unreachable, administratively prohibited
+        0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, // quoted IPv4
+    ];
+    frame.extend([0x9c, 0x40, 0, 80]); // ports 40000 -> 80
+    frame.extend(1000u32.to_be_bytes());
+    frame.extend([0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0]);
+    let outcome = c.tracker.feed(LINKTYPE_RAW, &frame, c.now_ns);
+    let tcpphase::track::FrameOutcome::Segment(icmp) = outcome else {
+        panic!("the ICMP error is labelled: {outcome:?}");
+    };
+    assert_eq!((icmp.stream, icmp.conn), (syn.stream, syn.conn));
+    assert_eq!(label(&icmp), "other/icmp-error SYN-SENT LISTEN");
+    // The same error for a 4-tuple never seen: a new stream.
+    frame[49] = 0x41; // quoted source port 40001
+    let outcome = c.tracker.feed(LINKTYPE_RAW, &frame, c.now_ns);
+    let tcpphase::track::FrameOutcome::Segment(other) = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert_eq!((other.stream, other.conn), (1, 1));
+    let summaries = c.finish();
+    assert_eq!(summaries[0].handshake.name(), "unreachable");
+    assert_eq!(summaries[1].handshake.name(), "unreachable");
+}

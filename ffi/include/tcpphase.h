@@ -225,6 +225,10 @@ enum tcpphase_step
      * `rst-ignored`
      */
     TCPPHASE_STEP_RST_IGNORED = 14,
+    /**
+     * `icmp-error`
+     */
+    TCPPHASE_STEP_ICMP_ERROR = 15,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -357,6 +361,10 @@ enum tcpphase_handshake
      * `aborted`: the SYN-ACK came but a RST ended the handshake.
      */
     TCPPHASE_HANDSHAKE_ABORTED = 4,
+    /**
+     * `unreachable`: an ICMP or ICMPv6 error answered the SYN.
+     */
+    TCPPHASE_HANDSHAKE_UNREACHABLE = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

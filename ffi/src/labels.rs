@@ -104,10 +104,12 @@ pub enum tcpphase_step {
     Malformed = 13,
     /// `rst-ignored`
     RstIgnored = 14,
+    /// `icmp-error`
+    IcmpError = 15,
 }
 mirror!(tcpphase_step <- Step {
     Syn, SynAck, Ack, Data, Fin, FinAck, LastAck, Refused, Abort, RstRepeat, RstLate, Stray,
-    AfterReset, Malformed, RstIgnored,
+    AfterReset, Malformed, RstIgnored, IcmpError,
 });
 
 /// An endpoint's RFC 9293 state as an observer infers it (DESIGN's
@@ -209,7 +211,7 @@ const _: () = {
 };
 
 name_table!(PHASE_NAMES, 7, Phase::ALL, Phase::name);
-name_table!(STEP_NAMES, 15, Step::ALL, Step::name);
+name_table!(STEP_NAMES, 16, Step::ALL, Step::name);
 name_table!(STATE_NAMES, 12, TcpState::ALL, TcpState::name);
 name_table!(
     DIR_NAMES,

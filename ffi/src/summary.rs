@@ -28,6 +28,8 @@ pub enum tcpphase_handshake {
     NotSeen = 3,
     /// `aborted`: the SYN-ACK came but a RST ended the handshake.
     Aborted = 4,
+    /// `unreachable`: an ICMP or ICMPv6 error answered the SYN.
+    Unreachable = 5,
 }
 
 /// How the connection ended (summary `close`).
@@ -60,12 +62,13 @@ pub enum tcpphase_role {
     Server = 2,
 }
 
-const HANDSHAKES: [HandshakeOutcome; 5] = [
+const HANDSHAKES: [HandshakeOutcome; 6] = [
     HandshakeOutcome::Complete,
     HandshakeOutcome::Refused,
     HandshakeOutcome::NoAnswer,
     HandshakeOutcome::NotSeen,
     HandshakeOutcome::Aborted,
+    HandshakeOutcome::Unreachable,
 ];
 const CLOSES: [CloseKind; 6] = [
     CloseKind::Fin3,
@@ -85,6 +88,7 @@ impl From<HandshakeOutcome> for tcpphase_handshake {
             HandshakeOutcome::NoAnswer => tcpphase_handshake::NoAnswer,
             HandshakeOutcome::NotSeen => tcpphase_handshake::NotSeen,
             HandshakeOutcome::Aborted => tcpphase_handshake::Aborted,
+            HandshakeOutcome::Unreachable => tcpphase_handshake::Unreachable,
         }
     }
 }
@@ -118,7 +122,7 @@ const fn role_name(role: Option<Role>) -> &'static str {
         None => "",
     }
 }
-name_table!(HANDSHAKE_NAMES, 5, HANDSHAKES, HandshakeOutcome::name);
+name_table!(HANDSHAKE_NAMES, 6, HANDSHAKES, HandshakeOutcome::name);
 name_table!(CLOSE_NAMES, 6, CLOSES, CloseKind::name);
 name_table!(ROLE_NAMES, 3, ROLES, role_name);
 

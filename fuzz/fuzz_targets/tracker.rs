@@ -23,7 +23,7 @@ fn allowed(phase: Phase, step: Step) -> bool {
         Phase::Data | Phase::HalfClose => matches!(step, Data | Ack),
         Phase::ActiveClose | Phase::PassiveClose => matches!(step, Fin | Ack | FinAck | LastAck),
         Phase::Reset => matches!(step, Refused | Abort | RstRepeat | RstLate | RstIgnored),
-        Phase::Other => matches!(step, Stray | AfterReset | Malformed),
+        Phase::Other => matches!(step, Stray | AfterReset | Malformed | IcmpError),
     }
 }
 

@@ -70,6 +70,8 @@ pub struct ConnectionPhase {
     pub reset_by: Option<Direction>,
     /// The RST answered a SYN (connection refused).
     pub refused: bool,
+    /// An ICMP or ICMPv6 error answered a SYN before the handshake completed.
+    pub unreachable: bool,
     /// The third segment of the handshake (or what stands for it) was seen.
     pub handshake_complete: bool,
     /// The passive side's FIN also acknowledged the first FIN.
@@ -110,6 +112,7 @@ impl ConnectionPhase {
             simultaneous_open: false,
             reset_by: None,
             refused: false,
+            unreachable: false,
             handshake_complete: false,
             passive_fin_acked_first: false,
             ended_at: None,
@@ -185,6 +188,30 @@ impl ConnectionPhase {
             ep.time_wait_since = Some(ts);
         }
         ep.state = state;
+    }
+
+    /// Labels an ICMP or ICMPv6 error quoting `quoted`, a segment sent in
+    /// direction `dir`: phase other, step icmp-error. An error answering a
+    /// SYN before the handshake completed makes the handshake unreachable;
+    /// no state moves (a stack may keep retrying after a soft error).
+    pub fn on_icmp_error(&mut self, quoted: &SegmentFacts, dir: Direction) -> Label {
+        if quoted.flags.syn() && !self.handshake_complete {
+            self.unreachable = true;
+        }
+        let closer = match self.active_closer {
+            None => Closer::None,
+            Some(_) if self.simultaneous_close => Closer::Active,
+            Some(c) if c == dir => Closer::Active,
+            Some(_) => Closer::Passive,
+        };
+        Label {
+            phase: Phase::Other,
+            step: Step::IcmpError,
+            client_state: self.endpoints[0].state,
+            server_state: self.endpoints[1].state,
+            closer,
+            flags: AnomalyFlags::NONE,
+        }
     }
 
     /// Labels a segment sent in direction `dir` and moves the states.

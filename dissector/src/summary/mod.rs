@@ -27,10 +27,13 @@ pub enum HandshakeOutcome {
     NotSeen,
     /// The SYN-ACK came but a RST ended the handshake before its ACK.
     Aborted,
+    /// An ICMP or ICMPv6 error answered the SYN.
+    Unreachable,
 }
 
 impl HandshakeOutcome {
-    /// `complete`, `refused`, `no-answer`, `not-seen` or `aborted`.
+    /// `complete`, `refused`, `no-answer`, `not-seen`, `aborted` or
+    /// `unreachable`.
     pub const fn name(self) -> &'static str {
         match self {
             HandshakeOutcome::Complete => "complete",
@@ -38,6 +41,7 @@ impl HandshakeOutcome {
             HandshakeOutcome::NoAnswer => "no-answer",
             HandshakeOutcome::NotSeen => "not-seen",
             HandshakeOutcome::Aborted => "aborted",
+            HandshakeOutcome::Unreachable => "unreachable",
         }
     }
 }

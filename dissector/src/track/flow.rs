@@ -121,6 +121,8 @@ impl ConnRecord {
             HandshakeOutcome::Complete
         } else if p.refused {
             HandshakeOutcome::Refused
+        } else if p.unreachable {
+            HandshakeOutcome::Unreachable
         } else if p.opening != Opening::Syn {
             // Begun at the SYN-ACK or later: the SYN was not captured.
             HandshakeOutcome::NotSeen

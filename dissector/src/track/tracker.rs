@@ -6,6 +6,7 @@ use super::key::{FlowKey, KeySide};
 use crate::phase::{AnomalyFlags, Opening, SegmentFacts};
 use crate::summary::completeness::Completeness;
 use crate::summary::ConnSummary;
+use crate::wire::icmp::IcmpError;
 use crate::wire::{decode_frame_linktype, Decoded, TcpOption, TcpSegment, WireError};
 use core::net::SocketAddr;
 use std::collections::{HashMap, VecDeque};
@@ -123,6 +124,9 @@ impl Tracker {
             Ok(Decoded::Tcp(segment)) => {
                 FrameOutcome::Segment(self.feed_segment(self.frames, ts_ns, &segment))
             }
+            Ok(Decoded::IcmpError(error)) => {
+                FrameOutcome::Segment(self.feed_icmp_error(self.frames, ts_ns, &error))
+            }
             Ok(_) => {
                 self.sweep(ts_ns);
                 FrameOutcome::NotTcp
@@ -233,6 +237,71 @@ impl Tracker {
             seq: rel_seq,
             ack: rel_ack,
             len: facts.payload_len,
+            window: facts.window,
+        }
+    }
+
+    /// Annotates an ICMP or ICMPv6 error quoting a TCP segment as frame
+    /// `frame`, on the connection the quote names: phase other, step
+    /// icmp-error. As Wireshark gives the quoted header a `tcp.stream` (a
+    /// new one for a 4-tuple it has not seen), a quote of an unknown
+    /// 4-tuple opens a stream and a connection whose first segment is the
+    /// quoted one: the error proves it was sent.
+    pub fn feed_icmp_error(&mut self, frame: u64, ts_ns: u64, error: &IcmpError) -> Annotation {
+        self.frames = self.frames.max(frame);
+        self.sweep(ts_ns);
+        let q = &error.quoted;
+        let facts = SegmentFacts {
+            ts_ns,
+            seq: q.seq,
+            ack: q.ack,
+            flags: q.flags,
+            window: q.window,
+            payload_len: 0,
+            window_scale: None,
+        };
+        let (key, from) = FlowKey::of(q.src, q.dst);
+        if !self.table.contains_key(&key) && self.table.len() >= self.config.max_connections.max(1)
+        {
+            self.evict_least_recent();
+        }
+        let (next_stream, next_conn) = (&mut self.next_stream, &mut self.next_conn);
+        let entry = self.table.entry(key).or_insert_with(|| {
+            let mut entry = new_entry(next_stream, next_conn, &key, from, &facts);
+            entry.update_base(&facts, from);
+            let dir = entry.record.direction(from);
+            entry.record.phase.on_segment(&facts, dir);
+            entry
+        });
+        let record = &mut entry.record;
+        let dir = record.direction(from);
+        let label = record.phase.on_icmp_error(&facts, dir);
+        let base = |side: KeySide| entry.base_seq[side.index()].unwrap_or(facts.seq);
+        let rel_seq = (facts.seq - base(from)) as u32;
+        let rel_ack = if facts.flags.ack() {
+            (facts.ack - base(from.other())) as u32
+        } else {
+            0
+        };
+        Annotation {
+            frame,
+            ts_ns,
+            stream: entry.stream,
+            conn: record.conn,
+            dir,
+            phase: label.phase,
+            step: label.step,
+            client_state: label.client_state,
+            server_state: label.server_state,
+            closer: label.closer,
+            flags: label.flags,
+            origin_guessed: record.origin_guessed,
+            src: q.src,
+            dst: q.dst,
+            tcp_flags: facts.flags,
+            seq: rel_seq,
+            ack: rel_ack,
+            len: 0,
             window: facts.window,
         }
     }

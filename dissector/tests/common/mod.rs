@@ -53,6 +53,16 @@ pub fn all_captures() -> Vec<PathBuf> {
     out
 }
 
+/// Every capture of [`all_captures`] and of `../shared/field/`, sorted.
+pub fn all_captures_with_field() -> Vec<PathBuf> {
+    let mut out = all_captures();
+    if let Some(field) = field_dir() {
+        captures_under(&field, &mut out);
+    }
+    out.sort();
+    out
+}
+
 /// What the tracker says about a whole capture.
 pub struct Run {
     /// Annotations by frame number (index 0 is frame 1); `None` for non-TCP frames.

@@ -1185,3 +1185,56 @@ fn icmp_error_quoting_the_syn_makes_the_handshake_unreachable() {
     assert_eq!(summaries[0].handshake.name(), "unreachable");
     assert_eq!(summaries[1].handshake.name(), "unreachable");
 }
+
+/// Stream identity over time (issue 12 point 8). An idle gap of 3 hours
+/// (Linux keepalives come every 2 h) keeps the connection, as conntrack's
+/// 5-day timeout would; and a 4-tuple whose entry left the table 2 x MSL
+/// after its FIN close continues its stream when it is used again with
+/// the same initial sequence number, as Wireshark's conversation does
+/// (RFC 9293 3.4.1: a new connection, the same stream).
+#[test]
+fn long_idle_gaps_and_departed_four_tuples_keep_their_stream() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    handshake(&mut c);
+    c.wait_ns(3 * 3_600_000_000_000);
+    c.other_traffic();
+    let keepalive = c.send(Client, ACK, 0);
+    assert_eq!((keepalive.stream, keepalive.conn), (0, 0));
+    assert_eq!(label(&keepalive), "data/ack ESTABLISHED ESTABLISHED");
+    client_closes(&mut c);
+    // Another connection takes stream 1 meanwhile.
+    let mut other = Conversation::new("10.0.0.3:40000", SERVER, 1, 2);
+    std::mem::swap(&mut other.tracker, &mut c.tracker);
+    other.now_ns = c.now_ns;
+    let syn = other.send(Client, SYN, 0);
+    assert_eq!(syn.stream, 1);
+    std::mem::swap(&mut other.tracker, &mut c.tracker);
+    c.now_ns = other.now_ns;
+    // Long after TIME-WAIT the entry has left; the same 4-tuple again.
+    c.wait_ns(600_000_000_000);
+    c.other_traffic();
+    assert_eq!(c.tracker.live_connections(), 1, "only the other one");
+    c.restart(1000, 9000);
+    let again = c.send(Client, SYN, 0);
+    assert_eq!((again.stream, again.conn), (0, 2));
+    assert!(again.flags.contains(AnomalyFlags::PORT_REUSE));
+    // With another initial sequence number it would be a new stream.
+    let summaries = c.finish();
+    assert_eq!(summaries.len(), 3);
+}
+
+/// A departed 4-tuple reused with a different initial sequence number
+/// opens a new stream, as Wireshark's port-reuse rule decides.
+#[test]
+fn departed_four_tuple_with_a_new_isn_opens_a_new_stream() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    handshake(&mut c);
+    client_closes(&mut c);
+    c.wait_ns(600_000_000_000);
+    c.other_traffic();
+    assert_eq!(c.tracker.live_connections(), 0);
+    c.restart(777_777, 9000);
+    let again = c.send(Client, SYN, 0);
+    assert_eq!((again.stream, again.conn), (1, 1));
+    assert!(again.flags.contains(AnomalyFlags::PORT_REUSE));
+}

@@ -7,9 +7,11 @@
 //! | `key.rs` | [`FlowKey`], the direction-free 4-tuple |
 //! | `flow.rs` | a table entry: stream, base sequence numbers, the current connection |
 //! | `tracker.rs` | [`Tracker`]: frames in, [`Annotation`]s and summaries out |
+//! | `departed.rs` | a bounded record of 4-tuples whose entry left the table |
 //! | `annotation.rs` | [`Annotation`], DESIGN's per-segment fields |
 
 pub mod annotation;
+mod departed;
 pub mod flow;
 pub mod key;
 pub mod tracker;

@@ -1,6 +1,7 @@
 //! The tracker: frames in, annotations and connection summaries out.
 
 use super::annotation::Annotation;
+use super::departed::Departed;
 use super::flow::{ConnRecord, FlowEntry};
 use super::key::{FlowKey, KeySide};
 use crate::phase::{AnomalyFlags, Opening, SegmentFacts};
@@ -16,7 +17,9 @@ use std::collections::{HashMap, VecDeque};
 pub struct Config {
     /// How long an ended connection stays (TIME-WAIT, 2 x MSL), in ns of capture time.
     pub time_wait_ns: u64,
-    /// How long an idle connection stays, in ns of capture time.
+    /// How long an idle connection stays, in ns of capture time (default
+    /// 5 days, as conntrack keeps an established connection: Linux
+    /// keepalives come every 2 hours).
     pub idle_timeout_ns: u64,
     /// The most connections the table holds; past it the least recently
     /// seen sixteenth is evicted (summarised and counted, see
@@ -27,13 +30,15 @@ pub struct Config {
 impl Config {
     /// MSL of RFC 9293's suggestion as Linux uses it: 30 s.
     pub const DEFAULT_MSL_NS: u64 = 30_000_000_000;
+    /// conntrack's timeout of an established connection: 5 days.
+    pub const DEFAULT_IDLE_TIMEOUT_NS: u64 = 5 * 86_400 * 1_000_000_000;
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             time_wait_ns: 2 * Config::DEFAULT_MSL_NS,
-            idle_timeout_ns: 3_600_000_000_000,
+            idle_timeout_ns: Config::DEFAULT_IDLE_TIMEOUT_NS,
             max_connections: 1 << 20,
         }
     }
@@ -81,6 +86,7 @@ pub struct Tracker {
     summaries: VecDeque<ConnSummary>,
     next_sweep_ns: u64,
     evicted: u64,
+    departed: Departed,
 }
 
 /// How often (capture time) the table is swept for ended and idle connections.
@@ -191,13 +197,7 @@ impl Tracker {
                 if self.table.len() >= self.config.max_connections.max(1) {
                     self.evict_least_recent();
                 }
-                let entry = new_entry(
-                    &mut self.next_stream,
-                    &mut self.next_conn,
-                    &key,
-                    from,
-                    &facts,
-                );
+                let entry = self.entry_for_new_key(&key, from, &facts, &mut extra);
                 self.table.entry(key).or_insert(entry)
             }
         };
@@ -265,14 +265,20 @@ impl Tracker {
         {
             self.evict_least_recent();
         }
-        let (next_stream, next_conn) = (&mut self.next_stream, &mut self.next_conn);
-        let entry = self.table.entry(key).or_insert_with(|| {
-            let mut entry = new_entry(next_stream, next_conn, &key, from, &facts);
+        if !self.table.contains_key(&key) {
+            let mut quote_flags = AnomalyFlags::NONE;
+            let mut entry = self.entry_for_new_key(&key, from, &facts, &mut quote_flags);
             entry.update_base(&facts, from);
             let dir = entry.record.direction(from);
             entry.record.phase.on_segment(&facts, dir);
-            entry
-        });
+            self.table.insert(key, entry);
+        }
+        let (next_stream, next_conn) = (&mut self.next_stream, &mut self.next_conn);
+        // Inserted just above: the fallback is never built.
+        let entry = self
+            .table
+            .entry(key)
+            .or_insert_with(|| new_entry(next_stream, next_conn, &key, from, &facts));
         let record = &mut entry.record;
         let dir = record.direction(from);
         let label = record.phase.on_icmp_error(&facts, dir);
@@ -304,6 +310,36 @@ impl Tracker {
             len: 0,
             window: facts.window,
         }
+    }
+
+    /// The entry for a 4-tuple not in the table: it continues the stream
+    /// of a departed entry on the same 4-tuple, as Wireshark keeps every
+    /// conversation, unless the segment opens a new stream there (flagged
+    /// port-reuse either way when it is a SYN); else a new stream.
+    fn entry_for_new_key(
+        &mut self,
+        key: &FlowKey,
+        from: KeySide,
+        facts: &SegmentFacts,
+        extra: &mut AnomalyFlags,
+    ) -> FlowEntry {
+        if let Some(gone) = self.departed.take(key) {
+            if facts.is_pure_syn() {
+                extra.insert(AnomalyFlags::PORT_REUSE);
+            }
+            let mut entry = FlowEntry {
+                stream: gone.stream,
+                base_seq: gone.base_seq,
+                completeness: gone.completeness,
+                record: ConnRecord::new(self.next_conn, key, from, facts),
+            };
+            if !entry.reuses_ports(facts, from) {
+                self.next_conn += 1;
+                entry.completeness.add(facts, false);
+                return entry;
+            }
+        }
+        new_entry(&mut self.next_stream, &mut self.next_conn, key, from, facts)
     }
 
     /// The next summary of a connection that has left the table.
@@ -369,8 +405,11 @@ impl Tracker {
     /// connection order.
     fn remove_where(&mut self, mut leaves: impl FnMut(&mut FlowEntry) -> bool) {
         let mut leaving: Vec<ConnSummary> = Vec::new();
+        let departed = &mut self.departed;
+        let cap = self.config.max_connections.max(1);
         self.table.retain(|key, entry| {
             if leaves(entry) {
+                departed.remember(*key, entry, cap);
                 leaving.push(
                     entry
                         .record

@@ -643,7 +643,7 @@ typedef struct {
     uint64_t time_wait_ns;
     /**
      * How long an idle connection stays before it is summarised, in ns.
-     * The default is 3600 s.
+     * The default is 5 days (432000 s), conntrack's timeout.
      */
     uint64_t idle_timeout_ns;
     /**
@@ -1027,7 +1027,7 @@ tcpphase_status tcpphase_config_default(tcpphase_config *out);
 
 /**
  * A new tracker with the default settings (TIME-WAIT 60 s, idle timeout
- * 3600 s), or NULL if tcpphase failed internally.
+ * 5 days), or NULL if tcpphase failed internally.
  *
  * Ownership: the caller owns the tracker and must release it with
  * `tcpphase_tracker_free` (memory grows with the live connections only).

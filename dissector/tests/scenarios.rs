@@ -1238,3 +1238,26 @@ fn departed_four_tuple_with_a_new_isn_opens_a_new_stream() {
     assert_eq!((again.stream, again.conn), (1, 1));
     assert!(again.flags.contains(AnomalyFlags::PORT_REUSE));
 }
+
+/// FIN, then RST from the same side, then the peer's FIN (PcapPlusPlus'
+/// example.pcap, stream 33, showed it). Zeek's TCP analyzer
+/// (src/analyzer/protocol/tcp/TCP.cc, UpdateEstablishedState) turns a peer
+/// that "sent a FIN followed by a RST" back to CLOSED when the other FIN
+/// comes, "because this was actually normal termination"; conn_state in
+/// base/protocols/conn/main.zeek then gives SF (both CLOSED), not RSTO.
+/// For tcpphase the RST at the client's next sequence number aborts the
+/// connection (RFC 9293 3.10.7.4), so its own close kind stays reset.
+#[test]
+fn fin_then_rst_then_the_peers_fin_is_zeeks_sf() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    handshake(&mut c);
+    c.send(Client, PSH_ACK, 20);
+    c.send(Server, ACK, 0);
+    c.send(Client, FIN_ACK, 0);
+    c.send(Client, RST_ACK, 0);
+    c.send(Server, FIN_ACK, 0);
+    let s = &c.finish()[0];
+    assert_eq!(s.conn_state, "SF");
+    assert_eq!(s.history.as_str(), "ShADaFRf");
+    assert_eq!(s.close.name(), "reset");
+}

@@ -6,7 +6,7 @@ use crate::input::Source;
 use crate::records::SummaryJson;
 use crate::tracking::{track, unknown_stream, Event, Moment};
 use crate::Format;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use tcpphase::summary::ConnSummary;
 use tcpphase::track::{Annotation, Config, Tracker};
@@ -35,6 +35,7 @@ pub fn run(
     // The text header comes with the first frame (or at the end of a
     // capture without any): none when nothing could be read.
     let mut header_due = format == Format::Text;
+    let mut order = InOrder::new(format == Format::Text);
     let (reached, mut problems) = track(source, &mut tracker, Moment::End, |tracker, event, _| {
         if std::mem::take(&mut header_due) {
             write_header(out).map_err(CommandError::stdout)?;
@@ -43,9 +44,8 @@ pub fn run(
             chosen.saw(a);
         }
         while let Some(s) = tracker.next_summary() {
-            if chosen.wants(&s) {
-                write_summary(out, &s, format)?;
-            }
+            let wanted = chosen.wants(&s);
+            order.push(s, wanted, |s| write_summary(out, s, format))?;
         }
         Ok(())
     });
@@ -58,13 +58,19 @@ pub fn run(
     // After damage the connections seen so far are still summarised; not
     // after the output failed.
     if problems.iter().all(|e| e.kind == ErrorKind::Input) {
+        let mut written = Ok(());
         while let Some(s) = tracker.next_summary() {
-            if chosen.wants(&s) {
-                if let Err(e) = write_summary(out, &s, format) {
-                    problems.push(e);
-                    break;
-                }
+            let wanted = chosen.wants(&s);
+            written = order.push(s, wanted, |s| write_summary(out, s, format));
+            if written.is_err() {
+                break;
             }
+        }
+        if written.is_ok() {
+            written = order.flush(|s| write_summary(out, s, format));
+        }
+        if let Err(e) = written {
+            problems.push(e);
         }
     }
     if let Err(e) = out.flush() {
@@ -74,6 +80,73 @@ pub fn run(
         problems.push(e);
     }
     outcome(problems)
+}
+
+/// How many summaries the text table holds back waiting for an older
+/// connection's; past it the oldest held is written out of order, so
+/// memory stays bounded.
+const HOLD_CAP: usize = 1 << 16;
+
+/// The text table lists connections in connection order, though they
+/// leave the tracker's table in the order they end: a summary waits until
+/// every older connection's has been written (JSON and CSV are written as
+/// they come, for streaming).
+struct InOrder {
+    on: bool,
+    next: u64,
+    held: BTreeMap<u64, (ConnSummary, bool)>,
+}
+
+impl InOrder {
+    fn new(on: bool) -> Self {
+        InOrder {
+            on,
+            next: 0,
+            held: BTreeMap::new(),
+        }
+    }
+
+    /// Takes one summary (`wanted`: it passes the filter) and writes what
+    /// is due.
+    fn push(
+        &mut self,
+        s: ConnSummary,
+        wanted: bool,
+        mut write: impl FnMut(&ConnSummary) -> Result<(), CommandError>,
+    ) -> Result<(), CommandError> {
+        if !self.on {
+            return if wanted { write(&s) } else { Ok(()) };
+        }
+        self.held.insert(s.conn, (s, wanted));
+        loop {
+            let over = self.held.len() > HOLD_CAP;
+            let Some(first) = self.held.first_entry() else {
+                break;
+            };
+            if *first.key() > self.next && !over {
+                break;
+            }
+            let (s, wanted) = first.remove();
+            self.next = self.next.max(s.conn + 1);
+            if wanted {
+                write(&s)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes every summary still held, in connection order.
+    fn flush(
+        &mut self,
+        mut write: impl FnMut(&ConnSummary) -> Result<(), CommandError>,
+    ) -> Result<(), CommandError> {
+        while let Some((_, (s, wanted))) = self.held.pop_first() {
+            if wanted {
+                write(&s)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Which connections pass the filter; with `--phase`, the phases each
@@ -158,5 +231,81 @@ fn write_summary(out: &mut dyn Write, s: &ConnSummary, format: Format) -> Result
             s.client_bytes + s.server_bytes,
         )
         .map_err(CommandError::stdout),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tcpphase::phase::TcpState;
+    use tcpphase::summary::zeek::ZeekConn;
+    use tcpphase::summary::{CloseKind, HandshakeOutcome};
+
+    fn summary(conn: u64) -> ConnSummary {
+        ConnSummary {
+            conn,
+            stream: conn,
+            client: "10.0.0.1:40000".parse().unwrap(),
+            server: "10.0.0.2:80".parse().unwrap(),
+            origin_guessed: false,
+            first_ts_ns: 0,
+            last_ts_ns: 0,
+            client_packets: 1,
+            server_packets: 0,
+            client_bytes: 0,
+            server_bytes: 0,
+            handshake: HandshakeOutcome::NoAnswer,
+            syn_to_syn_ack_ns: None,
+            syn_ack_to_ack_ns: None,
+            close: CloseKind::Open,
+            active_closer: None,
+            client_state: TcpState::SynSent,
+            server_state: TcpState::Listen,
+            conn_state: "S0",
+            history: ZeekConn::new(false).history(),
+            completeness: 1,
+        }
+    }
+
+    /// Issue 12 point 10: connection 1 ends and leaves the tracker's table
+    /// before connection 0 does; the text table still lists 0 first, and a
+    /// connection the filter drops does not hold the others back.
+    #[test]
+    fn the_text_table_is_in_connection_order() {
+        let mut order = InOrder::new(true);
+        let mut written = Vec::new();
+        for (conn, wanted) in [(1, true), (3, true), (0, true), (2, false)] {
+            order
+                .push(summary(conn), wanted, |s| {
+                    written.push(s.conn);
+                    Ok(())
+                })
+                .unwrap();
+        }
+        assert_eq!(written, [0, 1, 3]);
+        order
+            .push(summary(5), true, |s| {
+                written.push(s.conn);
+                Ok(())
+            })
+            .unwrap();
+        order
+            .flush(|s| {
+                written.push(s.conn);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(written, [0, 1, 3, 5]);
+        // JSON and CSV stream as they come.
+        let mut streamed = Vec::new();
+        let mut off = InOrder::new(false);
+        for conn in [1, 0] {
+            off.push(summary(conn), true, |s| {
+                streamed.push(s.conn);
+                Ok(())
+            })
+            .unwrap();
+        }
+        assert_eq!(streamed, [1, 0]);
     }
 }

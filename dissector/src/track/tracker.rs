@@ -4,9 +4,12 @@ use super::annotation::Annotation;
 use super::departed::Departed;
 use super::flow::{ConnRecord, FlowEntry};
 use super::key::{FlowKey, KeySide};
+use super::snapshot::EndpointSnapshot;
+use crate::phase::TcpState;
 use crate::phase::{AnomalyFlags, Opening, SegmentFacts};
 use crate::summary::completeness::Completeness;
 use crate::summary::ConnSummary;
+use crate::summary::Role;
 use crate::wire::icmp::IcmpError;
 use crate::wire::{decode_frame_linktype, Decoded, TcpOption, TcpSegment, WireError};
 use core::net::SocketAddr;
@@ -340,6 +343,46 @@ impl Tracker {
             }
         }
         new_entry(&mut self.next_stream, &mut self.next_conn, key, from, facts)
+    }
+
+    /// Each endpoint of every connection in the table at capture time
+    /// `now_ns` (at or after the last frame fed), in connection order: the
+    /// states the annotations showed, with TIME-WAIT run out where 2 x MSL
+    /// passed since it last (re)started. A connection that has left the
+    /// table has been summarised instead (see [`Tracker::next_summary`]).
+    pub fn snapshot(&self, now_ns: u64) -> Vec<EndpointSnapshot> {
+        let wait = self.config.time_wait_ns;
+        let mut rows = Vec::with_capacity(self.table.len() * 2);
+        for (key, entry) in &self.table {
+            let record = &entry.record;
+            let client = key.endpoint(record.client);
+            let server = key.endpoint(record.client.other());
+            for (role, ep, local, peer) in [
+                (Role::Client, record.phase.client(), client, server),
+                (Role::Server, record.phase.server(), server, client),
+            ] {
+                let expiry = match (ep.state, ep.time_wait_since) {
+                    (TcpState::TimeWait, Some(since)) => Some(since.saturating_add(wait)),
+                    _ => None,
+                };
+                let expired_at_ns = expiry.filter(|&at| now_ns >= at);
+                rows.push(EndpointSnapshot {
+                    conn: record.conn,
+                    stream: entry.stream,
+                    role,
+                    local,
+                    peer,
+                    state: if expired_at_ns.is_some() {
+                        TcpState::Closed
+                    } else {
+                        ep.state
+                    },
+                    expired_at_ns,
+                });
+            }
+        }
+        rows.sort_unstable_by_key(|r| (r.conn, r.role == Role::Server));
+        rows
     }
 
     /// The next summary of a connection that has left the table.

@@ -172,11 +172,17 @@ pub fn endpoints_at(
                         ..end
                     },
                 },
-                None if end.state == TcpState::TimeWait => Change {
-                    state: TcpState::Closed,
-                    frame: None,
-                    ts_ns: end.ts_ns.saturating_add(time_wait_ns),
-                },
+                // Left the table: after its wait ran out, or replaced by
+                // a new connection on its 4-tuple (then its wait runs on).
+                None if end.state == TcpState::TimeWait
+                    && now >= end.ts_ns.saturating_add(time_wait_ns) =>
+                {
+                    Change {
+                        state: TcpState::Closed,
+                        frame: None,
+                        ts_ns: end.ts_ns.saturating_add(time_wait_ns),
+                    }
+                }
                 None => end,
             };
             rows.push(EndpointState {

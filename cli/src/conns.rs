@@ -6,7 +6,7 @@ use crate::input::Source;
 use crate::records::RecordWriter;
 use crate::tracking::{track, unknown_stream, Event, Moment};
 use crate::Format;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::net::SocketAddr;
 use tcpphase::summary::ConnSummary;
@@ -37,15 +37,15 @@ pub fn run(
         filter,
         phases_seen: HashMap::new(),
     };
+    let mut order = InOrder::new(format == Format::Text);
     let (reached, mut problems) = track(source, &mut tracker, Moment::End, |tracker, event, _| {
         if let Event::Segment(a) = event {
             chosen.saw(a);
             sink.saw(a);
         }
         while let Some(s) = tracker.next_summary() {
-            if chosen.wants(&s) {
-                sink.write(&s).map_err(CommandError::stdout)?;
-            }
+            let wanted = chosen.wants(&s);
+            order.push(s, wanted, |s| sink.write(s).map_err(CommandError::stdout))?;
         }
         Ok(())
     });
@@ -53,13 +53,19 @@ pub fn run(
     // After damage the connections seen so far are still summarised; not
     // after the output failed.
     if problems.iter().all(|e| e.kind == ErrorKind::Input) {
+        let mut written = Ok(());
         while let Some(s) = tracker.next_summary() {
-            if chosen.wants(&s) {
-                if let Err(e) = sink.write(&s) {
-                    problems.push(CommandError::stdout(e));
-                    break;
-                }
+            let wanted = chosen.wants(&s);
+            written = order.push(s, wanted, |s| sink.write(s).map_err(CommandError::stdout));
+            if written.is_err() {
+                break;
             }
+        }
+        if written.is_ok() {
+            written = order.flush(|s| sink.write(s).map_err(CommandError::stdout));
+        }
+        if let Err(e) = written {
+            problems.push(e);
         }
     }
     // A table without rows still has its header; none when nothing could
@@ -107,6 +113,73 @@ impl Chosen<'_> {
                 .remove(&s.conn)
                 .is_some_and(|seen| seen.intersects(self.filter.phases));
         went_through && self.filter.matches_endpoints(s.stream, s.client, s.server)
+    }
+}
+
+/// How many summaries the text table holds back waiting for an older
+/// connection's; past it the oldest held is written out of order, so
+/// memory stays bounded.
+const HOLD_CAP: usize = 1 << 16;
+
+/// The text table lists connections in connection order, though they
+/// leave the tracker's table in the order they end: a summary waits until
+/// every older connection's has been written (JSON and CSV are written as
+/// they come, for streaming).
+struct InOrder {
+    on: bool,
+    next: u64,
+    held: BTreeMap<u64, (ConnSummary, bool)>,
+}
+
+impl InOrder {
+    fn new(on: bool) -> Self {
+        InOrder {
+            on,
+            next: 0,
+            held: BTreeMap::new(),
+        }
+    }
+
+    /// Takes one summary (`wanted`: it passes the filter) and writes what
+    /// is due.
+    fn push(
+        &mut self,
+        s: ConnSummary,
+        wanted: bool,
+        mut write: impl FnMut(&ConnSummary) -> Result<(), CommandError>,
+    ) -> Result<(), CommandError> {
+        if !self.on {
+            return if wanted { write(&s) } else { Ok(()) };
+        }
+        self.held.insert(s.conn, (s, wanted));
+        loop {
+            let over = self.held.len() > HOLD_CAP;
+            let Some(first) = self.held.first_entry() else {
+                break;
+            };
+            if *first.key() > self.next && !over {
+                break;
+            }
+            let (s, wanted) = first.remove();
+            self.next = self.next.max(s.conn + 1);
+            if wanted {
+                write(&s)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes every summary still held, in connection order.
+    fn flush(
+        &mut self,
+        mut write: impl FnMut(&ConnSummary) -> Result<(), CommandError>,
+    ) -> Result<(), CommandError> {
+        while let Some((_, (s, wanted))) = self.held.pop_first() {
+            if wanted {
+                write(&s)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -251,5 +324,81 @@ impl AddrText {
         let _ = write!(cursor, "{addr}");
         let len = cursor.position() as usize;
         std::str::from_utf8(&self.buf[..len]).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tcpphase::phase::TcpState;
+    use tcpphase::summary::zeek::ZeekConn;
+    use tcpphase::summary::{CloseKind, HandshakeOutcome};
+
+    fn summary(conn: u64) -> ConnSummary {
+        ConnSummary {
+            conn,
+            stream: conn,
+            client: "10.0.0.1:40000".parse().unwrap(),
+            server: "10.0.0.2:80".parse().unwrap(),
+            origin_guessed: false,
+            first_ts_ns: 0,
+            last_ts_ns: 0,
+            client_packets: 1,
+            server_packets: 0,
+            client_bytes: 0,
+            server_bytes: 0,
+            handshake: HandshakeOutcome::NoAnswer,
+            syn_to_syn_ack_ns: None,
+            syn_ack_to_ack_ns: None,
+            close: CloseKind::Open,
+            active_closer: None,
+            client_state: TcpState::SynSent,
+            server_state: TcpState::Listen,
+            conn_state: "S0",
+            history: ZeekConn::new(false).history(),
+            completeness: 1,
+        }
+    }
+
+    /// Issue 12 point 10: connection 1 ends and leaves the tracker's table
+    /// before connection 0 does; the text table still lists 0 first, and a
+    /// connection the filter drops does not hold the others back.
+    #[test]
+    fn the_text_table_is_in_connection_order() {
+        let mut order = InOrder::new(true);
+        let mut written = Vec::new();
+        for (conn, wanted) in [(1, true), (3, true), (0, true), (2, false)] {
+            order
+                .push(summary(conn), wanted, |s| {
+                    written.push(s.conn);
+                    Ok(())
+                })
+                .unwrap();
+        }
+        assert_eq!(written, [0, 1, 3]);
+        order
+            .push(summary(5), true, |s| {
+                written.push(s.conn);
+                Ok(())
+            })
+            .unwrap();
+        order
+            .flush(|s| {
+                written.push(s.conn);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(written, [0, 1, 3, 5]);
+        // JSON and CSV stream as they come.
+        let mut streamed = Vec::new();
+        let mut off = InOrder::new(false);
+        for conn in [1, 0] {
+            off.push(summary(conn), true, |s| {
+                streamed.push(s.conn);
+                Ok(())
+            })
+            .unwrap();
+        }
+        assert_eq!(streamed, [1, 0]);
     }
 }

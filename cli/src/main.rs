@@ -210,7 +210,8 @@ peer = server, the server's the reverse. `frame` is the frame that moved the
 endpoint into its state; `since` its time in seconds since the first frame.
 An endpoint in TIME-WAIT closes 2 x MSL (60 s) of capture time later, with
 no frame. CLOSED endpoints are left out, as netstat and ss leave them out,
-unless --all. With --phase, the phase a connection is in at that moment.
+and so are UNKNOWN ones (nothing in the capture proves they exist, such as
+the target of a SYN-ACK whose SYN was not captured), unless --all. With --phase, the phase a connection is in at that moment.
 
 Examples:
   tcpphase states capture.pcap
@@ -234,7 +235,7 @@ Examples:
             hide_possible_values = true
         )]
         style: Style,
-        /// Also list CLOSED endpoints.
+        /// Also list CLOSED and UNKNOWN endpoints.
         #[arg(long, short = 'a')]
         all: bool,
         #[command(flatten)]

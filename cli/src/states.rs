@@ -3,9 +3,10 @@
 //!
 //! Each connection has two endpoints: the client's row has local = client
 //! and peer = server, the server's the reverse. An endpoint's frame is the
-//! last frame at which its state changed. An endpoint in TIME-WAIT for
-//! 2 x MSL of capture time has closed, as its host's timer would have
-//! closed it.
+//! last frame at which its state changed. The states are the core's
+//! ([`Tracker::snapshot`]): this file only formats them. An endpoint in
+//! TIME-WAIT for 2 x MSL of capture time since its wait last (re)started
+//! has closed, as its host's timer would have closed it.
 
 use crate::error::{outcome, CommandError, Failure};
 use crate::filter::Filter;
@@ -17,6 +18,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::SocketAddr;
 use tcpphase::phase::{Direction, Phase, TcpState};
+pub use tcpphase::summary::Role as Side;
 use tcpphase::track::{Config, Tracker};
 
 /// How states are spelled (`--style`).
@@ -49,29 +51,11 @@ pub struct StatesOptions {
     pub at: Moment,
     /// How states are spelled.
     pub style: Style,
-    /// Also endpoints that are CLOSED (netstat and ss list none).
+    /// Also endpoints that are CLOSED (netstat and ss list none) or
+    /// UNKNOWN (nothing proves they exist).
     pub all: bool,
     /// A table, JSON Lines or CSV.
     pub format: Format,
-}
-
-/// Which end of a connection an endpoint is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    /// The endpoint that sent the first SYN.
-    Client,
-    /// The other.
-    Server,
-}
-
-impl Side {
-    /// `client` or `server`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Side::Client => "client",
-            Side::Server => "server",
-        }
-    }
 }
 
 /// One endpoint at the moment.
@@ -162,6 +146,14 @@ pub fn endpoints_at(
         Moment::Time(rel) => reached.t0().saturating_add(rel),
         _ => reached.last_ts,
     };
+    // The core's states at the moment, for the connections still in its
+    // table; one that left was summarised after its TIME-WAIT ran out (or
+    // idle, or evicted by the cap) with the state its last segment showed.
+    let live: BTreeMap<(u64, bool), tcpphase::track::EndpointSnapshot> = tracker
+        .snapshot(now)
+        .into_iter()
+        .map(|e| ((e.conn, e.role == Side::Server), e))
+        .collect();
     let mut rows = Vec::with_capacity(conns.len() * 2);
     for (conn, view) in conns {
         for (side, end) in [Side::Client, Side::Server].into_iter().zip(view.ends) {
@@ -169,15 +161,30 @@ pub fn endpoints_at(
                 Side::Client => (view.client, view.server),
                 Side::Server => (view.server, view.client),
             };
-            let expires = end.ts_ns.saturating_add(time_wait_ns);
-            let end = if end.state == TcpState::TimeWait && now >= expires {
-                Change {
-                    state: TcpState::Closed,
-                    frame: None,
-                    ts_ns: expires,
+            let end = match live.get(&(conn, side == Side::Server)) {
+                Some(core) => match core.expired_at_ns {
+                    Some(at) => Change {
+                        state: core.state,
+                        frame: None,
+                        ts_ns: at,
+                    },
+                    None => Change {
+                        state: core.state,
+                        ..end
+                    },
+                },
+                // Left the table: after its wait ran out, or replaced by
+                // a new connection on its 4-tuple (then its wait runs on).
+                None if end.state == TcpState::TimeWait
+                    && now >= end.ts_ns.saturating_add(time_wait_ns) =>
+                {
+                    Change {
+                        state: TcpState::Closed,
+                        frame: None,
+                        ts_ns: end.ts_ns.saturating_add(time_wait_ns),
+                    }
                 }
-            } else {
-                end
+                None => end,
             };
             rows.push(EndpointState {
                 conn,
@@ -232,7 +239,10 @@ pub fn run(
     let shown: Vec<&EndpointState> = chosen
         .iter()
         .copied()
-        .filter(|r| options.all || r.state != TcpState::Closed)
+        // CLOSED: netstat and ss list none. UNKNOWN: nothing the capture
+        // shows proves the socket exists (the receiver of a SYN-ACK whose
+        // SYN was not captured, such as backscatter of spoofed SYNs).
+        .filter(|r| options.all || !matches!(r.state, TcpState::Closed | TcpState::Unknown))
         .collect();
     let written = match options.format.records() {
         Some(format) => write_records(format, out, &shown, options.style),
@@ -369,7 +379,7 @@ fn write_table(
     if hidden > 0 {
         writeln!(
             out,
-            "({hidden} CLOSED endpoint{} not shown, as netstat and ss show none; --all lists {})",
+            "({hidden} CLOSED or UNKNOWN endpoint{} not shown, as netstat and ss show none; --all lists {})",
             if hidden == 1 { "" } else { "s" },
             if hidden == 1 { "it" } else { "them" }
         )?;

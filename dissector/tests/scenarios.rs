@@ -692,7 +692,9 @@ fn capture_starting_at_the_syn_ack() {
     c.restart(1001, 5001);
     assert_eq!(syn_ack.dir, Direction::ServerToClient);
     assert!(syn_ack.origin_guessed);
-    assert_eq!(label(&syn_ack), "handshake/syn-ack SYN-SENT SYN-RECEIVED");
+    // Nothing proves the client sent a SYN: it stays UNKNOWN until it
+    // shows itself.
+    assert_eq!(label(&syn_ack), "handshake/syn-ack UNKNOWN SYN-RECEIVED");
     assert_eq!(
         label(&c.send(Client, ACK, 0)),
         "handshake/ack ESTABLISHED ESTABLISHED"
@@ -721,7 +723,9 @@ fn syn_after_rst_with_the_same_isn_is_a_new_connection_in_the_same_stream() {
     c.restart(1000, 7000);
     let retry = c.send(Client, SYN, 0);
     assert_eq!((retry.stream, retry.conn), (0, 1));
-    assert_eq!(label(&retry), "handshake/syn SYN-SENT LISTEN +port-reuse");
+    // The refusal proved nothing listens: the server is CLOSED, not
+    // LISTEN, until its SYN-ACK shows it listens now (RFC 9293 3.10.1).
+    assert_eq!(label(&retry), "handshake/syn SYN-SENT CLOSED +port-reuse");
     assert_eq!(
         label(&c.send(Server, SYN_ACK, 0)),
         "handshake/syn-ack SYN-SENT SYN-RECEIVED"
@@ -979,4 +983,281 @@ fn a_syn_flood_fills_the_table_only_to_its_cap_and_counts_evictions() {
         summaries += 1;
     }
     assert_eq!(summaries, u64::from(syns));
+}
+
+// ---------------------------------------------------------------------------
+// Issue 12: the cases public captures showed wrong, built frame by frame
+// (tests/field_captures.rs checks each on the real file)
+// ---------------------------------------------------------------------------
+
+/// RFC 9293 3.6: a last ACK is the active closer's; the passive closer's
+/// repeated ACKs of the first FIN, before and after its own FIN, stay
+/// passive-close/ack and are flagged where they repeat.
+#[test]
+fn passive_closers_repeated_ack_is_no_last_ack() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    handshake(&mut c);
+    c.send(Client, FIN_ACK, 0);
+    assert_eq!(
+        label(&c.send(Server, ACK, 0)),
+        "passive-close/ack FIN-WAIT-2 CLOSE-WAIT passive"
+    );
+    assert_eq!(
+        label(&c.send(Server, ACK, 0)),
+        "passive-close/ack FIN-WAIT-2 CLOSE-WAIT passive +retransmission"
+    );
+    assert_eq!(
+        label(&c.send(Server, FIN_ACK, 0)),
+        "passive-close/fin FIN-WAIT-2 LAST-ACK passive"
+    );
+    let client_next = c.next_seq(Client);
+    assert_eq!(
+        label(&c.send_at(Server, ACK, 0, 5001, client_next)),
+        "passive-close/ack FIN-WAIT-2 LAST-ACK passive +retransmission"
+    );
+    assert_eq!(
+        label(&c.send(Client, ACK, 0)),
+        "active-close/last-ack TIME-WAIT CLOSED active"
+    );
+}
+
+/// RFC 9293 3.10.7.4 (FIN-WAIT-1 receiving a FIN): a retransmitted FIN
+/// that newly acknowledges the peer's FIN moves its sender to CLOSING,
+/// as a BSD or macOS stack's close often shows it.
+#[test]
+fn retransmitted_fin_that_acks_the_peers_fin_moves_its_sender_to_closing() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    handshake(&mut c);
+    let fin_at = c.next_seq(Client);
+    c.send(Client, FIN_ACK, 0);
+    // The server's FIN crosses it (acks only up to the client's FIN).
+    assert_eq!(
+        label(&c.send_acking(Server, FIN_ACK, 0, fin_at)),
+        "active-close/fin FIN-WAIT-1 FIN-WAIT-1 active +simultaneous-close"
+    );
+    let server_next = c.next_seq(Server);
+    let resent = c.send_at(Client, FIN_ACK, 0, fin_at, server_next);
+    assert_eq!(
+        label(&resent),
+        "active-close/fin CLOSING CLOSING active +retransmission,simultaneous-close"
+    );
+}
+
+/// RFC 9293 3.10.7.4: a RST whose sequence number lies below the
+/// receiver's RCV.NXT (here at the sender's own FIN, which the receiver
+/// already took) is dropped: reset/rst-ignored, out-of-window, no state
+/// moves and the connection goes on; a RST at RCV.NXT still aborts.
+#[test]
+fn rst_outside_the_receivers_window_is_ignored() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    handshake(&mut c);
+    let fin_at = c.next_seq(Client);
+    c.send(Client, FIN_ACK, 0);
+    c.send_acking(Server, PSH_ACK, 100, fin_at);
+    let ignored = c.send_at(Client, RST, 0, fin_at, 0);
+    assert_eq!(
+        label(&ignored),
+        "reset/rst-ignored FIN-WAIT-1 ESTABLISHED active +out-of-window"
+    );
+    // The server's challenge ACK is no after-reset.
+    assert_eq!(
+        label(&c.send(Server, ACK, 0)),
+        "passive-close/ack FIN-WAIT-2 CLOSE-WAIT passive"
+    );
+    // Far beyond the window: ignored as well.
+    let beyond = c.send_at(Client, RST, 0, fin_at + 0x4000_0000, 0);
+    assert_eq!(beyond.step.name(), "rst-ignored");
+    // At RCV.NXT: acceptable, the connection ends.
+    let valid = c.send_at(Client, RST, 0, fin_at + 1, 0);
+    assert_eq!(label(&valid), "reset/abort CLOSED CLOSED active");
+    assert_eq!(c.finish()[0].close.name(), "reset");
+}
+
+/// A browser closes, receives more data, and resets: the RST carries its
+/// next sequence number (past its FIN) and stays an abort.
+#[test]
+fn valid_rst_after_a_fin_stays_abort() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    handshake(&mut c);
+    c.send(Client, FIN_ACK, 0);
+    c.send(Server, PSH_ACK, 300);
+    assert_eq!(
+        label(&c.send(Client, RST, 0)),
+        "reset/abort CLOSED CLOSED active"
+    );
+}
+
+/// Backscatter: a SYN-ACK answering a spoofed SYN the capture never saw.
+/// RFC 9293 3.5: only the SYN proves a SYN-SENT socket; the SYN-ACK's
+/// receiver stays UNKNOWN, and the handshake is not-seen, not no-answer.
+#[test]
+fn lone_syn_ack_leaves_its_receiver_unknown_and_the_handshake_not_seen() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    let syn_ack = c.send_at(Server, SYN_ACK, 0, 5000, 1001);
+    assert_eq!(label(&syn_ack), "handshake/syn-ack UNKNOWN SYN-RECEIVED");
+    let resent = c.send_at(Server, SYN_ACK, 0, 5000, 1001);
+    assert_eq!(
+        label(&resent),
+        "handshake/syn-ack UNKNOWN SYN-RECEIVED +retransmission"
+    );
+    let s = &c.finish()[0];
+    assert_eq!(
+        (s.handshake.name(), s.client_state.name()),
+        ("not-seen", "UNKNOWN")
+    );
+}
+
+/// One direction captured, server to client (RFC 9293 3.5): a server
+/// leaves SYN-RECEIVED only on the ACK of its SYN-ACK, so its data proves
+/// the unseen client sent that ACK: the client is ESTABLISHED.
+#[test]
+fn server_data_after_its_syn_ack_proves_the_unseen_client_established() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    c.send_at(Server, SYN_ACK, 0, 5000, 1001);
+    c.restart(1001, 5001);
+    let data = c.send(Server, PSH_ACK, 100);
+    assert_eq!(label(&data), "data/data ESTABLISHED ESTABLISHED");
+    assert_eq!(c.finish()[0].handshake.name(), "not-seen");
+}
+
+/// One direction captured, client to server (RFC 9293 3.5): the client's
+/// ACK of a SYN-ACK the capture never showed proves the server sent it
+/// (SYN-RECEIVED), and that ACK reaching it makes it ESTABLISHED.
+#[test]
+fn client_ack_of_an_unseen_syn_ack_proves_the_server_established() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    assert_eq!(
+        label(&c.send(Client, SYN, 0)),
+        "handshake/syn SYN-SENT LISTEN"
+    );
+    let ack = c.send_acking(Client, ACK, 0, 5001);
+    assert_eq!(label(&ack), "handshake/ack ESTABLISHED ESTABLISHED");
+    let data = c.send_acking(Client, PSH_ACK, 50, 5001);
+    assert_eq!(label(&data), "data/data ESTABLISHED ESTABLISHED");
+}
+
+/// SYN, SYN-ACK, then a RST (RFC 9293 3.10.7.3, SYN-RECEIVED receiving
+/// RST): the responder did not refuse, the handshake was aborted.
+#[test]
+fn rst_after_the_syn_ack_aborts_the_handshake() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    c.send(Client, SYN, 0);
+    c.send(Server, SYN_ACK, 0);
+    assert_eq!(label(&c.send(Client, RST, 0)), "reset/abort CLOSED CLOSED");
+    let s = &c.finish()[0];
+    assert_eq!((s.handshake.name(), s.close.name()), ("aborted", "reset"));
+    assert_ne!(s.conn_state, "REJ", "the responder did not reject");
+}
+
+/// An ICMP destination unreachable (host administratively prohibited)
+/// quoting the client's SYN (RFC 9293 3.10.8, RFC 5927): the frame is
+/// labelled on the connection it names, other/icmp-error, and the
+/// handshake's outcome is unreachable. An error quoting an unknown 4-tuple
+/// opens a stream, as Wireshark's tcp.stream does.
+#[test]
+fn icmp_error_quoting_the_syn_makes_the_handshake_unreachable() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    let syn = c.send(Client, SYN, 0);
+    // A router between answers: 10.0.0.254 -> 10.0.0.1, type 3 code 10,
+    // quoting the SYN's IPv4 header and its TCP header.
+    let mut frame = vec![
+        0x45, 0, 0, 68, 0, 0, 0, 0, 64, 1, 0, 0, 10, 0, 0, 254, 10, 0, 0, 1, // IPv4, ICMP
+        3, 10, 0, 0, 0, 0, 0, 0, // destination unreachable, administratively prohibited
+        0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, // quoted IPv4
+    ];
+    frame.extend([0x9c, 0x40, 0, 80]); // ports 40000 -> 80
+    frame.extend(1000u32.to_be_bytes());
+    frame.extend([0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0]);
+    let outcome = c.tracker.feed(LINKTYPE_RAW, &frame, c.now_ns);
+    let tcpphase::track::FrameOutcome::Segment(icmp) = outcome else {
+        panic!("the ICMP error is labelled: {outcome:?}");
+    };
+    assert_eq!((icmp.stream, icmp.conn), (syn.stream, syn.conn));
+    assert_eq!(label(&icmp), "other/icmp-error SYN-SENT LISTEN");
+    // The same error for a 4-tuple never seen: a new stream.
+    frame[49] = 0x41; // quoted source port 40001
+    let outcome = c.tracker.feed(LINKTYPE_RAW, &frame, c.now_ns);
+    let tcpphase::track::FrameOutcome::Segment(other) = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert_eq!((other.stream, other.conn), (1, 1));
+    let summaries = c.finish();
+    assert_eq!(summaries[0].handshake.name(), "unreachable");
+    assert_eq!(summaries[1].handshake.name(), "unreachable");
+}
+
+/// Stream identity over time (issue 12 point 8). An idle gap of 3 hours
+/// (Linux keepalives come every 2 h) keeps the connection, as conntrack's
+/// 5-day timeout would; and a 4-tuple whose entry left the table 2 x MSL
+/// after its FIN close continues its stream when it is used again with
+/// the same initial sequence number, as Wireshark's conversation does
+/// (RFC 9293 3.4.1: a new connection, the same stream).
+#[test]
+fn long_idle_gaps_and_departed_four_tuples_keep_their_stream() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    handshake(&mut c);
+    c.wait_ns(3 * 3_600_000_000_000);
+    c.other_traffic();
+    let keepalive = c.send(Client, ACK, 0);
+    assert_eq!((keepalive.stream, keepalive.conn), (0, 0));
+    assert_eq!(label(&keepalive), "data/ack ESTABLISHED ESTABLISHED");
+    client_closes(&mut c);
+    // Another connection takes stream 1 meanwhile.
+    let mut other = Conversation::new("10.0.0.3:40000", SERVER, 1, 2);
+    std::mem::swap(&mut other.tracker, &mut c.tracker);
+    other.now_ns = c.now_ns;
+    let syn = other.send(Client, SYN, 0);
+    assert_eq!(syn.stream, 1);
+    std::mem::swap(&mut other.tracker, &mut c.tracker);
+    c.now_ns = other.now_ns;
+    // Long after TIME-WAIT the entry has left; the same 4-tuple again.
+    c.wait_ns(600_000_000_000);
+    c.other_traffic();
+    assert_eq!(c.tracker.live_connections(), 1, "only the other one");
+    c.restart(1000, 9000);
+    let again = c.send(Client, SYN, 0);
+    assert_eq!((again.stream, again.conn), (0, 2));
+    assert!(again.flags.contains(AnomalyFlags::PORT_REUSE));
+    // With another initial sequence number it would be a new stream.
+    let summaries = c.finish();
+    assert_eq!(summaries.len(), 3);
+}
+
+/// A departed 4-tuple reused with a different initial sequence number
+/// opens a new stream, as Wireshark's port-reuse rule decides.
+#[test]
+fn departed_four_tuple_with_a_new_isn_opens_a_new_stream() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    handshake(&mut c);
+    client_closes(&mut c);
+    c.wait_ns(600_000_000_000);
+    c.other_traffic();
+    assert_eq!(c.tracker.live_connections(), 0);
+    c.restart(777_777, 9000);
+    let again = c.send(Client, SYN, 0);
+    assert_eq!((again.stream, again.conn), (1, 1));
+    assert!(again.flags.contains(AnomalyFlags::PORT_REUSE));
+}
+
+/// FIN, then RST from the same side, then the peer's FIN (PcapPlusPlus'
+/// example.pcap, stream 33, showed it). Zeek's TCP analyzer
+/// (src/analyzer/protocol/tcp/TCP.cc, UpdateEstablishedState) turns a peer
+/// that "sent a FIN followed by a RST" back to CLOSED when the other FIN
+/// comes, "because this was actually normal termination"; conn_state in
+/// base/protocols/conn/main.zeek then gives SF (both CLOSED), not RSTO.
+/// For tcpphase the RST at the client's next sequence number aborts the
+/// connection (RFC 9293 3.10.7.4), so its own close kind stays reset.
+#[test]
+fn fin_then_rst_then_the_peers_fin_is_zeeks_sf() {
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    handshake(&mut c);
+    c.send(Client, PSH_ACK, 20);
+    c.send(Server, ACK, 0);
+    c.send(Client, FIN_ACK, 0);
+    c.send(Client, RST_ACK, 0);
+    c.send(Server, FIN_ACK, 0);
+    let s = &c.finish()[0];
+    assert_eq!(s.conn_state, "SF");
+    assert_eq!(s.history.as_str(), "ShADaFRf");
+    assert_eq!(s.close.name(), "reset");
 }

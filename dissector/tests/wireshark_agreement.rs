@@ -1,5 +1,7 @@
-//! tcpphase agrees with the real tshark on every capture we have: stream
-//! numbers, the connection expert marks, and tcp.completeness. Where it
+//! tcpphase agrees with the real tshark on every capture we have
+//! (`snapshots/`, `../shared/corpus/` and the public field captures of
+//! `../shared/field/`): stream numbers, the connection expert marks, and
+//! tcp.completeness. Where it
 //! does not, the difference is listed here with the RFC 9293 reason, and
 //! tcpphase keeps its answer.
 
@@ -85,6 +87,9 @@ fn shark_frames(path: &Path) -> BTreeMap<u64, SharkFrame> {
 /// Why tcpphase's label differs from Wireshark's mark on this frame, when
 /// the difference is Wireshark's error by RFC 9293; `None` when unexplained.
 fn explained(mark: &str, a: &Annotation) -> Option<&'static str> {
+    if a.step == Step::IcmpError {
+        return Some("an ICMP error quotes a segment sent earlier, it is none itself (RFC 9293 3.10.8 / RFC 5927): tcpphase labels the frame other/icmp-error on the connection it names, while Wireshark's expert marks the quoted header's flags");
+    }
     if a.phase == Phase::Reset {
         return Some("RST ends the connection whatever other flags it carries (RFC 9293 3.10.7): tcpphase labels every RST segment reset");
     }
@@ -116,7 +121,7 @@ fn stream_numbers_and_connection_marks_agree_with_tshark() {
     let mut checked = 0usize;
     let mut explained_count: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut failures = Vec::new();
-    for path in common::all_captures() {
+    for path in common::all_captures_with_field() {
         let ours = common::run(&path);
         let theirs = shark_frames(&path);
         let name = path.display().to_string();
@@ -191,7 +196,7 @@ fn completeness_agrees_with_tshark_two_pass() {
     }
     let mut failures = Vec::new();
     let mut compared = 0;
-    for path in common::all_captures() {
+    for path in common::all_captures_with_field() {
         let text = tshark(
             &[
                 "-2",

@@ -248,6 +248,14 @@ enum tcpphase_step
      * `malformed`
      */
     TCPPHASE_STEP_MALFORMED = 14,
+    /**
+     * `rst-ignored`
+     */
+    TCPPHASE_STEP_RST_IGNORED = 15,
+    /**
+     * `icmp-error`
+     */
+    TCPPHASE_STEP_ICMP_ERROR = 16,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -380,6 +388,14 @@ enum tcpphase_handshake
      * `not-seen`: no SYN was captured.
      */
     TCPPHASE_HANDSHAKE_NOT_SEEN = 4,
+    /**
+     * `aborted`: the SYN-ACK came but a RST ended the handshake.
+     */
+    TCPPHASE_HANDSHAKE_ABORTED = 5,
+    /**
+     * `unreachable`: an ICMP or ICMPv6 error answered the SYN.
+     */
+    TCPPHASE_HANDSHAKE_UNREACHABLE = 6,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -662,7 +678,7 @@ typedef struct {
     uint64_t time_wait_ns;
     /**
      * How long an idle connection stays before it is summarised, in ns.
-     * The default is 3600 s.
+     * The default is 5 days (432000 s), conntrack's timeout.
      */
     uint64_t idle_timeout_ns;
     /**
@@ -1055,7 +1071,7 @@ tcpphase_status tcpphase_config_default(tcpphase_config *out);
 
 /**
  * A new tracker with the default settings (TIME-WAIT 60 s, idle timeout
- * 3600 s), or NULL if tcpphase failed internally.
+ * 5 days), or NULL if tcpphase failed internally.
  *
  * Ownership: the caller owns the tracker and must release it with
  * `tcpphase_tracker_free` (memory grows with the live connections only).

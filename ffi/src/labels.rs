@@ -135,10 +135,14 @@ pub enum tcpphase_step {
     AfterReset = 13,
     /// `malformed`
     Malformed = 14,
+    /// `rst-ignored`
+    RstIgnored = 15,
+    /// `icmp-error`
+    IcmpError = 16,
 }
 mirror!(tcpphase_step <- Step {
     Syn, SynAck, Ack, Data, Fin, FinAck, LastAck, Refused, Abort, RstRepeat, RstLate, Stray,
-    AfterReset, Malformed,
+    AfterReset, Malformed, RstIgnored, IcmpError,
 });
 
 /// An endpoint's RFC 9293 state as an observer infers it (`client_state` /
@@ -242,7 +246,7 @@ const _: () = {
 };
 
 name_table!(PHASE_NAMES: tcpphase_phase, 8, Phase::ALL, Phase::name, none = "");
-name_table!(STEP_NAMES: tcpphase_step, 15, Step::ALL, Step::name, none = "");
+name_table!(STEP_NAMES: tcpphase_step, 17, Step::ALL, Step::name, none = "");
 name_table!(STATE_NAMES: tcpphase_state, 12, TcpState::ALL, TcpState::name);
 name_table!(
     DIR_NAMES: tcpphase_dir,
@@ -423,7 +427,7 @@ mod tests {
         assert_eq!(text(tcpphase_state_name(0)), "UNKNOWN");
         assert_eq!(tcpphase_state::Unknown as u32, 0);
         assert!(tcpphase_phase_name(8).is_null());
-        assert!(tcpphase_step_name(15).is_null());
+        assert!(tcpphase_step_name(17).is_null());
         assert!(tcpphase_state_name(12).is_null());
         assert!(tcpphase_dir_name(3).is_null());
         assert_eq!(

@@ -28,8 +28,12 @@ pub enum tcpphase_handshake {
     NoAnswer = 3,
     /// `not-seen`: no SYN was captured.
     NotSeen = 4,
+    /// `aborted`: the SYN-ACK came but a RST ended the handshake.
+    Aborted = 5,
+    /// `unreachable`: an ICMP or ICMPv6 error answered the SYN.
+    Unreachable = 6,
 }
-mirror!(tcpphase_handshake <- HandshakeOutcome { Complete, Refused, NoAnswer, NotSeen });
+mirror!(tcpphase_handshake <- HandshakeOutcome { Complete, Refused, NoAnswer, NotSeen, Aborted, Unreachable });
 
 /// How the connection ended (summary `close`). 0 is none.
 #[repr(u32)]
@@ -71,11 +75,13 @@ impl From<Option<Role>> for tcpphase_role {
     }
 }
 
-const HANDSHAKES: [HandshakeOutcome; 4] = [
+const HANDSHAKES: [HandshakeOutcome; 6] = [
     HandshakeOutcome::Complete,
     HandshakeOutcome::Refused,
     HandshakeOutcome::NoAnswer,
     HandshakeOutcome::NotSeen,
+    HandshakeOutcome::Aborted,
+    HandshakeOutcome::Unreachable,
 ];
 const CLOSES: [CloseKind; 6] = [
     CloseKind::Fin3,
@@ -85,7 +91,7 @@ const CLOSES: [CloseKind; 6] = [
     CloseKind::HalfOpen,
     CloseKind::Open,
 ];
-name_table!(HANDSHAKE_NAMES: tcpphase_handshake, 5, HANDSHAKES, HandshakeOutcome::name, none = "");
+name_table!(HANDSHAKE_NAMES: tcpphase_handshake, 7, HANDSHAKES, HandshakeOutcome::name, none = "");
 name_table!(CLOSE_NAMES: tcpphase_close, 7, CLOSES, CloseKind::name, none = "");
 name_table!(ROLE_NAMES: tcpphase_role, 3, [Role::Client, Role::Server], Role::name, none = "");
 
@@ -289,7 +295,7 @@ mod tests {
         assert_eq!(text(tcpphase_handshake_name(0)), "");
         assert_eq!(text(tcpphase_close_name(0)), "");
         assert_eq!(text(tcpphase_role_name(0)), "");
-        assert!(tcpphase_handshake_name(5).is_null());
+        assert!(tcpphase_handshake_name(7).is_null());
         assert!(tcpphase_close_name(7).is_null());
         assert!(tcpphase_role_name(3).is_null());
     }

@@ -32,7 +32,7 @@ pub struct tcpphase_config {
     /// The default is 60 s.
     pub time_wait_ns: u64,
     /// How long an idle connection stays before it is summarised, in ns.
-    /// The default is 3600 s.
+    /// The default is 5 days (432000 s), conntrack's timeout.
     pub idle_timeout_ns: u64,
     /// The most connections the tracker holds; past it the least recently
     /// seen sixteenth is evicted (summarised early and counted, see
@@ -107,7 +107,7 @@ pub unsafe extern "C" fn tcpphase_config_default(out: *mut tcpphase_config) -> t
 }
 
 /// A new tracker with the default settings (TIME-WAIT 60 s, idle timeout
-/// 3600 s), or NULL if tcpphase failed internally.
+/// 5 days), or NULL if tcpphase failed internally.
 ///
 /// Ownership: the caller owns the tracker and must release it with
 /// `tcpphase_tracker_free` (memory grows with the live connections only).

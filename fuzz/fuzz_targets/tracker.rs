@@ -22,8 +22,8 @@ fn allowed(phase: Phase, step: Step) -> bool {
         Phase::Handshake => matches!(step, Syn | SynAck | Ack),
         Phase::Data | Phase::HalfClose => matches!(step, Data | Ack),
         Phase::ActiveClose | Phase::PassiveClose => matches!(step, Fin | Ack | FinAck | LastAck),
-        Phase::Reset => matches!(step, Refused | Abort | RstRepeat | RstLate),
-        Phase::Other => matches!(step, Stray | AfterReset | Malformed),
+        Phase::Reset => matches!(step, Refused | Abort | RstRepeat | RstLate | RstIgnored),
+        Phase::Other => matches!(step, Stray | AfterReset | Malformed | IcmpError),
     }
 }
 

@@ -64,6 +64,21 @@ fn headers_of(path: &Path) -> String {
             Ok(Decoded::NotTcp { protocol }) => {
                 writeln!(out, "\n  IP protocol {protocol}, not TCP").unwrap();
             }
+            Ok(Decoded::IcmpError(e)) => {
+                let q = e.quoted;
+                writeln!(
+                    out,
+                    "\n  ICMP{} error type {} code {} quoting TCP {} -> {} flags {} seq {}",
+                    if e.v6 { "v6" } else { "" },
+                    e.icmp_type,
+                    e.code,
+                    q.src,
+                    q.dst,
+                    q.flags,
+                    q.seq
+                )
+                .unwrap();
+            }
             Ok(Decoded::NonFirstFragment { protocol, offset }) => {
                 writeln!(
                     out,

@@ -70,6 +70,8 @@ pub struct ConnectionPhase {
     pub reset_by: Option<Direction>,
     /// The RST answered a SYN (connection refused).
     pub refused: bool,
+    /// An ICMP or ICMPv6 error answered a SYN before the handshake completed.
+    pub unreachable: bool,
     /// The third segment of the handshake (or what stands for it) was seen.
     pub handshake_complete: bool,
     /// The passive side's FIN also acknowledged the first FIN.
@@ -93,9 +95,12 @@ impl ConnectionPhase {
         } else {
             Opening::Midstream
         };
+        // A SYN-ACK without a captured SYN proves nothing of its receiver
+        // (backscatter of spoofed SYNs is common): it stays UNKNOWN until
+        // it shows itself.
         let (client, server) = match opening {
             Opening::Syn => (TcpState::Closed, TcpState::Listen),
-            Opening::SynAck => (TcpState::SynSent, TcpState::Listen),
+            Opening::SynAck => (TcpState::Unknown, TcpState::Listen),
             Opening::Midstream => (TcpState::Unknown, TcpState::Unknown),
         };
         let _ = first_dir;
@@ -107,9 +112,19 @@ impl ConnectionPhase {
             simultaneous_open: false,
             reset_by: None,
             refused: false,
+            unreachable: false,
             handshake_complete: false,
             passive_fin_acked_first: false,
             ended_at: None,
+        }
+    }
+
+    /// The previous connection on this 4-tuple was refused: its RST
+    /// proved that nothing listened on the server's port, so until the
+    /// server answers this connection's SYN it is CLOSED, not LISTEN.
+    pub fn after_refusal(&mut self) {
+        if self.endpoints[1].state == TcpState::Listen {
+            self.endpoints[1].state = TcpState::Closed;
         }
     }
 
@@ -175,6 +190,30 @@ impl ConnectionPhase {
         ep.state = state;
     }
 
+    /// Labels an ICMP or ICMPv6 error quoting `quoted`, a segment sent in
+    /// direction `dir`: phase other, step icmp-error. An error answering a
+    /// SYN before the handshake completed makes the handshake unreachable;
+    /// no state moves (a stack may keep retrying after a soft error).
+    pub fn on_icmp_error(&mut self, quoted: &SegmentFacts, dir: Direction) -> Label {
+        if quoted.flags.syn() && !self.handshake_complete {
+            self.unreachable = true;
+        }
+        let closer = match self.active_closer {
+            None => Closer::None,
+            Some(_) if self.simultaneous_close => Closer::Active,
+            Some(c) if c == dir => Closer::Active,
+            Some(_) => Closer::Passive,
+        };
+        Label {
+            phase: Phase::Other,
+            step: Step::IcmpError,
+            client_state: self.endpoints[0].state,
+            server_state: self.endpoints[1].state,
+            closer,
+            flags: AnomalyFlags::NONE,
+        }
+    }
+
     /// Labels a segment sent in direction `dir` and moves the states.
     pub fn on_segment(&mut self, seg: &SegmentFacts, dir: Direction) -> Label {
         let s = index(dir);
@@ -206,7 +245,7 @@ impl ConnectionPhase {
         }
 
         let (phase, step) = if f.rst() {
-            self.on_reset(seg, s, r)
+            self.on_reset(seg, s, r, &mut anomalies)
         } else if self.reset_by.is_some() {
             self.note_sent(seg, s);
             (Phase::Other, Step::AfterReset)
@@ -305,8 +344,68 @@ impl ConnectionPhase {
         }
     }
 
-    fn on_reset(&mut self, seg: &SegmentFacts, s: usize, r: usize) -> (Phase, Step) {
+    /// Whether a RST from side `s` lies outside the receiver's window
+    /// (RFC 9293 section 3.10.7.4: acceptable only when RCV.NXT =< SEG.SEQ
+    /// < RCV.NXT + RCV.WND). Judged only on a synchronized receiver whose
+    /// next expected sequence number the capture shows: the highest ACK it
+    /// sent, or past everything the sender sent (segments are taken as
+    /// delivered in capture order).
+    fn rst_outside_window(&self, seg: &SegmentFacts, s: usize) -> bool {
+        let receiver = &self.endpoints[1 - s];
+        let sender = &self.endpoints[s];
+        if !receiver.is_synchronized()
+            || receiver.state == TcpState::Closed
+            || self.reset_by.is_some()
+            || self.has_ended()
+        {
+            return false;
+        }
+        let delivered = sender.next_seq.filter(|_| sender.hole_start.is_none());
+        let rcv_nxt = match (receiver.highest_ack, delivered) {
+            (Some(a), Some(n)) => {
+                if a > n {
+                    a
+                } else {
+                    n
+                }
+            }
+            (Some(a), None) => a,
+            (None, Some(n)) => n,
+            (None, None) => return false,
+        };
+        if seg.seq < rcv_nxt {
+            return true;
+        }
+        // The right edge, when the window and its scale are known.
+        let syn_seen = |e: &Endpoint| e.sent_syn || e.sent_syn_ack;
+        if receiver.highest_ack.is_none() || !syn_seen(receiver) || !syn_seen(sender) {
+            return false;
+        }
+        let shift = match (receiver.window_scale, sender.window_scale) {
+            (Some(own), Some(_)) => u32::from(own.min(14)),
+            _ => 0,
+        };
+        let window = u32::from(receiver.window) << shift;
+        if window == 0 {
+            return seg.seq != rcv_nxt;
+        }
+        seg.seq >= rcv_nxt + window
+    }
+
+    fn on_reset(
+        &mut self,
+        seg: &SegmentFacts,
+        s: usize,
+        r: usize,
+        anomalies: &mut AnomalyFlags,
+    ) -> (Phase, Step) {
         let dir = direction_of(s);
+        if self.rst_outside_window(seg, s) {
+            // The receiver drops it (and answers with a challenge ACK,
+            // RFC 5961): no state moves, the connection goes on.
+            anomalies.insert(AnomalyFlags::OUT_OF_WINDOW);
+            return (Phase::Reset, Step::RstIgnored);
+        }
         let step = if let Some(first) = self.reset_by {
             if first == dir {
                 Step::RstRepeat
@@ -376,7 +475,10 @@ impl ConnectionPhase {
         let ep = &mut self.endpoints[s];
         ep.sent_syn_ack = true;
         ep.isn = Some(seg.seq);
-        if !ep.is_synchronized() {
+        // From CLOSED too when a refusal had shown nothing listening: the
+        // server has started to listen since.
+        let reopened = ep.state == TcpState::Closed && self.ended_at.is_none();
+        if !ep.is_synchronized() || reopened {
             self.set_state(s, TcpState::SynReceived, ts);
         }
         // In a simultaneous open the SYN-ACK also acknowledges the peer's
@@ -387,13 +489,31 @@ impl ConnectionPhase {
         {
             self.set_state(r, TcpState::Established, ts);
         }
-        if matches!(
-            self.endpoints[r].state,
-            TcpState::Unknown | TcpState::Closed | TcpState::Listen
-        ) {
+        if matches!(self.endpoints[r].state, TcpState::Closed | TcpState::Listen)
+            || (self.endpoints[r].state == TcpState::Unknown && self.endpoints[r].sent_syn)
+        {
             self.set_state(r, TcpState::SynSent, ts);
         }
         (Phase::Handshake, Step::SynAck)
+    }
+
+    /// Side `s` has just left the handshake by a segment of its own
+    /// (`was` its state before): what that proves of a peer the capture did
+    /// not show (one direction captured, or segments missing). A client
+    /// that acknowledges a SYN-ACK proves the server sent it, and the ACK
+    /// reaching a server in SYN-RECEIVED needs no answer: the server is
+    /// ESTABLISHED. A server leaving SYN-RECEIVED proves the client's ACK
+    /// of its SYN-ACK arrived: the client is ESTABLISHED.
+    fn infer_unseen_half_of_handshake(&mut self, r: usize, was: TcpState, ts: u64) {
+        let peer = self.endpoints[r].state;
+        let proves = match was {
+            TcpState::SynSent => matches!(peer, TcpState::Listen | TcpState::Unknown),
+            TcpState::SynReceived => matches!(peer, TcpState::SynSent | TcpState::Unknown),
+            _ => false,
+        };
+        if proves {
+            self.set_state(r, TcpState::Established, ts);
+        }
     }
 
     fn acks_syn_of(&self, seg: &SegmentFacts, side: usize) -> bool {
@@ -420,6 +540,10 @@ impl ConnectionPhase {
         let len = seg.payload_len;
         let was_state = self.endpoints[s].state;
         let fin_pos = seg.seq + len;
+        // A pure ACK that acknowledges nothing the sender had not
+        // acknowledged before: it repeats its ACK.
+        let repeated_ack =
+            len == 0 && !f.fin() && f.ack() && self.endpoints[s].highest_ack == Some(seg.ack);
 
         // Keep-alive: one byte (or none) just below what was already sent.
         let keepalive = !f.fin()
@@ -444,6 +568,7 @@ impl ConnectionPhase {
                 completes_handshake = true;
             }
             self.set_state(s, TcpState::Established, ts);
+            self.infer_unseen_half_of_handshake(r, was_state, ts);
         } else if was_state == TcpState::Unknown {
             self.set_state(s, TcpState::Established, ts);
         }
@@ -470,7 +595,16 @@ impl ConnectionPhase {
                 None => (Phase::Data, data_or_ack(len)),
                 Some(closer) => {
                     let second_fin_sent = self.endpoints[index(closer.reverse())].fin_seq.is_some();
-                    if !second_fin_sent && !self.simultaneous_close {
+                    let passive_repeat = closer != dir
+                        && !self.simultaneous_close
+                        && self.repeats_ack_of_peer_fin(seg, s);
+                    if passive_repeat {
+                        // The passive closer acknowledges the first FIN again.
+                        if repeated_ack {
+                            anomalies.insert(AnomalyFlags::RETRANSMISSION);
+                        }
+                        (Phase::PassiveClose, Step::Ack)
+                    } else if !second_fin_sent && !self.simultaneous_close {
                         if closer != dir || len == 0 {
                             (Phase::HalfClose, data_or_ack(len))
                         } else {
@@ -514,12 +648,18 @@ impl ConnectionPhase {
     }
 
     /// Whether `seg` from side `s` repeats its ACK of the peer's FIN.
-    fn is_repeated_last_ack(&self, seg: &SegmentFacts, s: usize) -> bool {
-        let r = 1 - s;
+    fn repeats_ack_of_peer_fin(&self, seg: &SegmentFacts, s: usize) -> bool {
         self.endpoints[s].acked_peer_fin
             && seg.payload_len == 0
             && !seg.flags.fin()
-            && self.acks_fin_of(seg, r)
+            && self.acks_fin_of(seg, 1 - s)
+    }
+
+    /// Whether `seg` from side `s` repeats an active closer's last ACK: only
+    /// a side whose own FIN went first (or crossed) sends a last ACK.
+    fn is_repeated_last_ack(&self, seg: &SegmentFacts, s: usize) -> bool {
+        let active = self.simultaneous_close || self.active_closer == Some(direction_of(s));
+        active && self.repeats_ack_of_peer_fin(seg, s)
     }
 
     fn on_fin(
@@ -545,6 +685,22 @@ impl ConnectionPhase {
                 if let Some(state) = waiting {
                     self.endpoints[s].fin_acked = false;
                     self.set_state(s, state, ts);
+                }
+            }
+            // It may acknowledge the peer's FIN for the first time: the
+            // sender moves on as its last ACK would move it.
+            if acks_peer_fin_now {
+                self.endpoints[s].acked_peer_fin = true;
+                let next = if self.endpoints[s].fin_acked {
+                    TcpState::TimeWait
+                } else {
+                    TcpState::Closing
+                };
+                if matches!(
+                    self.endpoints[s].state,
+                    TcpState::FinWait1 | TcpState::FinWait2 | TcpState::Closing
+                ) {
+                    self.set_state(s, next, ts);
                 }
             }
             // A peer in TIME-WAIT acknowledges it again and restarts its

@@ -18,7 +18,8 @@ pub enum Phase {
     HalfClose = 4,
     /// A segment with RST.
     Reset = 5,
-    /// Belongs to no phase: after a reset, on an ended connection, or malformed.
+    /// Belongs to no phase: after a reset, on an ended connection, an ICMP
+    /// error about the connection, or malformed.
     Other = 6,
 }
 
@@ -85,11 +86,16 @@ pub enum Step {
     AfterReset = 12,
     /// Other: a frame that does not parse.
     Malformed = 13,
+    /// Reset: a RST outside the receiver's window, which the receiver
+    /// drops (RFC 9293 section 3.10.7.4); the connection goes on.
+    RstIgnored = 14,
+    /// Other: an ICMP or ICMPv6 error quoting one of the connection's segments.
+    IcmpError = 15,
 }
 
 impl Step {
     /// Every step, in discriminant order.
-    pub const ALL: [Step; 14] = [
+    pub const ALL: [Step; 16] = [
         Step::Syn,
         Step::SynAck,
         Step::Ack,
@@ -104,6 +110,8 @@ impl Step {
         Step::Stray,
         Step::AfterReset,
         Step::Malformed,
+        Step::RstIgnored,
+        Step::IcmpError,
     ];
 
     /// The spelling every face prints (`fin-ack`).
@@ -123,6 +131,8 @@ impl Step {
             Step::Stray => "stray",
             Step::AfterReset => "after-reset",
             Step::Malformed => "malformed",
+            Step::RstIgnored => "rst-ignored",
+            Step::IcmpError => "icmp-error",
         }
     }
 }

@@ -137,10 +137,12 @@ impl TcpState {
     /// arrows (several at once when the segments that made the moves were
     /// not captured, such as a server's SYN-ACK missing before its FIN);
     /// to CLOSED (a reset, or the end of TIME-WAIT); from CLOSED to
-    /// SYN-SENT or LISTEN; anywhere from UNKNOWN. One move goes back: a FIN
+    /// SYN-SENT or LISTEN, and on from there (a server a refusal had shown
+    /// CLOSED answers a later SYN: it listened since); anywhere from UNKNOWN. One move goes back: a FIN
     /// sent again after the capture showed its ACK proves that ACK was lost,
     /// so the sender returns to waiting for it (CLOSED to LAST-ACK,
-    /// TIME-WAIT to CLOSING, FIN-WAIT-2 to FIN-WAIT-1).
+    /// TIME-WAIT to CLOSING, FIN-WAIT-2 to FIN-WAIT-1, or FIN-WAIT-2 to
+    /// CLOSING when that FIN also acknowledges the peer's).
     ///
     /// ```
     /// use tcpphase::phase::TcpState::*;
@@ -160,8 +162,14 @@ impl TcpState {
                 | (Closed, LastAck)
                 | (TimeWait, Closing)
                 | (FinWait2, FinWait1)
+                | (FinWait2, Closing)
         ) {
             return true;
+        }
+        if self == Closed && next != Closed {
+            // A server a refusal had shown CLOSED answers a later SYN: it
+            // has listened since, and moves on as from LISTEN.
+            return Listen.may_become(next);
         }
         // Forward along the arrows: the diagram is small and has no cycle
         // once CLOSED is left aside, so a walk of at most a few steps.

@@ -25,16 +25,23 @@ pub enum HandshakeOutcome {
     NoAnswer,
     /// No SYN was captured.
     NotSeen,
+    /// The SYN-ACK came but a RST ended the handshake before its ACK.
+    Aborted,
+    /// An ICMP or ICMPv6 error answered the SYN.
+    Unreachable,
 }
 
 impl HandshakeOutcome {
-    /// `complete`, `refused`, `no-answer` or `not-seen`.
+    /// `complete`, `refused`, `no-answer`, `not-seen`, `aborted` or
+    /// `unreachable`.
     pub const fn name(self) -> &'static str {
         match self {
             HandshakeOutcome::Complete => "complete",
             HandshakeOutcome::Refused => "refused",
             HandshakeOutcome::NoAnswer => "no-answer",
             HandshakeOutcome::NotSeen => "not-seen",
+            HandshakeOutcome::Aborted => "aborted",
+            HandshakeOutcome::Unreachable => "unreachable",
         }
     }
 }

@@ -83,6 +83,8 @@ const SEEN_FIN_RST: u8 = 64;
 #[derive(Debug, Clone, Copy)]
 struct ZeekEndpoint {
     state: ZeekEndpointState,
+    /// The state before the last change (Zeek's `prev_state`).
+    prev_state: ZeekEndpointState,
     start_seq: SeqNumber,
     last_seq: SeqNumber,
     initialized: bool,
@@ -106,6 +108,7 @@ impl ZeekEndpoint {
     const fn new() -> Self {
         ZeekEndpoint {
             state: ZeekEndpointState::Inactive,
+            prev_state: ZeekEndpointState::Inactive,
             start_seq: SeqNumber(0),
             last_seq: SeqNumber(0),
             initialized: false,
@@ -367,6 +370,7 @@ impl ZeekConn {
                         next = if f.ack() { SynAckSent } else { SynSent };
                     } else {
                         if peer == SynSent {
+                            self.endpoints[p].prev_state = SynSent;
                             self.endpoints[p].state = Established;
                         }
                         next = Established;
@@ -402,6 +406,14 @@ impl ZeekConn {
                 }
                 if f.fin() && !f.rst() {
                     next = Closed;
+                    // Zeek's UpdateEstablishedState: a peer that sent a
+                    // FIN and then a RST is turned back to CLOSED, "because
+                    // this was actually normal termination".
+                    let peer_ep = &mut self.endpoints[p];
+                    if peer_ep.state == Reset && peer_ep.prev_state == Closed {
+                        peer_ep.prev_state = Reset;
+                        peer_ep.state = Closed;
+                    }
                 }
                 if f.rst() {
                     next = Reset;
@@ -414,7 +426,11 @@ impl ZeekConn {
             }
             Reset => {}
         }
-        self.endpoints[e].state = next;
+        let ep = &mut self.endpoints[e];
+        if next != ep.state {
+            ep.prev_state = ep.state;
+            ep.state = next;
+        }
     }
 }
 

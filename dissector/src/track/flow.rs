@@ -121,8 +121,13 @@ impl ConnRecord {
             HandshakeOutcome::Complete
         } else if p.refused {
             HandshakeOutcome::Refused
-        } else if p.opening == Opening::Midstream {
+        } else if p.unreachable {
+            HandshakeOutcome::Unreachable
+        } else if p.opening != Opening::Syn {
+            // Begun at the SYN-ACK or later: the SYN was not captured.
             HandshakeOutcome::NotSeen
+        } else if p.reset_by.is_some() && p.endpoints.iter().any(|e| e.sent_syn_ack) {
+            HandshakeOutcome::Aborted
         } else {
             HandshakeOutcome::NoAnswer
         };

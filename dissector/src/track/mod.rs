@@ -7,13 +7,18 @@
 //! | `key.rs` | [`FlowKey`], the direction-free 4-tuple |
 //! | `flow.rs` | a table entry: stream, base sequence numbers, the current connection |
 //! | `tracker.rs` | [`Tracker`]: frames in, [`Annotation`]s and summaries out |
+//! | `snapshot.rs` | [`EndpointSnapshot`], each endpoint's state at a moment |
+//! | `departed.rs` | a bounded record of 4-tuples whose entry left the table |
 //! | `annotation.rs` | [`Annotation`], DESIGN's per-segment fields |
 
 pub mod annotation;
+mod departed;
 pub mod flow;
 pub mod key;
+pub mod snapshot;
 pub mod tracker;
 
 pub use annotation::Annotation;
 pub use key::{FlowKey, KeySide};
+pub use snapshot::EndpointSnapshot;
 pub use tracker::{Config, FrameOutcome, Tracker};

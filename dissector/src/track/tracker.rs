@@ -1,11 +1,16 @@
 //! The tracker: frames in, annotations and connection summaries out.
 
 use super::annotation::Annotation;
+use super::departed::Departed;
 use super::flow::{ConnRecord, FlowEntry};
 use super::key::{FlowKey, KeySide};
+use super::snapshot::EndpointSnapshot;
+use crate::phase::TcpState;
 use crate::phase::{AnomalyFlags, Opening, SegmentFacts};
 use crate::summary::completeness::Completeness;
 use crate::summary::ConnSummary;
+use crate::summary::Role;
+use crate::wire::icmp::IcmpError;
 use crate::wire::{decode_frame_linktype, Decoded, TcpOption, TcpSegment, WireError};
 use core::net::SocketAddr;
 use std::collections::{HashMap, VecDeque};
@@ -15,7 +20,9 @@ use std::collections::{HashMap, VecDeque};
 pub struct Config {
     /// How long an ended connection stays (TIME-WAIT, 2 x MSL), in ns of capture time.
     pub time_wait_ns: u64,
-    /// How long an idle connection stays, in ns of capture time.
+    /// How long an idle connection stays, in ns of capture time (default
+    /// 5 days, as conntrack keeps an established connection: Linux
+    /// keepalives come every 2 hours).
     pub idle_timeout_ns: u64,
     /// The most connections the table holds; past it the least recently
     /// seen sixteenth is evicted (summarised and counted, see
@@ -26,13 +33,15 @@ pub struct Config {
 impl Config {
     /// MSL of RFC 9293's suggestion as Linux uses it: 30 s.
     pub const DEFAULT_MSL_NS: u64 = 30_000_000_000;
+    /// conntrack's timeout of an established connection: 5 days.
+    pub const DEFAULT_IDLE_TIMEOUT_NS: u64 = 5 * 86_400 * 1_000_000_000;
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             time_wait_ns: 2 * Config::DEFAULT_MSL_NS,
-            idle_timeout_ns: 3_600_000_000_000,
+            idle_timeout_ns: Config::DEFAULT_IDLE_TIMEOUT_NS,
             max_connections: 1 << 20,
         }
     }
@@ -80,6 +89,7 @@ pub struct Tracker {
     summaries: VecDeque<ConnSummary>,
     next_sweep_ns: u64,
     evicted: u64,
+    departed: Departed,
 }
 
 /// How often (capture time) the table is swept for ended and idle connections.
@@ -123,6 +133,9 @@ impl Tracker {
             Ok(Decoded::Tcp(segment)) => {
                 FrameOutcome::Segment(self.feed_segment(self.frames, ts_ns, &segment))
             }
+            Ok(Decoded::IcmpError(error)) => {
+                FrameOutcome::Segment(self.feed_icmp_error(self.frames, ts_ns, &error))
+            }
             Ok(_) => {
                 self.sweep(ts_ns);
                 FrameOutcome::NotTcp
@@ -152,16 +165,18 @@ impl Tracker {
                         .record
                         .summary(&key, entry.stream, entry.completeness.bits());
                     self.summaries.push_back(old);
-                    *entry = FlowEntry {
-                        stream: self.next_stream,
-                        base_seq: [None; 2],
-                        completeness: Completeness::default(),
-                        record: ConnRecord::new(self.next_conn, &key, from, &facts),
-                    };
-                    self.next_stream += 1;
-                    self.next_conn += 1;
+                    let refused = entry.record.phase.refused;
+                    *entry = new_entry(
+                        &mut self.next_stream,
+                        &mut self.next_conn,
+                        &key,
+                        from,
+                        &facts,
+                    );
+                    if refused {
+                        entry.record.phase.after_refusal();
+                    }
                     extra.insert(AnomalyFlags::PORT_REUSE);
-                    entry.completeness.add(&facts, true);
                 } else {
                     if facts.is_pure_syn() && entry.record.phase.has_ended() {
                         let old =
@@ -169,7 +184,11 @@ impl Tracker {
                                 .record
                                 .summary(&key, entry.stream, entry.completeness.bits());
                         self.summaries.push_back(old);
+                        let refused = entry.record.phase.refused;
                         entry.record = ConnRecord::new(self.next_conn, &key, from, &facts);
+                        if refused {
+                            entry.record.phase.after_refusal();
+                        }
                         self.next_conn += 1;
                         extra.insert(AnomalyFlags::PORT_REUSE);
                     }
@@ -181,17 +200,8 @@ impl Tracker {
                 if self.table.len() >= self.config.max_connections.max(1) {
                     self.evict_least_recent();
                 }
-                let entry = FlowEntry {
-                    stream: self.next_stream,
-                    base_seq: [None; 2],
-                    completeness: Completeness::default(),
-                    record: ConnRecord::new(self.next_conn, &key, from, &facts),
-                };
-                self.next_stream += 1;
-                self.next_conn += 1;
-                let entry = self.table.entry(key).or_insert(entry);
-                entry.completeness.add(&facts, true);
-                entry
+                let entry = self.entry_for_new_key(&key, from, &facts, &mut extra);
+                self.table.entry(key).or_insert(entry)
             }
         };
         entry.update_base(&facts, from);
@@ -232,6 +242,147 @@ impl Tracker {
             len: facts.payload_len,
             window: facts.window,
         }
+    }
+
+    /// Annotates an ICMP or ICMPv6 error quoting a TCP segment as frame
+    /// `frame`, on the connection the quote names: phase other, step
+    /// icmp-error. As Wireshark gives the quoted header a `tcp.stream` (a
+    /// new one for a 4-tuple it has not seen), a quote of an unknown
+    /// 4-tuple opens a stream and a connection whose first segment is the
+    /// quoted one: the error proves it was sent.
+    pub fn feed_icmp_error(&mut self, frame: u64, ts_ns: u64, error: &IcmpError) -> Annotation {
+        self.frames = self.frames.max(frame);
+        self.sweep(ts_ns);
+        let q = &error.quoted;
+        let facts = SegmentFacts {
+            ts_ns,
+            seq: q.seq,
+            ack: q.ack,
+            flags: q.flags,
+            window: q.window,
+            payload_len: 0,
+            window_scale: None,
+        };
+        let (key, from) = FlowKey::of(q.src, q.dst);
+        if !self.table.contains_key(&key) && self.table.len() >= self.config.max_connections.max(1)
+        {
+            self.evict_least_recent();
+        }
+        if !self.table.contains_key(&key) {
+            let mut quote_flags = AnomalyFlags::NONE;
+            let mut entry = self.entry_for_new_key(&key, from, &facts, &mut quote_flags);
+            entry.update_base(&facts, from);
+            let dir = entry.record.direction(from);
+            entry.record.phase.on_segment(&facts, dir);
+            self.table.insert(key, entry);
+        }
+        let (next_stream, next_conn) = (&mut self.next_stream, &mut self.next_conn);
+        // Inserted just above: the fallback is never built.
+        let entry = self
+            .table
+            .entry(key)
+            .or_insert_with(|| new_entry(next_stream, next_conn, &key, from, &facts));
+        let record = &mut entry.record;
+        let dir = record.direction(from);
+        let label = record.phase.on_icmp_error(&facts, dir);
+        let base = |side: KeySide| entry.base_seq[side.index()].unwrap_or(facts.seq);
+        let rel_seq = (facts.seq - base(from)) as u32;
+        let rel_ack = if facts.flags.ack() {
+            (facts.ack - base(from.other())) as u32
+        } else {
+            0
+        };
+        Annotation {
+            frame,
+            ts_ns,
+            stream: entry.stream,
+            conn: record.conn,
+            dir,
+            phase: label.phase,
+            step: label.step,
+            client_state: label.client_state,
+            server_state: label.server_state,
+            closer: label.closer,
+            flags: label.flags,
+            origin_guessed: record.origin_guessed,
+            src: q.src,
+            dst: q.dst,
+            tcp_flags: facts.flags,
+            seq: rel_seq,
+            ack: rel_ack,
+            len: 0,
+            window: facts.window,
+        }
+    }
+
+    /// The entry for a 4-tuple not in the table: it continues the stream
+    /// of a departed entry on the same 4-tuple, as Wireshark keeps every
+    /// conversation, unless the segment opens a new stream there (flagged
+    /// port-reuse either way when it is a SYN); else a new stream.
+    fn entry_for_new_key(
+        &mut self,
+        key: &FlowKey,
+        from: KeySide,
+        facts: &SegmentFacts,
+        extra: &mut AnomalyFlags,
+    ) -> FlowEntry {
+        if let Some(gone) = self.departed.take(key) {
+            if facts.is_pure_syn() {
+                extra.insert(AnomalyFlags::PORT_REUSE);
+            }
+            let mut entry = FlowEntry {
+                stream: gone.stream,
+                base_seq: gone.base_seq,
+                completeness: gone.completeness,
+                record: ConnRecord::new(self.next_conn, key, from, facts),
+            };
+            if !entry.reuses_ports(facts, from) {
+                self.next_conn += 1;
+                entry.completeness.add(facts, false);
+                return entry;
+            }
+        }
+        new_entry(&mut self.next_stream, &mut self.next_conn, key, from, facts)
+    }
+
+    /// Each endpoint of every connection in the table at capture time
+    /// `now_ns` (at or after the last frame fed), in connection order: the
+    /// states the annotations showed, with TIME-WAIT run out where 2 x MSL
+    /// passed since it last (re)started. A connection that has left the
+    /// table has been summarised instead (see [`Tracker::next_summary`]).
+    pub fn snapshot(&self, now_ns: u64) -> Vec<EndpointSnapshot> {
+        let wait = self.config.time_wait_ns;
+        let mut rows = Vec::with_capacity(self.table.len() * 2);
+        for (key, entry) in &self.table {
+            let record = &entry.record;
+            let client = key.endpoint(record.client);
+            let server = key.endpoint(record.client.other());
+            for (role, ep, local, peer) in [
+                (Role::Client, record.phase.client(), client, server),
+                (Role::Server, record.phase.server(), server, client),
+            ] {
+                let expiry = match (ep.state, ep.time_wait_since) {
+                    (TcpState::TimeWait, Some(since)) => Some(since.saturating_add(wait)),
+                    _ => None,
+                };
+                let expired_at_ns = expiry.filter(|&at| now_ns >= at);
+                rows.push(EndpointSnapshot {
+                    conn: record.conn,
+                    stream: entry.stream,
+                    role,
+                    local,
+                    peer,
+                    state: if expired_at_ns.is_some() {
+                        TcpState::Closed
+                    } else {
+                        ep.state
+                    },
+                    expired_at_ns,
+                });
+            }
+        }
+        rows.sort_unstable_by_key(|r| (r.conn, r.role == Role::Server));
+        rows
     }
 
     /// The next summary of a connection that has left the table.
@@ -297,8 +448,11 @@ impl Tracker {
     /// connection order.
     fn remove_where(&mut self, mut leaves: impl FnMut(&mut FlowEntry) -> bool) {
         let mut leaving: Vec<ConnSummary> = Vec::new();
+        let departed = &mut self.departed;
+        let cap = self.config.max_connections.max(1);
         self.table.retain(|key, entry| {
             if leaves(entry) {
+                departed.remember(*key, entry, cap);
                 leaving.push(
                     entry
                         .record
@@ -312,6 +466,27 @@ impl Tracker {
         leaving.sort_unstable_by_key(|s| s.conn);
         self.summaries.extend(leaving);
     }
+}
+
+/// A new stream on `key` whose first segment `first` came from `from`: it
+/// takes the next stream and connection numbers.
+fn new_entry(
+    next_stream: &mut u64,
+    next_conn: &mut u64,
+    key: &FlowKey,
+    from: KeySide,
+    first: &SegmentFacts,
+) -> FlowEntry {
+    let mut entry = FlowEntry {
+        stream: *next_stream,
+        base_seq: [None; 2],
+        completeness: Completeness::default(),
+        record: ConnRecord::new(*next_conn, key, from, first),
+    };
+    *next_stream += 1;
+    *next_conn += 1;
+    entry.completeness.add(first, true);
+    entry
 }
 
 /// The phase layer's view of a wire segment.

@@ -3,6 +3,7 @@
 
 use super::error::{locate, Layer, WireError};
 use super::ethernet::{parse_ethernet, parse_mpls_label, parse_vlan_tag};
+use super::icmp::{read_icmp_error, IcmpError, PROTOCOL_ICMP, PROTOCOL_ICMPV6};
 use super::ipv4::{parse_ipv4, Ipv4Header, PROTOCOL_TCP};
 use super::ipv6::{parse_ipv6, Ipv6Header};
 use super::link::{
@@ -83,6 +84,8 @@ pub enum Decoded<'a> {
         /// The IP protocol number.
         protocol: u8,
     },
+    /// An ICMP or ICMPv6 error quoting a TCP segment.
+    IcmpError(IcmpError),
     /// A fragment other than the first: its bytes are no transport header.
     NonFirstFragment {
         /// The IP protocol of the fragmented packet.
@@ -225,6 +228,11 @@ fn decode_ipv4(frame: &[u8], offset: usize, link: LinkSummary) -> Result<Decoded
             offset: ip.fragment_offset,
         });
     }
+    if ip.protocol == PROTOCOL_ICMP {
+        if let Some(e) = read_icmp_error(rest, false) {
+            return Ok(Decoded::IcmpError(e));
+        }
+    }
     if ip.protocol != PROTOCOL_TCP {
         return Ok(Decoded::NotTcp {
             protocol: ip.protocol,
@@ -241,6 +249,11 @@ fn decode_ipv6(frame: &[u8], offset: usize, link: LinkSummary) -> Result<Decoded
             protocol: ip.upper_protocol,
             offset: fragment.offset,
         });
+    }
+    if ip.upper_protocol == PROTOCOL_ICMPV6 {
+        if let Some(e) = read_icmp_error(rest, true) {
+            return Ok(Decoded::IcmpError(e));
+        }
     }
     if ip.upper_protocol != PROTOCOL_TCP {
         return Ok(Decoded::NotTcp {

@@ -12,6 +12,7 @@
 //! | `loopback.rs` | BSD loopback (NULL, LOOP) |
 //! | `ipv4.rs`, `ipv6.rs` | IP headers, options, extension chain, fragments |
 //! | `tcp.rs`, `tcp_flags.rs`, `options.rs` | the TCP header, its flags and options |
+//! | `icmp.rs` | ICMP and ICMPv6 errors that quote a TCP header |
 //! | `seq.rs` | wrap-aware sequence numbers |
 //! | `frame.rs` | the chain from a frame to its TCP segment |
 //! | `error.rs` | what went wrong and where |
@@ -19,6 +20,7 @@
 pub mod error;
 pub mod ethernet;
 pub mod frame;
+pub mod icmp;
 pub mod ipv4;
 pub mod ipv6;
 pub mod link;

@@ -35,12 +35,29 @@ pub fn corpus_dir() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
+/// `../shared/field` beside the repository (real public captures from
+/// other projects' test suites), when it is there.
+pub fn field_dir() -> Option<PathBuf> {
+    let dir = repo_root().join("../shared/field");
+    dir.is_dir().then_some(dir)
+}
+
 /// Every capture under `snapshots/` and `../shared/corpus/`, sorted.
 pub fn all_captures() -> Vec<PathBuf> {
     let mut out = Vec::new();
     captures_under(&repo_root().join("snapshots"), &mut out);
     if let Some(corpus) = corpus_dir() {
         captures_under(&corpus, &mut out);
+    }
+    out.sort();
+    out
+}
+
+/// Every capture of [`all_captures`] and of `../shared/field/`, sorted.
+pub fn all_captures_with_field() -> Vec<PathBuf> {
+    let mut out = all_captures();
+    if let Some(field) = field_dir() {
+        captures_under(&field, &mut out);
     }
     out.sort();
     out

@@ -1,0 +1,173 @@
+//! Issue 11 point 2: one source for states. `states` formats the core's
+//! snapshot ([`tcpphase::track::Tracker::snapshot`]) instead of deriving
+//! states itself, so it agrees with `annotate` at every frame, and with the
+//! core across a TIME-WAIT restarted by a retransmitted FIN.
+
+use std::path::{Path, PathBuf};
+use tcpphase::capture::CaptureReader;
+use tcpphase::track::{Config, FrameOutcome, Tracker};
+use tcpphase_cli::input::Source;
+use tcpphase_cli::states::{endpoints_at, Side};
+use tcpphase_cli::tracking::Moment;
+
+const SECOND: u64 = 1_000_000_000;
+
+/// A raw-IPv4 (LINKTYPE 101) pcap of `(seconds, from client, flags, seq, ack)`
+/// segments between 10.0.0.1:40000 and 10.0.0.2:80.
+fn pcap(segments: &[(u32, bool, u8, u32, u32)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend(0xa1b2c3d4u32.to_le_bytes());
+    out.extend(2u16.to_le_bytes());
+    out.extend(4u16.to_le_bytes());
+    out.extend([0; 8]);
+    out.extend(65535u32.to_le_bytes());
+    out.extend(101u32.to_le_bytes());
+    for &(secs, from_client, flags, seq, ack) in segments {
+        let (src, dst, sport, dport) = if from_client {
+            ([10, 0, 0, 1], [10, 0, 0, 2], 40000u16, 80u16)
+        } else {
+            ([10, 0, 0, 2], [10, 0, 0, 1], 80, 40000)
+        };
+        let mut frame = vec![0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0];
+        frame.extend(src);
+        frame.extend(dst);
+        frame.extend(sport.to_be_bytes());
+        frame.extend(dport.to_be_bytes());
+        frame.extend(seq.to_be_bytes());
+        frame.extend(ack.to_be_bytes());
+        frame.extend([0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
+        out.extend(secs.to_le_bytes());
+        out.extend(0u32.to_le_bytes());
+        out.extend((frame.len() as u32).to_le_bytes());
+        out.extend((frame.len() as u32).to_le_bytes());
+        out.extend(frame);
+    }
+    out
+}
+
+fn write_temp(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tcpphase-states-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write capture");
+    path
+}
+
+/// RFC 9293 3.10.7.4: an endpoint in TIME-WAIT that receives the peer's
+/// FIN again acknowledges it and restarts its 2 x MSL wait. 70 s after it
+/// first entered TIME-WAIT (60 s after, by its first entry) the core still
+/// holds it in TIME-WAIT, restarted 40 s in; `states --at-time` says so.
+#[test]
+fn states_at_time_keeps_a_time_wait_restarted_by_a_retransmitted_fin() {
+    const S: u8 = 0x02;
+    const SA: u8 = 0x12;
+    const A: u8 = 0x10;
+    const FA: u8 = 0x11;
+    let path = write_temp(
+        "restarted-time-wait.pcap",
+        &pcap(&[
+            (100, true, S, 1000, 0),
+            (100, false, SA, 5000, 1001),
+            (100, true, A, 1001, 5001),
+            (101, true, FA, 1001, 5001),
+            (101, false, A, 5001, 1002),
+            (101, false, FA, 5001, 1002),
+            (101, true, A, 1002, 5002),   // client TIME-WAIT from 101 s
+            (141, false, FA, 5001, 1002), // the server's FIN again
+            (141, true, A, 1002, 5002),   // acked again: TIME-WAIT restarts at 141 s
+        ]),
+    );
+    let source = Source::file(path.to_str().expect("UTF-8 path"));
+    let client_at = |secs_after_first: u64| {
+        let (rows, _, problems) = endpoints_at(&source, Moment::Time(secs_after_first * SECOND));
+        assert!(problems.is_empty(), "{problems:?}");
+        rows.into_iter()
+            .find(|r| r.side == Side::Client)
+            .expect("the client's row")
+            .state
+            .name()
+    };
+    assert_eq!(client_at(30), "TIME-WAIT");
+    // 70 s after the first frame: 69 s after entering TIME-WAIT, 29 s after
+    // its restart.
+    assert_eq!(client_at(70), "TIME-WAIT");
+    // Past the restarted wait (141 + 60 s).
+    assert_eq!(client_at(102), "CLOSED");
+}
+
+fn captures_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            captures_under(&path, out);
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("pcap" | "pcapng")
+        ) {
+            out.push(path);
+        }
+    }
+}
+
+/// `states --at N` gives, for frame N's connection, the states `annotate`
+/// prints on frame N: at every frame of every capture under `snapshots/`
+/// and of the corpus beside the repository (captures of up to 400 frames,
+/// as each frame re-reads the capture).
+#[test]
+fn states_at_every_frame_agrees_with_annotate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    captures_under(&root.join("snapshots"), &mut files);
+    captures_under(&root.join("../shared/corpus"), &mut files);
+    files.sort();
+    let mut compared = 0;
+    for path in files {
+        let Ok(file) = std::fs::File::open(&path) else {
+            continue;
+        };
+        let Ok(mut reader) = CaptureReader::new(std::io::BufReader::new(file)) else {
+            continue;
+        };
+        let mut tracker = Tracker::new(Config::default());
+        let mut annotations = Vec::new();
+        while let Ok(Some(frame)) = reader.next_frame() {
+            if let FrameOutcome::Segment(a) = tracker.feed(frame.linktype, frame.data, frame.ts_ns)
+            {
+                annotations.push(a);
+            }
+            if annotations.len() > 400 {
+                break;
+            }
+        }
+        if annotations.len() > 400 {
+            continue;
+        }
+        let source = Source::file(path.to_str().expect("UTF-8 path"));
+        for a in &annotations {
+            let (rows, _, _) = endpoints_at(&source, Moment::Frame(a.frame));
+            for (side, want) in [
+                (Side::Client, a.client_state),
+                (Side::Server, a.server_state),
+            ] {
+                let row = rows
+                    .iter()
+                    .find(|r| r.conn == a.conn && r.side == side)
+                    .unwrap_or_else(|| panic!("{}: frame {}: no row", path.display(), a.frame));
+                assert_eq!(
+                    row.state,
+                    want,
+                    "{} frame {} conn {} {}",
+                    path.display(),
+                    a.frame,
+                    a.conn,
+                    side.name()
+                );
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 1000, "only {compared} endpoints compared");
+}

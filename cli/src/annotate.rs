@@ -43,6 +43,8 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let mut tracker = Tracker::new(Config::default());
+    // Live input: each line goes out as its record is decoded.
+    let live = source.is_live();
     let (reached, mut problems) = if options.format == Format::Csv {
         let mut w = csv::Writer::from_writer(&mut *out);
         if let Err(e) = w.write_record(ANNOTATION_CSV_HEADER) {
@@ -56,6 +58,9 @@ pub fn run(
                 }
                 _ => {}
             }
+            if live {
+                w.flush().map_err(CommandError::stdout)?;
+            }
             Ok(())
         });
         if let Err(e) = w.flush() {
@@ -68,7 +73,11 @@ pub fn run(
         // through `dyn Write`.
         let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
         let result = track(source, &mut tracker, Moment::End, |_, event, t0| {
-            write_event(&mut buffered, event, t0, filter, options)
+            write_event(&mut buffered, event, t0, filter, options)?;
+            if live {
+                buffered.flush().map_err(CommandError::stdout)?;
+            }
+            Ok(())
         });
         if let Err(e) = buffered.flush() {
             return Err(CommandError::stdout(e).into());

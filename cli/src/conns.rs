@@ -35,6 +35,8 @@ pub fn run(
     // The text header comes with the first frame (or at the end of a
     // capture without any): none when nothing could be read.
     let mut header_due = format == Format::Text;
+    // Live input: each summary goes out as its connection leaves the table.
+    let live = source.is_live();
     let (reached, mut problems) = track(source, &mut tracker, Moment::End, |tracker, event, _| {
         if std::mem::take(&mut header_due) {
             write_header(out).map_err(CommandError::stdout)?;
@@ -45,6 +47,9 @@ pub fn run(
         while let Some(s) = tracker.next_summary() {
             if chosen.wants(&s) {
                 write_summary(out, &s, format)?;
+                if live {
+                    out.flush().map_err(CommandError::stdout)?;
+                }
             }
         }
         Ok(())

@@ -22,8 +22,10 @@ pub struct LiveOptions {
     pub duration: Option<Duration>,
 }
 
-/// How long libpcap waits for a frame before it hands control back, so
-/// that Ctrl-C and `--duration` are seen within this time.
+/// How long a wait for the next frame lasts before the read looks at the
+/// clock and Ctrl-C again. libpcap's own read timeout is no help: it may
+/// block for ever when no frame comes, so the capture is non-blocking and
+/// waited on with poll(2).
 const POLL_MS: i32 = 100;
 /// Bytes kept of each frame: all of it, as tcpdump and tshark keep.
 const SNAPLEN: i32 = 262_144;
@@ -99,7 +101,7 @@ pub fn read_live(
                     }
                 }
             }
-            Err(pcap::Error::TimeoutExpired) => {}
+            Err(pcap::Error::TimeoutExpired) => wait_for_frames(&cap),
             Err(pcap::Error::NoMorePackets) => break,
             Err(e) => {
                 problems.push(CommandError::input(
@@ -123,6 +125,22 @@ pub fn read_live(
     problems
 }
 
+/// Waits until the capture has frames to read, or [`POLL_MS`] at most.
+fn wait_for_frames(cap: &Capture<pcap::Active>) {
+    use std::os::fd::AsRawFd;
+    let mut fds = [libc::pollfd {
+        fd: cap.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    }];
+    // SAFETY: one valid pollfd, the length given is the array's; the
+    // descriptor is the capture's, open for as long as `cap` lives. An
+    // error (EINTR from Ctrl-C) only ends the wait early.
+    unsafe {
+        libc::poll(fds.as_mut_ptr(), 1, POLL_MS);
+    }
+}
+
 /// Opens the interface, with the filter set.
 fn open(options: &LiveOptions) -> Result<Capture<pcap::Active>, CommandError> {
     let name = options.interface.as_str();
@@ -130,10 +148,11 @@ fn open(options: &LiveOptions) -> Result<Capture<pcap::Active>, CommandError> {
         .map_err(|e| CommandError::input(name, format!("cannot capture: {e}")))?
         .promisc(true)
         .snaplen(SNAPLEN)
-        .immediate_mode(true)
         .timeout(POLL_MS)
+        .immediate_mode(true)
         .precision(Precision::Nano)
         .open()
+        .and_then(|cap| cap.setnonblock())
         .map_err(|e| CommandError::input(name, open_failure(&e)))?;
     let mut cap = cap;
     if let Some(filter) = &options.filter {

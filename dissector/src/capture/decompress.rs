@@ -55,11 +55,17 @@ impl Compression {
 
     /// A reader of the decompressed bytes of `input` (which starts with
     /// this format's magic bytes).
+    ///
+    /// The decoder is read through a 64 KiB buffer: flate2 asks its input
+    /// for more before it hands over output it still holds from an earlier
+    /// small read, which on a live pipe would hold a record back until the
+    /// next one arrives. Reads of at least the buffer's size never leave
+    /// output behind.
     pub fn decoder<'r, R: Read + Send + 'r>(
         self,
         input: R,
     ) -> io::Result<Box<dyn Read + Send + 'r>> {
-        Ok(match self {
+        let decoder: Box<dyn Read + Send + 'r> = match self {
             Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(input)),
             Compression::Zstd => {
                 let mut decoder = zstd::stream::read::Decoder::with_buffer(
@@ -68,8 +74,50 @@ impl Compression {
                 decoder.window_log_max(ZSTD_WINDOW_LOG_MAX)?;
                 Box::new(decoder)
             }
-            Compression::Lz4 => Box::new(lz4_flex::frame::FrameDecoder::new(input)),
-        })
+            Compression::Lz4 => Box::new(Lz4Frames::new(input)),
+        };
+        Ok(Box::new(BufReader::with_capacity(DECODED_BUFFER, decoder)))
+    }
+}
+
+/// The buffer decoded bytes are read through.
+const DECODED_BUFFER: usize = 64 << 10;
+
+/// lz4 frames one after the other, as `lz4 -c a; lz4 -c b` writes them
+/// (lz4_flex's decoder ends with the first frame).
+struct Lz4Frames<R: Read> {
+    decoder: Option<lz4_flex::frame::FrameDecoder<BufReader<R>>>,
+}
+
+impl<R: Read> Lz4Frames<R> {
+    fn new(input: R) -> Self {
+        Lz4Frames {
+            decoder: Some(lz4_flex::frame::FrameDecoder::new(BufReader::new(input))),
+        }
+    }
+}
+
+impl<R: Read> Read for Lz4Frames<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        use std::io::BufRead;
+        loop {
+            let Some(decoder) = self.decoder.as_mut() else {
+                return Ok(0);
+            };
+            let n = decoder.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            // The end of a frame: another one, or the end of the input.
+            let Some(decoder) = self.decoder.take() else {
+                return Ok(0);
+            };
+            let mut input = decoder.into_inner();
+            if input.fill_buf()?.is_empty() {
+                return Ok(0);
+            }
+            self.decoder = Some(lz4_flex::frame::FrameDecoder::new(input));
+        }
     }
 }
 

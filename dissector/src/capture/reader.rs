@@ -443,25 +443,35 @@ fn first_block_len(data: &[u8]) -> Option<usize> {
 /// pcap-parser checks the file header after a single `read`; a pipe (or
 /// our magic-number prefix) may hand over fewer bytes than the header has.
 /// This makes the first read go on until the first block (file header or
-/// section header block) is whole, or the input ends, and no further:
-/// on a live pipe the frames behind it are not waited for.
+/// section header block) is whole, or the input ends, and no further.
+///
+/// pcap-parser then reads once more while it sets up (`from_buffer`),
+/// before any record is parsed: on a live pipe that read would hold back
+/// the records already there until more arrive. The second read therefore
+/// returns nothing (pcap-parser does not take it for the end of input);
+/// the reads after it go straight to the input.
 struct FillFirstRead<R> {
     inner: R,
-    first: bool,
+    reads: u8,
 }
 
 impl<R: Read> FillFirstRead<R> {
     fn new(inner: R) -> Self {
-        FillFirstRead { inner, first: true }
+        FillFirstRead { inner, reads: 0 }
     }
 }
 
 impl<R: Read> Read for FillFirstRead<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if !self.first {
-            return self.inner.read(buf);
+        match self.reads {
+            0 => {}
+            1 => {
+                self.reads = 2;
+                return Ok(0);
+            }
+            _ => return self.inner.read(buf),
         }
-        self.first = false;
+        self.reads = 1;
         let mut filled = 0;
         while filled < buf.len() {
             if first_block_len(&buf[..filled]).is_some_and(|need| filled >= need) {

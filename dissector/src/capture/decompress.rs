@@ -201,6 +201,80 @@ mod tests {
         assert_eq!(Compression::detect(&[0x1f, 0x8b]), None);
     }
 
+    /// A pcap file of `n` 60-byte Ethernet frames.
+    fn pcap(n: u32) -> Vec<u8> {
+        let mut out = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0];
+        out.extend_from_slice(&[0; 8]);
+        out.extend_from_slice(&65535u32.to_le_bytes());
+        out.extend_from_slice(&1u32.to_le_bytes());
+        for i in 0..n {
+            out.extend_from_slice(&i.to_le_bytes());
+            out.extend_from_slice(&0u32.to_le_bytes());
+            out.extend_from_slice(&60u32.to_le_bytes());
+            out.extend_from_slice(&60u32.to_le_bytes());
+            out.extend((0..60).map(|b| (b as u32 + i) as u8));
+        }
+        out
+    }
+
+    fn compress(c: Compression, data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        match c {
+            Compression::Gzip => {
+                let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                e.write_all(data).unwrap();
+                e.finish().unwrap()
+            }
+            Compression::Zstd => zstd::stream::encode_all(data, 3).unwrap(),
+            Compression::Lz4 => {
+                let mut e = lz4_flex::frame::FrameEncoder::new(Vec::new());
+                e.write_all(data).unwrap();
+                e.finish().unwrap()
+            }
+        }
+    }
+
+    #[test]
+    fn each_format_reads_back_the_frames_of_the_plain_capture() {
+        use crate::capture::CaptureReader;
+        let plain = pcap(500);
+        for c in [Compression::Gzip, Compression::Zstd, Compression::Lz4] {
+            let packed = compress(c, &plain);
+            let mut reader = CaptureReader::new(&packed[..]).unwrap();
+            assert_eq!(reader.compression(), Some(c));
+            let mut n = 0u32;
+            while let Some(f) = reader.next_frame().unwrap() {
+                assert_eq!(f.data[0], n as u8, "{c:?}");
+                assert_eq!(f.data.len(), 60);
+                n += 1;
+            }
+            assert_eq!(n, 500, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn a_zstd_frame_asking_for_a_window_past_the_bound_is_refused() {
+        use crate::capture::{CaptureError, CaptureReader};
+        use std::io::Write;
+        let mut e = zstd::stream::write::Encoder::new(Vec::new(), 3).unwrap();
+        e.window_log(ZSTD_WINDOW_LOG_MAX + 2).unwrap();
+        e.long_distance_matching(true).unwrap();
+        e.write_all(&pcap(10)).unwrap();
+        let packed = e.finish().unwrap();
+        match CaptureReader::new(&packed[..]) {
+            Err(CaptureError::Decompress {
+                compression,
+                reason,
+                ..
+            }) => {
+                assert_eq!(compression, Compression::Zstd);
+                assert!(reason.contains("memory"), "{reason}");
+            }
+            Err(other) => panic!("{other}"),
+            Ok(_) => panic!("a 512 MiB window was accepted"),
+        };
+    }
+
     #[test]
     fn a_damaged_stream_is_an_error_recorded_with_its_position() {
         let slot = ErrorSlot::default();

@@ -69,15 +69,14 @@ struct Inputs {
         short = 'f',
         long = "capture-filter",
         value_name = "FILTER",
-        requires = "interface",
         help_heading = "Live capture"
     )]
     capture_filter: Option<String>,
     /// Stop after this many frames.
-    #[arg(short = 'c', long = "count", value_name = "COUNT", requires = "interface", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Live capture")]
+    #[arg(short = 'c', long = "count", value_name = "COUNT", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Live capture")]
     count: Option<u64>,
     /// Stop after this many seconds.
-    #[arg(long, value_name = "SECONDS", requires = "interface", value_parser = parse_seconds, help_heading = "Live capture")]
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, help_heading = "Live capture")]
     duration: Option<u64>,
 }
 

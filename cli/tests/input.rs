@@ -489,3 +489,37 @@ fn live_options_need_an_interface_and_a_bad_filter_is_a_usage_error() {
         assert_eq!(run.err.lines().count(), 1);
     }
 }
+
+#[test]
+fn tshark_reads_the_same_compressed_copies_frame_for_frame() {
+    let dir = temp_dir("tshark-compressed");
+    let path = recording("http-server-closes.pcap");
+    let bytes = std::fs::read(&path).unwrap();
+    let fields = |file: &str| {
+        let out = Command::new("tshark")
+            .args([
+                "-r",
+                file,
+                "-T",
+                "fields",
+                "-e",
+                "frame.number",
+                "-e",
+                "tcp.flags",
+            ])
+            .output()
+            .expect("tshark (the test command installs it)");
+        assert!(out.status.success(), "tshark -r {file}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let plain = fields(&path);
+    assert_eq!(plain.lines().count(), 11);
+    let ours = tcpphase(&["annotate", &path], None).out;
+    for codec in CODECS {
+        let file = dir.join(format!("copy.{codec:?}"));
+        std::fs::write(&file, compress(codec, &bytes)).unwrap();
+        let file = file.to_str().unwrap();
+        assert_eq!(fields(file), plain, "tshark on the {codec:?} copy");
+        assert_eq!(tcpphase(&["annotate", file], None).out, ours, "{codec:?}");
+    }
+}

@@ -22,10 +22,11 @@ if ! cargo fuzz build -O >/dev/null 2>&1; then
 fi
 passed=0
 failed=0
-for target in frame capture_reader tracker c_abi; do
+for target in frame capture_reader tracker c_abi decompress; do
     max_len=65536
     [ "$target" = frame ] && max_len=4096
     [ "$target" = capture_reader ] && max_len=262144
+    [ "$target" = decompress ] && max_len=262144
     if cargo fuzz run -O "$target" "corpus/$target" -- -max_total_time="$seconds" \
         -max_len="$max_len" -print_final_stats=1 >"logs-smoke-$target.txt" 2>&1; then
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "logs-smoke-$target.txt")

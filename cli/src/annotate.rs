@@ -45,6 +45,8 @@ pub fn run(
     // and write! make many small writes, which then stay inlined instead
     // of each going through `dyn Write`.
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+    // Live input: each line goes out as its record is decoded.
+    let live = source.is_live();
     let (reached, mut problems) = match options.format.records() {
         Some(format) => {
             let mut records = match RecordWriter::<Annotation, _>::new(format, &mut buffered) {
@@ -63,7 +65,11 @@ pub fn run(
                     }
                     _ => Ok(()),
                 }
-                .map_err(CommandError::stdout)
+                .map_err(CommandError::stdout)?;
+                if live {
+                    records.flush().map_err(CommandError::stdout)?;
+                }
+                Ok(())
             });
             if let Err(e) = records.flush() {
                 return Err(CommandError::stdout(e).into());
@@ -72,7 +78,11 @@ pub fn run(
         }
         None => track(source, &mut tracker, Moment::End, |_, event, t0| {
             write_text_event(&mut buffered, event, t0, filter, options.color)
-                .map_err(CommandError::stdout)
+                .map_err(CommandError::stdout)?;
+            if live {
+                buffered.flush().map_err(CommandError::stdout)?;
+            }
+            Ok(())
         }),
     };
     if let Err(e) = buffered.flush() {

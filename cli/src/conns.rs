@@ -38,6 +38,8 @@ pub fn run(
         phases_seen: HashMap::new(),
     };
     let mut order = InOrder::new(format == Format::Text);
+    // Live input: each summary goes out as its connection leaves the table.
+    let live = source.is_live();
     let (reached, mut problems) = track(source, &mut tracker, Moment::End, |tracker, event, _| {
         if let Event::Segment(a) = event {
             chosen.saw(a);
@@ -46,6 +48,9 @@ pub fn run(
         while let Some(s) = tracker.next_summary() {
             let wanted = chosen.wants(&s);
             order.push(s, wanted, |s| sink.write(s).map_err(CommandError::stdout))?;
+            if live {
+                sink.flush().map_err(CommandError::stdout)?;
+            }
         }
         Ok(())
     });

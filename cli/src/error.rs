@@ -11,6 +11,9 @@ pub enum ErrorKind {
     Input,
     /// The output cannot be written (exit status 1).
     Output,
+    /// Not an error: something worth a line on standard error, such as a
+    /// capture with nothing to label (exit status 0 if nothing else).
+    Notice,
     /// The reader of the output went away (`tcpphase ... | head`): not an
     /// error for the person, the command just stops.
     BrokenPipe,
@@ -35,6 +38,15 @@ impl CommandError {
             input: input.into(),
             message: message.into(),
             kind: ErrorKind::Input,
+        }
+    }
+
+    /// A remark about `input` that is not an error (exit status 0).
+    pub fn notice(input: impl Into<String>, message: impl Into<String>) -> Self {
+        CommandError {
+            input: input.into(),
+            message: message.into(),
+            kind: ErrorKind::Notice,
         }
     }
 
@@ -86,12 +98,12 @@ pub struct Failure(pub Vec<CommandError>);
 
 impl Failure {
     /// The exit status: 2 for a usage error, else 1; 0 when the only
-    /// trouble is a reader that went away.
+    /// trouble is a reader that went away, or notices.
     pub fn exit_status(&self) -> u8 {
         let kinds = || self.0.iter().map(|e| e.kind);
         if kinds().any(|k| k == ErrorKind::Usage) {
             2
-        } else if kinds().all(|k| k == ErrorKind::BrokenPipe) {
+        } else if kinds().all(|k| matches!(k, ErrorKind::BrokenPipe | ErrorKind::Notice)) {
             0
         } else {
             1

@@ -1,8 +1,11 @@
-//! Opening captures: files or `-` for standard input. Several inputs are
-//! read as one capture: rotated files (dumpcap ring buffers) in the order
-//! of their first timestamps, frame numbers continuing from one to the next.
+//! Opening captures: files or `-` for standard input, gzip, zstd or lz4
+//! compressed or not, or a live interface (see [`crate::live`]). Several
+//! inputs are read as one capture: rotated files (dumpcap ring buffers) in
+//! the order of their first timestamps, frame numbers continuing from one
+//! to the next.
 
 use crate::error::CommandError;
+use crate::live::{interrupted, read_live, LiveOptions};
 use crate::progress::{Progress, ProgressMode};
 use std::io::Read;
 use tcpphase::capture::{CaptureError, CaptureReader};
@@ -14,6 +17,8 @@ pub struct Source {
     pub paths: Vec<String>,
     /// Progress bar on standard error.
     pub progress: ProgressMode,
+    /// Capture on an interface instead of reading `paths`.
+    pub interface: Option<LiveOptions>,
 }
 
 impl Source {
@@ -22,13 +27,24 @@ impl Source {
         Source {
             paths: vec![path.to_string()],
             progress: ProgressMode::Off,
+            interface: None,
         }
+    }
+
+    /// Whether records arrive as they happen: an interface, or standard
+    /// input that is a pipe, socket or terminal rather than a file. The
+    /// commands then write each line as soon as it is decoded.
+    pub fn is_live(&self) -> bool {
+        self.interface.is_some() || (self.paths.iter().any(|p| p == "-") && !stdin_is_file())
     }
 
     /// The inputs' names as error messages give them: `a.pcap` or
     /// `a.pcap, b.pcap`.
     pub fn name(&self) -> String {
-        self.paths.join(", ")
+        match &self.interface {
+            Some(live) => live.interface.clone(),
+            None => self.paths.join(", "),
+        }
     }
 }
 
@@ -110,6 +126,9 @@ pub fn read_frames(
     source: &Source,
     mut visit: impl FnMut(Frame<'_>) -> Result<Flow, CommandError>,
 ) -> Vec<CommandError> {
+    if let Some(live) = &source.interface {
+        return read_live(live, visit);
+    }
     let mut problems = Vec::new();
     let total = total_size(&source.paths);
     let mut progress = Progress::new(source.progress, total);
@@ -152,6 +171,11 @@ pub fn read_frames(
             }
         }
         loop {
+            if interrupted() {
+                // Ctrl-C on a live pipe: end here, the command prints
+                // what it owes.
+                return problems;
+            }
             match reader.next_frame() {
                 Ok(Some(f)) => {
                     number += 1;
@@ -190,6 +214,17 @@ pub fn read_frames(
     }
     progress.finish();
     problems
+}
+
+/// Whether standard input is a regular file (`< capture.pcap`).
+fn stdin_is_file() -> bool {
+    use std::os::fd::AsFd;
+    std::io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+        .is_ok_and(|m| m.is_file())
 }
 
 /// The sum of the inputs' sizes, when every one is a regular file.

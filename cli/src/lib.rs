@@ -4,6 +4,7 @@
 //! | file | what |
 //! | --- | --- |
 //! | `input.rs` | opening captures: files, standard input, several files as one |
+//! | `live.rs` | live input: `-i IFACE` through libpcap, Ctrl-C ends cleanly |
 //! | `progress.rs` | the progress bar on standard error for long reads |
 //! | `tracking.rs` | the loop every command shares: frames into the tracker, up to a moment |
 //! | `filter.rs` | `--stream`, `--port`, `--host`, `--phase` |
@@ -26,6 +27,7 @@ pub mod diagram;
 pub mod error;
 pub mod filter;
 pub mod input;
+pub mod live;
 pub mod prefix;
 pub mod progress;
 pub mod records;

@@ -8,6 +8,7 @@ use tcpphase_cli::color::ColorChoice;
 use tcpphase_cli::diagram::DiagramOptions;
 use tcpphase_cli::filter::{Filter, PhaseSet};
 use tcpphase_cli::input::Source;
+use tcpphase_cli::live::{self, LiveOptions};
 use tcpphase_cli::prefix::Prefix;
 use tcpphase_cli::progress::ProgressMode;
 use tcpphase_cli::states::{StatesOptions, Style};
@@ -23,6 +24,8 @@ Examples:
   tcpphase diagram --stream 0 capture.pcap
   tcpphase diagram --stream 0 --svg stream0.svg capture.pcap
   tcpdump -i lo -w - port 8080 | tcpphase annotate -
+  tcpphase annotate -i eth0 -f 'tcp port 443' --duration 60
+  tcpphase conns capture.pcap.gz
   tcpphase annotate ring_00001_*.pcapng ring_00002_*.pcapng
 
 Several files are read as one capture: in the order of their first
@@ -50,12 +53,35 @@ struct Cli {
     command: Command,
 }
 
-/// The capture files every command reads.
+/// The capture files every command reads, or the interface it captures on.
 #[derive(Args)]
 struct Inputs {
-    /// pcap or pcapng files, or - for standard input; several are read as one capture.
-    #[arg(value_name = "FILE", required = true)]
+    /// pcap or pcapng files (gzip, zstd or lz4 compressed or not), or - for standard input; several are read as one capture.
+    #[arg(value_name = "FILE", required_unless_present = "interface")]
     files: Vec<String>,
+    /// Capture live on this interface (lo, eth0, any) instead of reading files; Ctrl-C ends.
+    #[arg(
+        short = 'i',
+        long = "interface",
+        value_name = "IFACE",
+        conflicts_with = "files",
+        help_heading = "Live capture"
+    )]
+    interface: Option<String>,
+    /// Capture filter in libpcap syntax, as tcpdump takes it: 'tcp port 443'.
+    #[arg(
+        short = 'f',
+        long = "capture-filter",
+        value_name = "FILTER",
+        help_heading = "Live capture"
+    )]
+    capture_filter: Option<String>,
+    /// Stop after this many frames.
+    #[arg(short = 'c', long = "count", value_name = "COUNT", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Live capture")]
+    count: Option<u64>,
+    /// Stop after this many seconds.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, help_heading = "Live capture")]
+    duration: Option<u64>,
 }
 
 /// `--port`, `--host`, `--phase`: the filters every command has.
@@ -339,19 +365,42 @@ fn source(inputs: Inputs, prints_at_end: bool) -> Source {
             )
             .exit();
     }
+    if inputs.interface.is_none()
+        && (inputs.capture_filter.is_some() || inputs.count.is_some() || inputs.duration.is_some())
+    {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "-f, -c and --duration are for a live capture: they need -i IFACE",
+            )
+            .exit();
+    }
     // A bar on the terminal would tear lines printed to the same terminal
     // while it runs: commands that print as they go show it only when
     // their output goes elsewhere.
     let stderr_tty = std::io::stderr().is_terminal();
-    let progress = if stderr_tty && (prints_at_end || !std::io::stdout().is_terminal()) {
+    let progress = if stderr_tty
+        && inputs.interface.is_none()
+        && (prints_at_end || !std::io::stdout().is_terminal())
+    {
         ProgressMode::Stderr
     } else {
         ProgressMode::Off
     };
-    Source {
+    let source = Source {
         paths: inputs.files,
         progress,
+        interface: inputs.interface.map(|interface| LiveOptions {
+            interface,
+            filter: inputs.capture_filter,
+            count: inputs.count,
+            duration: inputs.duration.map(std::time::Duration::from_nanos),
+        }),
+    };
+    if source.is_live() {
+        live::stop_on_ctrl_c();
     }
+    source
 }
 
 /// The first file named twice, by its two names: the same path, or two

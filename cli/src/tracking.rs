@@ -3,7 +3,7 @@
 //! the command. Frames of a link type tcpphase does not read are counted
 //! and told once per file and link type, not once per frame.
 
-use crate::error::CommandError;
+use crate::error::{CommandError, ErrorKind};
 use crate::filter::Filter;
 use crate::input::{read_frames, Flow, Source};
 use tcpphase::track::{Annotation, FrameOutcome, Tracker};
@@ -82,6 +82,7 @@ pub fn track(
 ) -> (Reached, Vec<CommandError>) {
     let mut reached = Reached::default();
     let mut skipped: Vec<Skipped> = Vec::new();
+    let mut seen = Seen::default();
     let mut problems = read_frames(source, |frame| {
         if let (Moment::Time(limit), Some(t0)) = (until, reached.first_ts) {
             if frame.ts_ns.saturating_sub(t0) > limit {
@@ -93,6 +94,7 @@ pub fn track(
         reached.frames = frame.number;
         reached.last_ts = frame.ts_ns;
         let outcome = tracker.feed(frame.linktype, frame.data, frame.ts_ns);
+        seen.frame(frame.linktype, &outcome);
         let event = match &outcome {
             FrameOutcome::Segment(a) => {
                 reached.streams = reached.streams.max(a.stream + 1);
@@ -128,6 +130,7 @@ pub fn track(
             _ => Flow::Continue,
         })
     });
+    let all_skipped = !skipped.is_empty();
     problems.extend(skipped.into_iter().map(|s| {
         let more = match s.count {
             1 => "1 frame skipped".to_string(),
@@ -144,12 +147,72 @@ pub fn track(
             ),
         )
     }));
+    // Frames read, none of them TCP, and no other word about them: say so,
+    // rather than leave the output empty without a reason.
+    if !all_skipped && seen.labelled == 0 && seen.frames > 0 {
+        problems.push(CommandError::notice(source.name(), seen.nothing_to_label()));
+    }
     (reached, problems)
+}
+
+/// What the frames were, for a capture with nothing to label.
+#[derive(Default)]
+struct Seen {
+    frames: u64,
+    /// Segments and malformed frames: lines the commands print.
+    labelled: u64,
+    /// The link types met and their frame counts (a few at most).
+    linktypes: Vec<(u32, u64)>,
+}
+
+impl Seen {
+    fn frame(&mut self, linktype: u32, outcome: &FrameOutcome) {
+        self.frames += 1;
+        if matches!(outcome, FrameOutcome::Segment(_))
+            || matches!(outcome, FrameOutcome::Malformed(e) if !matches!(e, WireError::UnsupportedLinkType { .. }))
+        {
+            self.labelled += 1;
+        }
+        match self.linktypes.iter().position(|(l, _)| *l == linktype) {
+            Some(i) => self.linktypes[i].1 += 1,
+            None if self.linktypes.len() < 8 => self.linktypes.push((linktype, 1)),
+            None => {}
+        }
+    }
+
+    /// `nothing to label: 12 frames of link type 1 (Ethernet), none TCP`.
+    fn nothing_to_label(&self) -> String {
+        let plural = |n: u64| if n == 1 { "" } else { "s" };
+        let mut text = format!(
+            "nothing to label: {} frame{}",
+            self.frames,
+            plural(self.frames)
+        );
+        for (i, (linktype, n)) in self.linktypes.iter().enumerate() {
+            let name = linktype_name(*linktype).map_or(String::new(), |n| format!(" ({n})"));
+            if self.linktypes.len() == 1 {
+                text.push_str(&format!(" of link type {linktype}{name}"));
+            } else {
+                let sep = if i == 0 { ": " } else { ", " };
+                text.push_str(&format!("{sep}{n} of link type {linktype}{name}"));
+            }
+        }
+        text.push_str(", none of them a TCP segment tcpphase decodes (not IP, not TCP, or in an encapsulation it does not open)");
+        text
+    }
 }
 
 /// The names of some link types people meet, for the message.
 fn linktype_name(linktype: u32) -> Option<&'static str> {
     Some(match linktype {
+        0 => "BSD loopback",
+        1 => "Ethernet",
+        101 => "raw IP",
+        108 => "OpenBSD loopback",
+        113 => "Linux cooked capture",
+        228 => "raw IPv4",
+        229 => "raw IPv6",
+        276 => "Linux cooked capture v2",
         6 => "Token Ring",
         9 => "PPP",
         10 => "FDDI",
@@ -177,7 +240,7 @@ pub fn unknown_stream(
     until: Moment,
     problems: &[CommandError],
 ) -> Option<CommandError> {
-    if !problems.is_empty() {
+    if problems.iter().any(|e| e.kind != ErrorKind::Notice) {
         return None;
     }
     let missing = filter

@@ -2,8 +2,9 @@
 """Builds the fuzz seed corpora from the repository's captures and the
 shared corpus: whole files for capture_reader (plus pcapng copies made by
 editcap), frames for frame (re-wrapped in every link type tcpphase reads),
-frame sequences for tracker and c_abi. Usage: make_seeds.py OUT_DIR CAPTURE..."""
-import hashlib, os, shutil, struct, subprocess, sys, tempfile
+frame sequences for tracker and c_abi, gzip, zstd and lz4 copies of the small
+captures for decompress (zstd and lz4 when their tools are there). Usage: make_seeds.py OUT_DIR CAPTURE..."""
+import gzip, hashlib, os, shutil, struct, subprocess, sys, tempfile
 
 # Link selector bytes of fuzz_targets/frame.rs (LINKTYPES index) per LINKTYPE.
 FRAME_SEL = {0: 0, 1: 1, 101: 2, 108: 3, 113: 4, 228: 5, 229: 6, 276: 7}
@@ -119,6 +120,16 @@ def main():
                 if subprocess.run(["editcap", "-F", "pcapng", path, ng],
                                   capture_output=True).returncode == 0:
                     put(f"{out}/capture_reader", open(ng, "rb").read())
+            if len(data) <= 64 << 10:
+                # Selector 0: the compressed file as it is.
+                put(f"{out}/decompress", b"\0" + gzip.compress(data))
+                for tool in (["zstd", "-q", "-c"], ["lz4", "-q", "-c"]):
+                    try:
+                        packed = subprocess.run(tool + [path], capture_output=True,
+                                                check=True).stdout
+                        put(f"{out}/decompress", b"\0" + packed)
+                    except (OSError, subprocess.CalledProcessError):
+                        pass
             frames = list(pcap_frames(data))
             for lt, _, frame in frames[:60]:
                 if lt in FRAME_SEL:

@@ -1,5 +1,6 @@
 //! Errors of capture-file reading: what is wrong with the file, and where.
 
+use super::decompress::Compression;
 use core::fmt;
 
 /// Why a capture file could not be read further.
@@ -13,12 +14,26 @@ pub enum CaptureError {
     Io(std::io::Error),
     /// The input is empty.
     Empty,
-    /// The first bytes are neither a pcap nor a pcapng header.
+    /// The first bytes are neither a pcap nor a pcapng header (nor a
+    /// compressed stream of one).
     NotACapture {
-        /// The first bytes of the input (up to 4), for the message.
+        /// The first bytes of the input (up to 4), for the message; of the
+        /// decompressed bytes when `inside` is set.
         magic: [u8; 4],
         /// How many of `magic` were read.
         magic_len: usize,
+        /// The compression the input is in, when it is compressed.
+        inside: Option<Compression>,
+    },
+    /// A compressed input is damaged, or asks for more memory than
+    /// tcpphase gives a decoder.
+    Decompress {
+        /// The compression format.
+        compression: Compression,
+        /// Decompressed bytes delivered before the damage.
+        decompressed: u64,
+        /// What the decoder said.
+        reason: String,
     },
     /// The file ends in the middle of a record or block.
     Truncated {
@@ -52,7 +67,10 @@ impl CaptureError {
     /// Byte offset in the file where the damage is, when known.
     pub fn offset(&self) -> Option<u64> {
         match self {
-            CaptureError::Io(_) | CaptureError::Empty | CaptureError::NotACapture { .. } => None,
+            CaptureError::Io(_)
+            | CaptureError::Empty
+            | CaptureError::NotACapture { .. }
+            | CaptureError::Decompress { .. } => None,
             CaptureError::Truncated { offset }
             | CaptureError::Malformed { offset, .. }
             | CaptureError::RecordTooLarge { offset, .. }
@@ -66,13 +84,29 @@ impl fmt::Display for CaptureError {
         match self {
             CaptureError::Io(e) => write!(f, "read error: {e}"),
             CaptureError::Empty => f.write_str("empty input: not a capture file"),
-            CaptureError::NotACapture { magic, magic_len } => {
+            CaptureError::NotACapture {
+                magic,
+                magic_len,
+                inside,
+            } => {
+                if let Some(c) = inside {
+                    write!(f, "{}-compressed, but ", c.name())?;
+                }
                 f.write_str("not a pcap or pcapng file (starts with")?;
                 for b in &magic[..*magic_len] {
                     write!(f, " {b:02x}")?;
                 }
                 f.write_str(")")
             }
+            CaptureError::Decompress {
+                compression,
+                decompressed,
+                reason,
+            } => write!(
+                f,
+                "{} stream damaged after {decompressed} decompressed bytes: {reason}",
+                compression.name()
+            ),
             CaptureError::Truncated { offset } => {
                 write!(f, "file truncated: record at byte {offset} is incomplete")
             }

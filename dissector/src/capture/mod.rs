@@ -1,13 +1,17 @@
 //! Capture files: pcap and pcapng, streamed from any reader, through the
-//! rusticata `pcap-parser` crate.
+//! rusticata `pcap-parser` crate; gzip, zstd or lz4 compressed as well.
+//! In a compressed capture, byte offsets count decompressed bytes.
 //!
 //! | file | what |
 //! | --- | --- |
 //! | `reader.rs` | [`CaptureReader`]: frames with link type and timestamp |
+//! | `decompress.rs` | [`Compression`]: gzip, zstd, lz4 by magic bytes, streamed |
 //! | `error.rs` | [`CaptureError`]: damage and where it is |
 
+pub mod decompress;
 pub mod error;
 pub mod reader;
 
+pub use decompress::Compression;
 pub use error::CaptureError;
 pub use reader::{CaptureFormat, CaptureReader, CapturedFrame};

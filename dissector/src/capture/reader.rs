@@ -1,5 +1,6 @@
 //! Streaming reader of pcap and pcapng files.
 
+use super::decompress::{Compression, ErrorSlot, Recorded};
 use super::error::CaptureError;
 use pcap_parser::pcapng::Block;
 use pcap_parser::traits::PcapReaderIterator;
@@ -59,6 +60,11 @@ struct Interface {
 pub struct CaptureReader<'r> {
     inner: Box<dyn PcapReaderIterator + Send + 'r>,
     format: CaptureFormat,
+    compression: Option<Compression>,
+    /// The first error of the input as given.
+    raw_error: ErrorSlot,
+    /// The first error of the decompressor, for a compressed input.
+    out_error: ErrorSlot,
     /// A pcap file written big-endian (record headers too).
     big_endian: bool,
     interfaces: Vec<Interface>,
@@ -70,20 +76,35 @@ pub struct CaptureReader<'r> {
 
 impl<'r> CaptureReader<'r> {
     /// Starts reading; fails when the input is empty or not a capture.
-    pub fn new<R: Read + Send + 'r>(mut input: R) -> Result<Self, CaptureError> {
+    /// A gzip, zstd or lz4 compressed capture is decompressed as it is
+    /// read (see [`Compression`]).
+    pub fn new<R: Read + Send + 'r>(input: R) -> Result<Self, CaptureError> {
+        let raw_error = ErrorSlot::default();
+        let out_error = ErrorSlot::default();
+        let mut input: Box<dyn Read + Send + 'r> =
+            Box::new(Recorded::new(input, raw_error.clone()));
         // Read the first block's magic ourselves: it says which format this
         // is, and gives a clear error for a file that is neither.
-        let mut magic = [0u8; 4];
-        let mut got = 0;
-        while got < 4 {
-            let n = input.read(&mut magic[got..])?;
-            if n == 0 {
-                break;
-            }
-            got += n;
-        }
+        let (mut magic, mut got) = read_magic(&mut input)?;
         if got == 0 {
             return Err(CaptureError::Empty);
+        }
+        let compression = Compression::detect(&magic[..got]);
+        if let Some(c) = compression {
+            let prefix = std::io::Cursor::new(magic[..got].to_vec());
+            let decoder = c
+                .decoder(prefix.chain(input))
+                .map_err(|e| CaptureError::Decompress {
+                    compression: c,
+                    decompressed: 0,
+                    reason: e.to_string(),
+                })?;
+            input = Box::new(Recorded::new(decoder, out_error.clone()));
+            (magic, got) = read_magic(&mut input)
+                .map_err(|_| read_failure(&raw_error, &out_error, compression))?;
+            if got == 0 {
+                return Err(CaptureError::Empty);
+            }
         }
         let format = match magic {
             [0x0a, 0x0d, 0x0d, 0x0a] => CaptureFormat::PcapNg,
@@ -95,6 +116,7 @@ impl<'r> CaptureReader<'r> {
                 return Err(CaptureError::NotACapture {
                     magic,
                     magic_len: got,
+                    inside: compression,
                 })
             }
         };
@@ -105,7 +127,7 @@ impl<'r> CaptureReader<'r> {
                     PcapError::Eof | PcapError::UnexpectedEof | PcapError::Incomplete(_) => {
                         CaptureError::Truncated { offset: 0 }
                     }
-                    PcapError::ReadError => CaptureError::Io(std::io::Error::other("read failed")),
+                    PcapError::ReadError => read_failure(&raw_error, &out_error, compression),
                     _ => CaptureError::Malformed {
                         offset: 0,
                         what: "bad file header",
@@ -115,6 +137,9 @@ impl<'r> CaptureReader<'r> {
         Ok(CaptureReader {
             inner,
             format,
+            compression,
+            raw_error,
+            out_error,
             big_endian: matches!(magic, [0xa1, 0xb2, 0xc3, 0xd4] | [0xa1, 0xb2, 0x3c, 0x4d]),
             interfaces: Vec::new(),
             frames: 0,
@@ -122,6 +147,11 @@ impl<'r> CaptureReader<'r> {
             frame: Vec::with_capacity(1 << 16),
             failed: false,
         })
+    }
+
+    /// The compression the capture is in, if any.
+    pub fn compression(&self) -> Option<Compression> {
+        self.compression
     }
 
     /// The container format.
@@ -134,7 +164,8 @@ impl<'r> CaptureReader<'r> {
         self.frames
     }
 
-    /// Bytes of the input consumed so far.
+    /// Bytes of the input consumed so far (decompressed bytes, for a
+    /// compressed input).
     pub fn bytes_read(&self) -> u64 {
         self.inner.consumed() as u64
     }
@@ -283,9 +314,7 @@ impl<'r> CaptureReader<'r> {
                         offset: offset_here,
                     });
                 }
-                Err(PcapError::ReadError) => {
-                    return Err(CaptureError::Io(std::io::Error::other("read failed")))
-                }
+                Err(PcapError::ReadError) => return Err(self.read_failure()),
                 Err(PcapError::HeaderNotRecognized) => {
                     return Err(CaptureError::Malformed {
                         offset: offset_here,
@@ -327,14 +356,20 @@ impl<'r> CaptureReader<'r> {
         caplen as usize
     }
 
+    fn read_failure(&self) -> CaptureError {
+        read_failure(&self.raw_error, &self.out_error, self.compression)
+    }
+
     fn refill(&mut self, offset_here: u64) -> Result<(), CaptureError> {
         let exhausted_before = self.inner.reader_exhausted();
-        self.inner.refill().map_err(|e| match e {
-            PcapError::ReadError => CaptureError::Io(std::io::Error::other("read failed")),
-            _ => CaptureError::Truncated {
-                offset: offset_here,
-            },
-        })?;
+        if let Err(e) = self.inner.refill() {
+            return Err(match e {
+                PcapError::ReadError => self.read_failure(),
+                _ => CaptureError::Truncated {
+                    offset: offset_here,
+                },
+            });
+        }
         if exhausted_before {
             // Nothing more will come: the record that needed more is cut off.
             return Err(CaptureError::Truncated {
@@ -345,28 +380,103 @@ impl<'r> CaptureReader<'r> {
     }
 }
 
+/// The first 4 bytes of `input` (fewer at its end), and how many there are.
+fn read_magic(input: &mut dyn Read) -> Result<([u8; 4], usize), CaptureError> {
+    let mut magic = [0u8; 4];
+    let mut got = 0;
+    while got < 4 {
+        match input.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(CaptureError::Io(e)),
+        }
+    }
+    Ok((magic, got))
+}
+
+/// The error behind pcap-parser's "read failed": the input's own, else the
+/// decompressor's.
+fn read_failure(
+    raw: &ErrorSlot,
+    out: &ErrorSlot,
+    compression: Option<Compression>,
+) -> CaptureError {
+    if let Some((e, _)) = raw.take() {
+        return CaptureError::Io(e);
+    }
+    match (out.take(), compression) {
+        (Some((e, decompressed)), Some(compression)) => CaptureError::Decompress {
+            compression,
+            decompressed,
+            reason: if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                "the compressed data ends early".to_string()
+            } else {
+                e.to_string()
+            },
+        },
+        (Some((e, _)), None) => CaptureError::Io(e),
+        (None, _) => CaptureError::Io(std::io::Error::other("read failed")),
+    }
+}
+
+/// The length of the first block of a capture starting with `data`, when
+/// `data` has enough of it to tell: 24 for a pcap file header, the section
+/// header block's length for pcapng.
+fn first_block_len(data: &[u8]) -> Option<usize> {
+    match data {
+        [0x0a, 0x0d, 0x0d, 0x0a, l0, l1, l2, l3, b0, b1, b2, b3, ..] => {
+            let len = [*l0, *l1, *l2, *l3];
+            let len = if [*b0, *b1, *b2, *b3] == [0x4d, 0x3c, 0x2b, 0x1a] {
+                u32::from_le_bytes(len)
+            } else {
+                u32::from_be_bytes(len)
+            };
+            Some((len as usize).max(12))
+        }
+        [0x0a, 0x0d, 0x0d, 0x0a, ..] => None,
+        [_, _, _, _, ..] => Some(24),
+        _ => None,
+    }
+}
+
 /// pcap-parser checks the file header after a single `read`; a pipe (or
 /// our magic-number prefix) may hand over fewer bytes than the header has.
-/// This makes the first read fill the buffer, or reach the end of input.
+/// This makes the first read go on until the first block (file header or
+/// section header block) is whole, or the input ends, and no further.
+///
+/// pcap-parser then reads once more while it sets up (`from_buffer`),
+/// before any record is parsed: on a live pipe that read would hold back
+/// the records already there until more arrive. The second read therefore
+/// returns nothing (pcap-parser does not take it for the end of input);
+/// the reads after it go straight to the input.
 struct FillFirstRead<R> {
     inner: R,
-    first: bool,
+    reads: u8,
 }
 
 impl<R: Read> FillFirstRead<R> {
     fn new(inner: R) -> Self {
-        FillFirstRead { inner, first: true }
+        FillFirstRead { inner, reads: 0 }
     }
 }
 
 impl<R: Read> Read for FillFirstRead<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if !self.first {
-            return self.inner.read(buf);
+        match self.reads {
+            0 => {}
+            1 => {
+                self.reads = 2;
+                return Ok(0);
+            }
+            _ => return self.inner.read(buf),
         }
-        self.first = false;
+        self.reads = 1;
         let mut filled = 0;
         while filled < buf.len() {
+            if first_block_len(&buf[..filled]).is_some_and(|need| filled >= need) {
+                break;
+            }
             match self.inner.read(&mut buf[filled..]) {
                 Ok(0) => break,
                 Ok(n) => filled += n,

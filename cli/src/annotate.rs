@@ -11,7 +11,7 @@ use crate::tracking::{track, unknown_stream, Event, Moment};
 use crate::Format;
 use std::io::Write;
 use tcpphase::phase::Phase;
-use tcpphase::track::{Annotation, Config, Tracker};
+use tcpphase::track::{Annotation, Tracker};
 
 /// How `annotate` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -42,7 +42,7 @@ pub fn run(
     options: AnnotateOptions,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let mut tracker = Tracker::new(Config::default());
+    let mut tracker = Tracker::new(source.tracker_config());
     let (reached, mut problems) = if options.format == Format::Csv {
         let mut w = csv::Writer::from_writer(&mut *out);
         if let Err(e) = w.write_record(ANNOTATION_CSV_HEADER) {

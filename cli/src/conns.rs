@@ -9,7 +9,7 @@ use crate::Format;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use tcpphase::summary::ConnSummary;
-use tcpphase::track::{Annotation, Config, Tracker};
+use tcpphase::track::{Annotation, Tracker};
 
 /// Summarises every connection of the capture at `path` into `out`.
 /// On a damaged file the connections seen before the damage are still
@@ -27,7 +27,7 @@ pub fn run(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let mut tracker = Tracker::new(Config::default());
+    let mut tracker = Tracker::new(source.tracker_config());
     let mut chosen = Chosen {
         filter,
         phases_seen: HashMap::new(),

@@ -6,6 +6,7 @@ use crate::error::CommandError;
 use crate::progress::{Progress, ProgressMode};
 use std::io::Read;
 use tcpphase::capture::{CaptureError, CaptureReader};
+use tcpphase::track::{Config, StreamRule};
 
 /// Where a command reads from, and whether it shows its progress.
 #[derive(Debug, Clone, Default)]
@@ -14,6 +15,8 @@ pub struct Source {
     pub paths: Vec<String>,
     /// Progress bar on standard error.
     pub progress: ProgressMode,
+    /// Which Wireshark's rule numbers streams (`--stream-rule`).
+    pub stream_rule: StreamRule,
 }
 
 impl Source {
@@ -22,6 +25,15 @@ impl Source {
         Source {
             paths: vec![path.to_string()],
             progress: ProgressMode::Off,
+            stream_rule: StreamRule::default(),
+        }
+    }
+
+    /// The tracker settings for these inputs.
+    pub fn tracker_config(&self) -> Config {
+        Config {
+            stream_rule: self.stream_rule,
+            ..Config::default()
         }
     }
 

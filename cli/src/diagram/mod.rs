@@ -23,7 +23,7 @@ use serde::Serialize;
 use std::io::Write;
 use std::net::SocketAddr;
 use tcpphase::phase::{AnomalyFlags, Direction, Phase, TcpState};
-use tcpphase::track::{Annotation, Config, Tracker};
+use tcpphase::track::{Annotation, Tracker};
 use tcpphase::wire::TcpFlags;
 
 /// How `diagram` draws.
@@ -404,7 +404,7 @@ pub fn run(
 ) -> Result<(), Failure> {
     let mut filter = filter.clone();
     filter.streams = vec![options.stream];
-    let mut tracker = Tracker::new(Config::default());
+    let mut tracker = Tracker::new(source.tracker_config());
     let mut segments = Vec::new();
     let mut t0 = None;
     let (reached, mut problems) = track(source, &mut tracker, Moment::End, |_, event, _| {

@@ -85,9 +85,9 @@ fn index(dir: Direction) -> usize {
 }
 
 impl ConnectionPhase {
-    /// A connection whose first segment, sent in direction `first_dir`, is `first`.
-    /// Returns the machine; feed it `first` next.
-    pub fn new(first: &SegmentFacts, first_dir: Direction) -> Self {
+    /// A connection whose first segment is `first`. Returns the machine;
+    /// feed it `first` next.
+    pub fn new(first: &SegmentFacts) -> Self {
         let opening = if first.is_pure_syn() {
             Opening::Syn
         } else if first.flags.syn() && first.flags.ack() {
@@ -103,7 +103,6 @@ impl ConnectionPhase {
             Opening::SynAck => (TcpState::Unknown, TcpState::Listen),
             Opening::Midstream => (TcpState::Unknown, TcpState::Unknown),
         };
-        let _ = first_dir;
         ConnectionPhase {
             endpoints: [Endpoint::new(client), Endpoint::new(server)],
             opening,
@@ -754,7 +753,6 @@ impl ConnectionPhase {
 
     /// Side `s` acknowledges the peer's FIN for the first time (no FIN of its own here).
     fn on_ack_of_peer_fin(&mut self, s: usize, ts: u64, len: u32) -> (Phase, Step) {
-        let dir = direction_of(s);
         self.endpoints[s].acked_peer_fin = true;
         let own_fin_sent = self.endpoints[s].fin_seq.is_some();
         if own_fin_sent {
@@ -771,7 +769,6 @@ impl ConnectionPhase {
             if len > 0 {
                 (Phase::HalfClose, Step::Data)
             } else {
-                let _ = dir;
                 (Phase::PassiveClose, Step::Ack)
             }
         }

@@ -74,7 +74,7 @@ impl ConnRecord {
             conn,
             client,
             origin_guessed,
-            phase: ConnectionPhase::new(first, first_dir),
+            phase: ConnectionPhase::new(first),
             zeek: ZeekConn::new(first_dir == Direction::ServerToClient),
             first_ts: first.ts_ns,
             last_ts: first.ts_ns,

@@ -14,7 +14,7 @@
 
 pub mod annotation;
 mod departed;
-pub mod flow;
+pub(crate) mod flow;
 pub mod key;
 pub mod snapshot;
 pub mod stream_rule;

@@ -254,3 +254,22 @@ fn stopddos_icmp_errors_take_the_stream_of_the_connection_they_name() {
         .expect("a summary for stream 123");
     assert_eq!(summary.handshake.name(), "unreachable");
 }
+
+/// RFC 9293 3.10.7.3 (SYN-RECEIVED receiving a RST): SYN, SYN-ACK, then
+/// the client's RST. The responder did not refuse: the handshake was
+/// aborted (Zeek's modbus test capture, stream 4).
+#[test]
+fn zeek_modbus_rst_after_the_syn_ack_is_an_aborted_handshake() {
+    let Some(corpus) = common::corpus_dir() else {
+        eprintln!("../shared/corpus not found: skipped");
+        return;
+    };
+    let run = common::run(&corpus.join("zeek/modbus/modbus-and-non-modbus-p502.pcap"));
+    assert_eq!(label(frame(&run, 64)), "reset/abort CLOSED CLOSED");
+    let s = run
+        .summaries
+        .iter()
+        .find(|s| s.stream == 4)
+        .expect("stream 4");
+    assert_eq!((s.handshake.name(), s.close.name()), ("aborted", "reset"));
+}

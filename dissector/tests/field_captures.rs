@@ -273,3 +273,24 @@ fn zeek_modbus_rst_after_the_syn_ack_is_an_aborted_handshake() {
         .expect("stream 4");
     assert_eq!((s.handshake.name(), s.close.name()), ("aborted", "reset"));
 }
+
+/// RFC 9293 3.10.1: a RST answering a SYN proves nothing listens on the
+/// port. The client retries (Zeek's pop3 capture, frames 1-6): on each
+/// retry the server is CLOSED, not LISTEN.
+#[test]
+fn zeek_pop3_retry_after_a_refusal_finds_the_server_closed() {
+    let Some(corpus) = common::corpus_dir() else {
+        eprintln!("../shared/corpus not found: skipped");
+        return;
+    };
+    let run = common::run(&corpus.join("zeek/pop3/pop3.pcap"));
+    assert_eq!(label(frame(&run, 1)), "handshake/syn SYN-SENT LISTEN");
+    assert_eq!(label(frame(&run, 2)), "reset/refused CLOSED CLOSED");
+    for n in [3, 5] {
+        assert_eq!(
+            label(frame(&run, n)),
+            "handshake/syn SYN-SENT CLOSED +port-reuse",
+            "frame {n}"
+        );
+    }
+}

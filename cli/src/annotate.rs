@@ -9,7 +9,7 @@ use crate::tracking::{track, unknown_stream, Event, Moment};
 use crate::Format;
 use std::io::Write;
 use tcpphase::phase::Phase;
-use tcpphase::track::{Annotation, Config, Tracker};
+use tcpphase::track::{Annotation, Tracker};
 
 /// How `annotate` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -40,7 +40,7 @@ pub fn run(
     options: AnnotateOptions,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let mut tracker = Tracker::new(Config::default());
+    let mut tracker = Tracker::new(source.tracker_config());
     // A buffer of our own in front of `out`: serde_json, the CSV writer
     // and write! make many small writes, which then stay inlined instead
     // of each going through `dyn Write`.

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::net::SocketAddr;
 use tcpphase::summary::ConnSummary;
-use tcpphase::track::{Annotation, Config, Tracker};
+use tcpphase::track::{Annotation, Tracker};
 
 /// Summarises every connection of the capture at `path` into `out`.
 /// On a damaged file the connections seen before the damage are still
@@ -28,7 +28,7 @@ pub fn run(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let mut tracker = Tracker::new(Config::default());
+    let mut tracker = Tracker::new(source.tracker_config());
     let mut sink = match Sink::new(format, out) {
         Ok(sink) => sink,
         Err(e) => return Err(CommandError::stdout(e).into()),

@@ -9,6 +9,7 @@ use crate::live::{interrupted, read_live, LiveOptions};
 use crate::progress::{Progress, ProgressMode};
 use std::io::Read;
 use tcpphase::capture::{CaptureError, CaptureReader};
+use tcpphase::track::{Config, StreamRule};
 
 /// Where a command reads from, and whether it shows its progress.
 #[derive(Debug, Clone, Default)]
@@ -19,6 +20,8 @@ pub struct Source {
     pub progress: ProgressMode,
     /// Capture on an interface instead of reading `paths`.
     pub interface: Option<LiveOptions>,
+    /// Which Wireshark's rule numbers streams (`--stream-rule`).
+    pub stream_rule: StreamRule,
 }
 
 impl Source {
@@ -28,6 +31,15 @@ impl Source {
             paths: vec![path.to_string()],
             progress: ProgressMode::Off,
             interface: None,
+            stream_rule: StreamRule::default(),
+        }
+    }
+
+    /// The tracker settings for these inputs.
+    pub fn tracker_config(&self) -> Config {
+        Config {
+            stream_rule: self.stream_rule,
+            ..Config::default()
         }
     }
 

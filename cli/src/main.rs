@@ -3,6 +3,7 @@
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use tcpphase::track::StreamRule;
 use tcpphase_cli::annotate::AnnotateOptions;
 use tcpphase_cli::color::ColorChoice;
 use tcpphase_cli::diagram::DiagramOptions;
@@ -82,6 +83,13 @@ struct Inputs {
     /// Stop after this many seconds.
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, help_heading = "Live capture")]
     duration: Option<u64>,
+    /// Number streams as this Wireshark does: 4.4 (and later: a SYN after a RST or FIN always opens a new stream) or 4.0 (only a SYN with a new sequence number does).
+    #[arg(long, value_name = "VERSION", default_value = "4.4", value_parser = parse_stream_rule)]
+    stream_rule: StreamRule,
+}
+
+fn parse_stream_rule(text: &str) -> Result<StreamRule, String> {
+    StreamRule::from_name(text).ok_or_else(|| format!("`{text}`: the stream rule is 4.0 or 4.4"))
 }
 
 /// `--port`, `--host`, `--phase`: the filters every command has.
@@ -396,6 +404,7 @@ fn source(inputs: Inputs, prints_at_end: bool) -> Source {
             count: inputs.count,
             duration: inputs.duration.map(std::time::Duration::from_nanos),
         }),
+        stream_rule: inputs.stream_rule,
     };
     if source.is_live() {
         live::stop_on_ctrl_c();

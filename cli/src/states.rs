@@ -19,7 +19,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use tcpphase::phase::{Direction, Phase, TcpState};
 pub use tcpphase::summary::Role as Side;
-use tcpphase::track::{Config, Tracker};
+use tcpphase::track::Tracker;
 
 /// How states are spelled (`--style`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -105,7 +105,7 @@ pub fn endpoints_at(
     source: &Source,
     at: Moment,
 ) -> (Vec<EndpointState>, Reached, Vec<CommandError>) {
-    let mut tracker = Tracker::new(Config::default());
+    let mut tracker = Tracker::new(source.tracker_config());
     let time_wait_ns = tracker.config().time_wait_ns;
     let mut conns: BTreeMap<u64, ConnView> = BTreeMap::new();
     let (reached, problems) = track(source, &mut tracker, at, |_, event, _| {

@@ -254,3 +254,43 @@ fn stopddos_icmp_errors_take_the_stream_of_the_connection_they_name() {
         .expect("a summary for stream 123");
     assert_eq!(summary.handshake.name(), "unreachable");
 }
+
+/// RFC 9293 3.10.7.3 (SYN-RECEIVED receiving a RST): SYN, SYN-ACK, then
+/// the client's RST. The responder did not refuse: the handshake was
+/// aborted (Zeek's modbus test capture, stream 4).
+#[test]
+fn zeek_modbus_rst_after_the_syn_ack_is_an_aborted_handshake() {
+    let Some(corpus) = common::corpus_dir() else {
+        eprintln!("../shared/corpus not found: skipped");
+        return;
+    };
+    let run = common::run(&corpus.join("zeek/modbus/modbus-and-non-modbus-p502.pcap"));
+    assert_eq!(label(frame(&run, 64)), "reset/abort CLOSED CLOSED");
+    let s = run
+        .summaries
+        .iter()
+        .find(|s| s.stream == 4)
+        .expect("stream 4");
+    assert_eq!((s.handshake.name(), s.close.name()), ("aborted", "reset"));
+}
+
+/// RFC 9293 3.10.1: a RST answering a SYN proves nothing listens on the
+/// port. The client retries (Zeek's pop3 capture, frames 1-6): on each
+/// retry the server is CLOSED, not LISTEN.
+#[test]
+fn zeek_pop3_retry_after_a_refusal_finds_the_server_closed() {
+    let Some(corpus) = common::corpus_dir() else {
+        eprintln!("../shared/corpus not found: skipped");
+        return;
+    };
+    let run = common::run(&corpus.join("zeek/pop3/pop3.pcap"));
+    assert_eq!(label(frame(&run, 1)), "handshake/syn SYN-SENT LISTEN");
+    assert_eq!(label(frame(&run, 2)), "reset/refused CLOSED CLOSED");
+    for n in [3, 5] {
+        assert_eq!(
+            label(frame(&run, n)),
+            "handshake/syn SYN-SENT CLOSED +port-reuse",
+            "frame {n}"
+        );
+    }
+}

@@ -14,7 +14,7 @@ mod pcap_writer;
 use pcap_writer::*;
 use tcpphase::phase::{AnomalyFlags, Closer, Direction};
 use tcpphase::summary::ConnSummary;
-use tcpphase::track::Annotation;
+use tcpphase::track::{Annotation, StreamRule};
 
 /// A segment's label as one line.
 fn label(a: &Annotation) -> String {
@@ -712,8 +712,11 @@ fn capture_starting_at_the_syn_ack() {
 
 #[test]
 fn syn_after_rst_with_the_same_isn_is_a_new_connection_in_the_same_stream() {
-    // Windows retries connect() after a RST with the same initial sequence number.
-    let mut c = Conversation::new(CLIENT, SERVER, 1000, 0);
+    // Windows retries connect() after a RST with the same initial sequence
+    // number. Wireshark 4.0 keeps the stream (4.4 opens a new one: the
+    // test after this one).
+    let mut c =
+        Conversation::new(CLIENT, SERVER, 1000, 0).with_stream_rule(StreamRule::Wireshark40);
     let syn = c.send(Client, SYN, 0);
     assert_eq!(label(&syn), "handshake/syn SYN-SENT LISTEN");
     let rst = c.send(Server, RST_ACK, 0);
@@ -1194,7 +1197,10 @@ fn icmp_error_quoting_the_syn_makes_the_handshake_unreachable() {
 /// (RFC 9293 3.4.1: a new connection, the same stream).
 #[test]
 fn long_idle_gaps_and_departed_four_tuples_keep_their_stream() {
-    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    // Wireshark 4.0's rule: 4.4 would open a new stream for any SYN after
+    // the FIN (see syn_after_rst_opens_a_new_stream_by_wireshark_4_4s_rule).
+    let mut c =
+        Conversation::new(CLIENT, SERVER, 1000, 5000).with_stream_rule(StreamRule::Wireshark40);
     handshake(&mut c);
     c.wait_ns(3 * 3_600_000_000_000);
     c.other_traffic();
@@ -1260,4 +1266,26 @@ fn fin_then_rst_then_the_peers_fin_is_zeeks_sf() {
     assert_eq!(s.conn_state, "SF");
     assert_eq!(s.history.as_str(), "ShADaFRf");
     assert_eq!(s.close.name(), "reset");
+}
+
+/// Issue 14 point 3: by Wireshark 4.4's rule (the default) a SYN after a
+/// RST or a FIN always opens a new stream, even with the same sequence
+/// number; by 4.0's it stays in the stream (as a new connection, RFC 9293).
+#[test]
+fn syn_after_rst_opens_a_new_stream_by_wireshark_4_4s_rule() {
+    for (rule, stream) in [(StreamRule::Wireshark44, 1), (StreamRule::Wireshark40, 0)] {
+        let mut c = Conversation::new(CLIENT, SERVER, 1000, 0).with_stream_rule(rule);
+        c.send(Client, SYN, 0);
+        c.send(Server, RST_ACK, 0);
+        c.restart(1000, 7000);
+        let retry = c.send(Client, SYN, 0);
+        assert_eq!((retry.stream, retry.conn), (stream, 1), "{}", rule.name());
+        assert!(retry.flags.contains(AnomalyFlags::PORT_REUSE));
+    }
+    // The default is 4.4's, after a FIN close too.
+    let mut c = Conversation::new(CLIENT, SERVER, 1000, 5000);
+    handshake(&mut c);
+    client_closes(&mut c);
+    c.restart(1000, 9000);
+    assert_eq!(c.send(Client, SYN, 0).stream, 1);
 }

@@ -138,6 +138,7 @@ pub unsafe extern "C" fn tcpphase_tracker_new_with(
                 time_wait_ns: c.time_wait_ns,
                 idle_timeout_ns: c.idle_timeout_ns,
                 max_connections: usize::try_from(c.max_connections).unwrap_or(usize::MAX),
+                ..Config::default()
             }),
             None => std::ptr::null_mut(),
         }

@@ -44,6 +44,7 @@ fuzz_target!(|data: &[u8]| {
         time_wait_ns: 60_000_000_000,
         idle_timeout_ns: 300_000_000_000,
         max_connections: usize::from(cap % 64) + 1,
+        ..Config::default()
     };
     let mut tracker = Tracker::new(config);
     let mut ts: u64 = 1_700_000_000_000_000_000;

@@ -32,7 +32,7 @@ use crate::records::RecordFormat;
 use crate::tracking::{track, unknown_stream, Event, Moment};
 use crate::Format;
 use std::io::Write;
-use tcpphase::track::{Config, Tracker};
+use tcpphase::track::Tracker;
 
 /// How `diagram` draws.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -63,7 +63,7 @@ pub fn run(
 ) -> Result<(), Failure> {
     let mut filter = filter.clone();
     filter.streams = vec![options.stream];
-    let mut tracker = Tracker::new(Config::default());
+    let mut tracker = Tracker::new(source.tracker_config());
     let mut segments = Vec::new();
     let mut t0 = None;
     let (reached, mut problems) = track(source, &mut tracker, Moment::End, |_, event, _| {

@@ -53,11 +53,42 @@ pub enum Ending {
     Reset,
 }
 
+/// The two endpoints of a connection, indexed by [`Direction`]: the
+/// endpoint that sends in that direction (the client for c2s). The peer
+/// of side `s` is `s.reverse()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sides(pub [Endpoint; 2]);
+
+impl core::ops::Index<Direction> for Sides {
+    type Output = Endpoint;
+    fn index(&self, side: Direction) -> &Endpoint {
+        &self.0[side as usize]
+    }
+}
+
+impl core::ops::IndexMut<Direction> for Sides {
+    fn index_mut(&mut self, side: Direction) -> &mut Endpoint {
+        &mut self.0[side as usize]
+    }
+}
+
+impl Sides {
+    /// Both endpoints, client first.
+    pub fn iter(&self) -> core::slice::Iter<'_, Endpoint> {
+        self.0.iter()
+    }
+
+    /// Both endpoints, client first, to change.
+    pub fn iter_mut(&mut self) -> core::slice::IterMut<'_, Endpoint> {
+        self.0.iter_mut()
+    }
+}
+
 /// Both endpoints of one connection and what has happened to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionPhase {
-    /// `[client, server]`.
-    pub endpoints: [Endpoint; 2],
+    /// `[client, server]`, indexed by the direction each sends in.
+    pub endpoints: Sides,
     /// How it started.
     pub opening: Opening,
     /// Which side sent the first FIN.
@@ -80,14 +111,10 @@ pub struct ConnectionPhase {
     pub ended_at: Option<u64>,
 }
 
-fn index(dir: Direction) -> usize {
-    dir as usize
-}
-
 impl ConnectionPhase {
-    /// A connection whose first segment, sent in direction `first_dir`, is `first`.
-    /// Returns the machine; feed it `first` next.
-    pub fn new(first: &SegmentFacts, first_dir: Direction) -> Self {
+    /// A connection whose first segment is `first`. Returns the machine;
+    /// feed it `first` next.
+    pub fn new(first: &SegmentFacts) -> Self {
         let opening = if first.is_pure_syn() {
             Opening::Syn
         } else if first.flags.syn() && first.flags.ack() {
@@ -103,9 +130,8 @@ impl ConnectionPhase {
             Opening::SynAck => (TcpState::Unknown, TcpState::Listen),
             Opening::Midstream => (TcpState::Unknown, TcpState::Unknown),
         };
-        let _ = first_dir;
         ConnectionPhase {
-            endpoints: [Endpoint::new(client), Endpoint::new(server)],
+            endpoints: Sides([Endpoint::new(client), Endpoint::new(server)]),
             opening,
             active_closer: None,
             simultaneous_close: false,
@@ -123,19 +149,19 @@ impl ConnectionPhase {
     /// proved that nothing listened on the server's port, so until the
     /// server answers this connection's SYN it is CLOSED, not LISTEN.
     pub fn after_refusal(&mut self) {
-        if self.endpoints[1].state == TcpState::Listen {
-            self.endpoints[1].state = TcpState::Closed;
+        if self.endpoints[Direction::ServerToClient].state == TcpState::Listen {
+            self.endpoints[Direction::ServerToClient].state = TcpState::Closed;
         }
     }
 
     /// The client endpoint.
     pub fn client(&self) -> &Endpoint {
-        &self.endpoints[0]
+        &self.endpoints[Direction::ClientToServer]
     }
 
     /// The server endpoint.
     pub fn server(&self) -> &Endpoint {
-        &self.endpoints[1]
+        &self.endpoints[Direction::ServerToClient]
     }
 
     /// How far the connection got.
@@ -173,7 +199,7 @@ impl ConnectionPhase {
     /// Moves endpoints out of TIME-WAIT once `time_wait_ns` of capture time
     /// has passed since they entered it.
     pub fn expire_time_wait(&mut self, now_ns: u64, time_wait_ns: u64) {
-        for ep in &mut self.endpoints {
+        for ep in self.endpoints.iter_mut() {
             if let (TcpState::TimeWait, Some(since)) = (ep.state, ep.time_wait_since) {
                 if now_ns.saturating_sub(since) >= time_wait_ns {
                     ep.state = TcpState::Closed;
@@ -182,7 +208,7 @@ impl ConnectionPhase {
         }
     }
 
-    fn set_state(&mut self, side: usize, state: TcpState, ts: u64) {
+    fn set_state(&mut self, side: Direction, state: TcpState, ts: u64) {
         let ep = &mut self.endpoints[side];
         if state == TcpState::TimeWait && ep.state != TcpState::TimeWait {
             ep.time_wait_since = Some(ts);
@@ -207,8 +233,8 @@ impl ConnectionPhase {
         Label {
             phase: Phase::Other,
             step: Step::IcmpError,
-            client_state: self.endpoints[0].state,
-            server_state: self.endpoints[1].state,
+            client_state: self.endpoints[Direction::ClientToServer].state,
+            server_state: self.endpoints[Direction::ServerToClient].state,
             closer,
             flags: AnomalyFlags::NONE,
         }
@@ -216,8 +242,8 @@ impl ConnectionPhase {
 
     /// Labels a segment sent in direction `dir` and moves the states.
     pub fn on_segment(&mut self, seg: &SegmentFacts, dir: Direction) -> Label {
-        let s = index(dir);
-        let r = 1 - s;
+        let s = dir;
+        let r = dir.reverse();
         let f = seg.flags;
         let mut anomalies = AnomalyFlags::NONE;
 
@@ -273,8 +299,8 @@ impl ConnectionPhase {
         Label {
             phase,
             step,
-            client_state: self.endpoints[0].state,
-            server_state: self.endpoints[1].state,
+            client_state: self.endpoints[Direction::ClientToServer].state,
+            server_state: self.endpoints[Direction::ServerToClient].state,
             closer,
             flags: anomalies,
         }
@@ -284,8 +310,8 @@ impl ConnectionPhase {
     /// window the receiver last offered (RFC 9293 3.10.7.4: not acceptable).
     /// Only judged when both SYNs were seen (the window scale is known) and
     /// the window is open: a probe of a zero window is no anomaly.
-    fn beyond_window(&self, seg: &SegmentFacts, s: usize) -> bool {
-        let receiver = &self.endpoints[1 - s];
+    fn beyond_window(&self, seg: &SegmentFacts, s: Direction) -> bool {
+        let receiver = &self.endpoints[s.reverse()];
         let sender = &self.endpoints[s];
         let syn_seen = |e: &Endpoint| e.sent_syn || e.sent_syn_ack;
         let Some(left) = receiver.highest_ack else {
@@ -314,7 +340,7 @@ impl ConnectionPhase {
 
     /// Records the sequence space of a segment; returns whether it was a
     /// retransmission (all of its sequence space sent before).
-    fn note_sent(&mut self, seg: &SegmentFacts, s: usize) -> bool {
+    fn note_sent(&mut self, seg: &SegmentFacts, s: Direction) -> bool {
         let ep = &mut self.endpoints[s];
         if seg.flags.ack() {
             match ep.highest_ack {
@@ -350,8 +376,8 @@ impl ConnectionPhase {
     /// next expected sequence number the capture shows: the highest ACK it
     /// sent, or past everything the sender sent (segments are taken as
     /// delivered in capture order).
-    fn rst_outside_window(&self, seg: &SegmentFacts, s: usize) -> bool {
-        let receiver = &self.endpoints[1 - s];
+    fn rst_outside_window(&self, seg: &SegmentFacts, s: Direction) -> bool {
+        let receiver = &self.endpoints[s.reverse()];
         let sender = &self.endpoints[s];
         if !receiver.is_synchronized()
             || receiver.state == TcpState::Closed
@@ -395,11 +421,11 @@ impl ConnectionPhase {
     fn on_reset(
         &mut self,
         seg: &SegmentFacts,
-        s: usize,
-        r: usize,
+        s: Direction,
+        r: Direction,
         anomalies: &mut AnomalyFlags,
     ) -> (Phase, Step) {
-        let dir = direction_of(s);
+        let dir = s;
         if self.rst_outside_window(seg, s) {
             // The receiver drops it (and answers with a challenge ACK,
             // RFC 5961): no state moves, the connection goes on.
@@ -437,8 +463,8 @@ impl ConnectionPhase {
     fn on_syn(
         &mut self,
         seg: &SegmentFacts,
-        s: usize,
-        r: usize,
+        s: Direction,
+        r: Direction,
         anomalies: &mut AnomalyFlags,
     ) -> (Phase, Step) {
         let ts = seg.ts_ns;
@@ -504,7 +530,7 @@ impl ConnectionPhase {
     /// reaching a server in SYN-RECEIVED needs no answer: the server is
     /// ESTABLISHED. A server leaving SYN-RECEIVED proves the client's ACK
     /// of its SYN-ACK arrived: the client is ESTABLISHED.
-    fn infer_unseen_half_of_handshake(&mut self, r: usize, was: TcpState, ts: u64) {
+    fn infer_unseen_half_of_handshake(&mut self, r: Direction, was: TcpState, ts: u64) {
         let peer = self.endpoints[r].state;
         let proves = match was {
             TcpState::SynSent => matches!(peer, TcpState::Listen | TcpState::Unknown),
@@ -516,11 +542,11 @@ impl ConnectionPhase {
         }
     }
 
-    fn acks_syn_of(&self, seg: &SegmentFacts, side: usize) -> bool {
+    fn acks_syn_of(&self, seg: &SegmentFacts, side: Direction) -> bool {
         seg.flags.ack() && self.endpoints[side].isn.is_some_and(|isn| seg.ack > isn)
     }
 
-    fn acks_fin_of(&self, seg: &SegmentFacts, side: usize) -> bool {
+    fn acks_fin_of(&self, seg: &SegmentFacts, side: Direction) -> bool {
         seg.flags.ack()
             && self.endpoints[side]
                 .fin_seq
@@ -531,8 +557,8 @@ impl ConnectionPhase {
     fn on_established(
         &mut self,
         seg: &SegmentFacts,
-        s: usize,
-        r: usize,
+        s: Direction,
+        r: Direction,
         anomalies: &mut AnomalyFlags,
     ) -> (Phase, Step) {
         let ts = seg.ts_ns;
@@ -584,7 +610,7 @@ impl ConnectionPhase {
         }
 
         let acks_peer_fin_now = self.acks_fin_of(seg, r) && !self.endpoints[s].acked_peer_fin;
-        let dir = direction_of(s);
+        let dir = s;
         let label = if f.fin() {
             self.on_fin(seg, s, r, fin_retransmitted, acks_peer_fin_now)
         } else if acks_peer_fin_now {
@@ -594,7 +620,7 @@ impl ConnectionPhase {
                 None if completes_handshake && len == 0 => (Phase::Handshake, Step::Ack),
                 None => (Phase::Data, data_or_ack(len)),
                 Some(closer) => {
-                    let second_fin_sent = self.endpoints[index(closer.reverse())].fin_seq.is_some();
+                    let second_fin_sent = self.endpoints[closer.reverse()].fin_seq.is_some();
                     let passive_repeat = closer != dir
                         && !self.simultaneous_close
                         && self.repeats_ack_of_peer_fin(seg, s);
@@ -648,30 +674,30 @@ impl ConnectionPhase {
     }
 
     /// Whether `seg` from side `s` repeats its ACK of the peer's FIN.
-    fn repeats_ack_of_peer_fin(&self, seg: &SegmentFacts, s: usize) -> bool {
+    fn repeats_ack_of_peer_fin(&self, seg: &SegmentFacts, s: Direction) -> bool {
         self.endpoints[s].acked_peer_fin
             && seg.payload_len == 0
             && !seg.flags.fin()
-            && self.acks_fin_of(seg, 1 - s)
+            && self.acks_fin_of(seg, s.reverse())
     }
 
     /// Whether `seg` from side `s` repeats an active closer's last ACK: only
     /// a side whose own FIN went first (or crossed) sends a last ACK.
-    fn is_repeated_last_ack(&self, seg: &SegmentFacts, s: usize) -> bool {
-        let active = self.simultaneous_close || self.active_closer == Some(direction_of(s));
+    fn is_repeated_last_ack(&self, seg: &SegmentFacts, s: Direction) -> bool {
+        let active = self.simultaneous_close || self.active_closer == Some(s);
         active && self.repeats_ack_of_peer_fin(seg, s)
     }
 
     fn on_fin(
         &mut self,
         seg: &SegmentFacts,
-        s: usize,
-        r: usize,
+        s: Direction,
+        r: Direction,
         retransmitted: bool,
         acks_peer_fin_now: bool,
     ) -> (Phase, Step) {
         let ts = seg.ts_ns;
-        let dir = direction_of(s);
+        let dir = s;
         if retransmitted {
             // Sending its FIN again shows the sender never got the ACK the
             // capture showed: it still waits for it (the ACK was lost).
@@ -753,8 +779,7 @@ impl ConnectionPhase {
     }
 
     /// Side `s` acknowledges the peer's FIN for the first time (no FIN of its own here).
-    fn on_ack_of_peer_fin(&mut self, s: usize, ts: u64, len: u32) -> (Phase, Step) {
-        let dir = direction_of(s);
+    fn on_ack_of_peer_fin(&mut self, s: Direction, ts: u64, len: u32) -> (Phase, Step) {
         self.endpoints[s].acked_peer_fin = true;
         let own_fin_sent = self.endpoints[s].fin_seq.is_some();
         if own_fin_sent {
@@ -771,7 +796,6 @@ impl ConnectionPhase {
             if len > 0 {
                 (Phase::HalfClose, Step::Data)
             } else {
-                let _ = dir;
                 (Phase::PassiveClose, Step::Ack)
             }
         }
@@ -783,13 +807,5 @@ fn data_or_ack(len: u32) -> Step {
         Step::Data
     } else {
         Step::Ack
-    }
-}
-
-fn direction_of(side: usize) -> Direction {
-    if side == 0 {
-        Direction::ClientToServer
-    } else {
-        Direction::ServerToClient
     }
 }

@@ -59,6 +59,11 @@ impl Completeness {
         self.any = true;
     }
 
+    /// Whether any segment of the stream so far set one of `mask`'s bits.
+    pub fn saw(&self, mask: u8) -> bool {
+        (self.opening | self.rest) & mask != 0
+    }
+
     /// The bit mask.
     pub fn bits(&self) -> u8 {
         if !self.several {

@@ -1,8 +1,9 @@
 //! One entry of the flow table: a 4-tuple's current stream and connection.
 
 use super::key::{FlowKey, KeySide};
+use super::stream_rule::StreamRule;
 use crate::phase::{ConnectionPhase, Direction, Ending, Opening, SegmentFacts};
-use crate::summary::completeness::Completeness;
+use crate::summary::completeness::{self, Completeness};
 use crate::summary::zeek::ZeekConn;
 use crate::summary::{CloseKind, ConnSummary, HandshakeOutcome, Role};
 use crate::wire::SeqNumber;
@@ -73,7 +74,7 @@ impl ConnRecord {
             conn,
             client,
             origin_guessed,
-            phase: ConnectionPhase::new(first, first_dir),
+            phase: ConnectionPhase::new(first),
             zeek: ZeekConn::new(first_dir == Direction::ServerToClient),
             first_ts: first.ts_ns,
             last_ts: first.ts_ns,
@@ -209,9 +210,13 @@ impl FlowEntry {
     }
 
     /// Whether a segment from `from` opens a new stream on this 4-tuple, as
-    /// Wireshark 4.0 decides it: a pure SYN whose seq differs from the
-    /// side's base sequence number.
-    pub fn reuses_ports(&self, seg: &SegmentFacts, from: KeySide) -> bool {
-        seg.is_pure_syn() && self.base_seq[from.index()].is_some_and(|base| base != seg.seq)
+    /// Wireshark decides it: a pure SYN whose seq differs from the side's
+    /// base sequence number; by Wireshark 4.4's rule also any pure SYN once
+    /// the stream has seen a RST or a FIN.
+    pub fn reuses_ports(&self, seg: &SegmentFacts, from: KeySide, rule: StreamRule) -> bool {
+        let ended = rule == StreamRule::Wireshark44
+            && self.completeness.saw(completeness::FIN | completeness::RST);
+        seg.is_pure_syn()
+            && self.base_seq[from.index()].is_some_and(|base| base != seg.seq || ended)
     }
 }

@@ -5,6 +5,7 @@ use super::departed::Departed;
 use super::flow::{ConnRecord, FlowEntry};
 use super::key::{FlowKey, KeySide};
 use super::snapshot::EndpointSnapshot;
+use super::stream_rule::StreamRule;
 use crate::phase::TcpState;
 use crate::phase::{AnomalyFlags, Opening, SegmentFacts};
 use crate::summary::completeness::Completeness;
@@ -28,6 +29,8 @@ pub struct Config {
     /// seen sixteenth is evicted (summarised and counted, see
     /// [`Tracker::evicted`]). Bounds memory under a SYN flood.
     pub max_connections: usize,
+    /// Which Wireshark's rule numbers streams (default: 4.4's).
+    pub stream_rule: StreamRule,
 }
 
 impl Config {
@@ -43,6 +46,7 @@ impl Default for Config {
             time_wait_ns: 2 * Config::DEFAULT_MSL_NS,
             idle_timeout_ns: Config::DEFAULT_IDLE_TIMEOUT_NS,
             max_connections: 1 << 20,
+            stream_rule: StreamRule::default(),
         }
     }
 }
@@ -160,7 +164,7 @@ impl Tracker {
                     .record
                     .phase
                     .expire_time_wait(ts_ns, self.config.time_wait_ns);
-                if entry.reuses_ports(&facts, from) {
+                if entry.reuses_ports(&facts, from, self.config.stream_rule) {
                     let old = entry
                         .record
                         .summary(&key, entry.stream, entry.completeness.bits());
@@ -336,7 +340,7 @@ impl Tracker {
                 completeness: gone.completeness,
                 record: ConnRecord::new(self.next_conn, key, from, facts),
             };
-            if !entry.reuses_ports(facts, from) {
+            if !entry.reuses_ports(facts, from, self.config.stream_rule) {
                 self.next_conn += 1;
                 entry.completeness.add(facts, false);
                 return entry;

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use tcpphase::capture::CaptureReader;
 use tcpphase::summary::ConnSummary;
-use tcpphase::track::{Annotation, Config, FrameOutcome, Tracker};
+use tcpphase::track::{Annotation, Config, FrameOutcome, StreamRule, Tracker};
 
 fn captures_under(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -71,11 +71,23 @@ pub struct Run {
     pub summaries: Vec<ConnSummary>,
 }
 
-/// Runs the tracker over a capture file.
+/// Runs the tracker over a capture file, numbering streams by Wireshark
+/// 4.0's rule (the tshark the agreement tests run).
 pub fn run(path: &Path) -> Run {
+    run_with(
+        path,
+        Config {
+            stream_rule: StreamRule::Wireshark40,
+            ..Config::default()
+        },
+    )
+}
+
+/// Runs the tracker with `config` over a capture file.
+pub fn run_with(path: &Path, config: Config) -> Run {
     let file = std::fs::File::open(path).expect("open capture");
     let mut reader = CaptureReader::new(std::io::BufReader::new(file)).expect("capture header");
-    let mut tracker = Tracker::new(Config::default());
+    let mut tracker = Tracker::new(config);
     let mut frames = Vec::new();
     let mut summaries = Vec::new();
     while let Ok(Some(frame)) = reader.next_frame() {

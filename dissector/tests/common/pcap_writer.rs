@@ -135,6 +135,15 @@ impl Conversation {
         }
     }
 
+    /// The same conversation, its tracker numbering streams by `rule`.
+    pub fn with_stream_rule(mut self, rule: tcpphase::track::StreamRule) -> Self {
+        self.tracker = Tracker::new(Config {
+            stream_rule: rule,
+            ..Config::default()
+        });
+        self
+    }
+
     /// Starts both sides again at new initial sequence numbers (a new
     /// connection on the same 4-tuple).
     pub fn restart(&mut self, client_isn: u32, server_isn: u32) {

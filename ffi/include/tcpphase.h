@@ -494,6 +494,10 @@ enum tcpphase_flag
      * `ack-unseen`
      */
     TCPPHASE_FLAG_ACK_UNSEEN = 64,
+    /**
+     * `options-cut`
+     */
+    TCPPHASE_FLAG_OPTIONS_CUT = 128,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

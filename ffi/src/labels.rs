@@ -186,6 +186,8 @@ pub enum tcpphase_flag {
     PortReuse = 32,
     /// `ack-unseen`
     AckUnseen = 64,
+    /// `options-cut`
+    OptionsCut = 128,
 }
 const _: () = {
     let core = AnomalyFlags::ALL;
@@ -197,6 +199,7 @@ const _: () = {
         tcpphase_flag::OutOfWindow,
         tcpphase_flag::PortReuse,
         tcpphase_flag::AckUnseen,
+        tcpphase_flag::OptionsCut,
     ];
     assert!(core.len() == ours.len());
     let mut i = 0;
@@ -224,7 +227,7 @@ name_table!(
 const fn flag_name(entry: (AnomalyFlags, &'static str)) -> &'static str {
     entry.1
 }
-name_table!(FLAG_NAMES, 7, AnomalyFlags::ALL, flag_name);
+name_table!(FLAG_NAMES, 8, AnomalyFlags::ALL, flag_name);
 
 /// The name of a `tcpphase_phase` value (`"handshake"`, `"active-close"`,
 /// ...), or NULL for a value that is none.

@@ -125,6 +125,8 @@ impl Datagram {
             return Ok(());
         }
         if self.data.len() < end as usize {
+            // Exact: the buffer never holds more than the packet's length.
+            self.data.reserve_exact(end as usize - self.data.len());
             self.data.resize(end as usize, 0);
         }
         // Copy only into the holes: walk the gaps between received pieces.

@@ -100,9 +100,12 @@ pub fn parse_tcp_captured(
     input: &[u8],
 ) -> Result<(&[u8], TcpHeader<'_>, bool), nom::Err<HeaderError>> {
     let (_, tcp) = parse_fixed(input)?;
-    if input.len() >= tcp.header_len {
-        let (payload, tcp) = parse_tcp(input)?;
-        return Ok((payload, tcp, false));
+    if let (Some(options), Some(payload)) = (
+        input.get(field::FIXED_LEN..tcp.header_len),
+        input.get(tcp.header_len..),
+    ) {
+        let options = TcpOptions::new(options);
+        return Ok((payload, TcpHeader { options, ..tcp }, false));
     }
     let options = &input[field::FIXED_LEN..];
     Ok((

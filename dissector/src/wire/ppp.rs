@@ -33,11 +33,9 @@ pub struct PppHeader {
 /// ```
 #[inline]
 pub fn parse_ppp(input: &[u8]) -> HeaderResult<'_, PppHeader> {
-    let framing = if input.starts_with(&[0xff, 0x03]) {
-        2
-    } else {
-        0
-    };
+    // 0xff is the all-stations address of HDLC-like framing (never a
+    // compressed protocol field worth reading), with control 0x03 after it.
+    let framing = if input.first() == Some(&0xff) { 2 } else { 0 };
     let (after, _) = take_fixed(input, framing + 1, 0)?;
     let first = input[framing];
     // An odd first byte is a compressed one-byte protocol field.

@@ -179,6 +179,41 @@ impl IpFragment<'_> {
 /// assert_eq!(segment.payload_len, 0);
 /// ```
 pub fn decode_frame(link: LinkType, frame: &[u8]) -> Result<Decoded<'_>, WireError> {
+    // The common case, straight: Ethernet, IPv4 or IPv6 without extension
+    // headers, TCP. Anything else (tags, tunnels, fragments, errors) is
+    // read layer by layer from the start.
+    if link == LinkType::Ethernet && frame.len() > ETHERNET_HEADER_LEN {
+        let at = ETHERNET_HEADER_LEN;
+        match u16::from_be_bytes([frame[12], frame[13]]) {
+            ETHERTYPE_IPV4 => {
+                if let Ok((rest, ip)) = parse_ipv4(&frame[at..]) {
+                    if !ip.is_fragment() && ip.protocol == PROTOCOL_TCP {
+                        let announced = ip.payload_len();
+                        let tcp_offset = at + ip.header_len;
+                        let link = LinkSummary::default();
+                        return decode_tcp(rest, tcp_offset, announced, IpHeader::V4(ip), link);
+                    }
+                }
+            }
+            ETHERTYPE_IPV6 => {
+                if let Ok((rest, ip)) = parse_ipv6(&frame[at..]) {
+                    if ip.fragment.is_none() && ip.upper_protocol == PROTOCOL_TCP {
+                        let announced = ip.upper_payload_len();
+                        let tcp_offset = at + IPV6_HEADER_LEN + ip.extensions.len();
+                        let link = LinkSummary::default();
+                        return decode_tcp(rest, tcp_offset, announced, IpHeader::V6(ip), link);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    decode_layers(link, frame)
+}
+
+/// Reads a frame layer by layer: link headers, tags, tunnels, IP, TCP.
+#[inline(never)]
+fn decode_layers(link: LinkType, frame: &[u8]) -> Result<Decoded<'_>, WireError> {
     let mut summary = LinkSummary::default();
     let (mut at, mut next) = match link {
         LinkType::Ethernet => (0, Next::Ethernet),
@@ -523,7 +558,7 @@ fn transport(frame: &[u8], at: usize, protocol: u8) -> Result<Step<'_>, WireErro
 /// Parses TCP from the IP payload; `ip_payload_len` is what the IP header
 /// announces (`None`: trust the captured length). A header whose fixed 20
 /// bytes were captured but whose options were cut still gives a segment.
-#[inline]
+#[inline(always)]
 fn decode_tcp<'a>(
     ip_payload: &'a [u8],
     tcp_offset: usize,

@@ -85,7 +85,7 @@ impl Ipv4Header<'_> {
 /// assert!(ip.dont_fragment);
 /// assert_eq!(ip.payload_len(), Some(20));
 /// ```
-#[inline]
+#[inline(always)]
 pub fn parse_ipv4(input: &[u8]) -> HeaderResult<'_, Ipv4Header<'_>> {
     let (_, fixed) = take_fixed(input, MIN_HEADER_LEN, 0)?;
     let (f, version_ihl) = byte(fixed)?;

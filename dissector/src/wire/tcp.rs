@@ -95,7 +95,7 @@ pub fn parse_tcp(input: &[u8]) -> HeaderResult<'_, TcpHeader<'_>> {
 /// assert!(options_cut && payload.is_empty());
 /// assert_eq!((tcp.header_len, tcp.options.bytes().len()), (32, 4));
 /// ```
-#[inline]
+#[inline(always)]
 pub fn parse_tcp_captured(
     input: &[u8],
 ) -> Result<(&[u8], TcpHeader<'_>, bool), nom::Err<HeaderError>> {
@@ -119,7 +119,7 @@ pub fn parse_tcp_captured(
 }
 
 /// Reads a field of the fixed header by its byte range.
-#[inline]
+#[inline(always)]
 fn be(fixed: &[u8], range: core::ops::Range<usize>) -> u32 {
     fixed[range]
         .iter()
@@ -127,7 +127,7 @@ fn be(fixed: &[u8], range: core::ops::Range<usize>) -> u32 {
 }
 
 /// The fixed 20 bytes, with no options yet.
-#[inline]
+#[inline(always)]
 fn parse_fixed(input: &[u8]) -> HeaderResult<'_, TcpHeader<'_>> {
     let (rest, fixed) = take_fixed(input, field::FIXED_LEN, 0)?;
     let offset_flags = be(fixed, field::OFFSET_FLAGS) as u16;

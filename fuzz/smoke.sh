@@ -22,7 +22,8 @@ if ! cargo fuzz build -O >/dev/null 2>&1; then
 fi
 passed=0
 failed=0
-for target in frame capture_reader tracker c_abi decompress; do
+for target in frame capture_reader tracker c_abi decompress wire_parsers reassembly; do
+    mkdir -p "corpus/$target"
     max_len=65536
     [ "$target" = frame ] && max_len=4096
     [ "$target" = capture_reader ] && max_len=262144

@@ -9,7 +9,8 @@
 #                              the sanitizers and valgrind (tens of minutes)
 #
 # What it does, for every capture under snapshots/captures/ and
-# ../shared/corpus/:
+# ../shared/corpus/, and http-server-closes.pcap wrapped in every tunnel and
+# encapsulation (built by dissector/tests/wire_field_captures.rs):
 #   - `editcap -E 0.02` and `editcap -E 0.1` (bytes changed at random inside
 #     frames) over several seeds; on each mutated file runs
 #     `tcpphase annotate --json`, `tcpphase conns` and the C tool
@@ -101,6 +102,18 @@ while IFS= read -r -d '' f; do captures+=("$f"); done < <(
         \( -name '*.pcap' -o -name '*.pcapng' \) -print0 2>/dev/null | sort -z
 )
 [[ ${#captures[@]} -gt 0 ]] || { fail "no captures found"; finish; }
+# The same connection wrapped in every encapsulation and tunnel tcpphase
+# reads (PPP, PPPoE, Cisco HDLC, NFLOG, radiotap, GRE, ERSPAN, VXLAN,
+# Geneve, IP in IP), built by the wire tests.
+if TCPPHASE_FIELD_CAPTURES="$work/field" cargo test -q --manifest-path "$root/Cargo.toml" \
+    -p tcpphase --test wire_field_captures every_tunnel >"$work/log" 2>&1; then
+    while IFS= read -r -d '' f; do captures+=("$f"); done < <(
+        find "$work/field" -name '*.pcap' -print0 | sort -z
+    )
+    pass
+else
+    fail "building the tunnel captures (cargo test --test wire_field_captures)" "$work/log"
+fi
 
 # survivors.py ORIGINAL MUTATED ORIGINAL_JSON MUTATED_JSON: the frame
 # numbers that have a line in ORIGINAL_JSON, whose bytes are the same in

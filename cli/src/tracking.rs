@@ -7,7 +7,7 @@ use crate::error::{CommandError, ErrorKind};
 use crate::filter::Filter;
 use crate::input::{read_frames, Flow, Source};
 use tcpphase::track::{Annotation, FrameOutcome, Tracker};
-use tcpphase::wire::WireError;
+use tcpphase::wire::{LinkType, WireError};
 
 /// Up to when a command reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -139,11 +139,12 @@ pub fn track(
         CommandError::input(
             s.input,
             format!(
-                "unsupported link type {}{} from frame {} (byte {}): {more}; tcpphase reads Ethernet, Linux cooked capture (v1, v2), BSD loopback and raw IPv4/IPv6",
+                "unsupported link type {}{} from frame {} (byte {}): {more}; tcpphase reads {}",
                 s.linktype,
                 linktype_name(s.linktype).map_or(String::new(), |n| format!(" ({n})")),
                 s.first_frame,
                 s.first_offset,
+                LinkType::supported_list(),
             ),
         )
     }));
@@ -202,7 +203,8 @@ impl Seen {
     }
 }
 
-/// The names of some link types people meet, for the message.
+/// The names of some link types people meet that tcpphase does not read
+/// (those it reads are [`LinkType::ALL`]), for the message.
 fn linktype_name(linktype: u32) -> Option<&'static str> {
     Some(match linktype {
         0 => "BSD loopback",
@@ -214,13 +216,8 @@ fn linktype_name(linktype: u32) -> Option<&'static str> {
         229 => "raw IPv6",
         276 => "Linux cooked capture v2",
         6 => "Token Ring",
-        9 => "PPP",
         10 => "FDDI",
-        50 => "PPP in HDLC framing",
-        104 => "Cisco HDLC",
-        105 => "IEEE 802.11",
         119 => "Prism monitor mode",
-        127 => "IEEE 802.11 radiotap",
         147..=162 => "DLT_USER, private use",
         189 | 220 => "Linux USB",
         195 | 215 | 230 | 283 => "IEEE 802.15.4",

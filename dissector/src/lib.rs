@@ -8,6 +8,7 @@
 //! | [`capture`] | pcap / pcapng files to frames |
 //! | [`track`] | flow table, streams, connections: frames to [`track::Annotation`]s |
 //! | [`phase`] | per-endpoint RFC 9293 states and each segment's label |
+//! | [`reassembly`] | IP fragments to whole packets, bounded |
 //! | [`summary`] | per-connection summaries, Zeek's and Wireshark's terms included |
 //! | [`zeek`] | connections bounded as Zeek bounds them, for conn.log |
 //!
@@ -21,6 +22,7 @@
 
 pub mod capture;
 pub mod phase;
+pub mod reassembly;
 pub mod summary;
 pub mod track;
 pub mod wire;

@@ -337,6 +337,14 @@ proptest! {
         for cut in 0..full {
             match decode_frame(spec.link, &frame[..cut]) {
                 Err(_) => prop_assert!(cut < payload_start, "cut at {cut} of {full} is in the payload, yet an error"),
+                Ok(Decoded::Tcp(segment)) if segment.options_cut => {
+                    // Cut inside the TCP options: the fixed header is whole.
+                    let options_start = segment.tcp_offset + 20;
+                    prop_assert!(options_start <= cut && cut < payload_start, "options-cut at {cut}");
+                    prop_assert!(segment.payload.is_empty());
+                    prop_assert_eq!(segment.payload_len as usize, spec.payload.len());
+                    prop_assert_eq!(segment.tcp.options.bytes(), &frame[options_start..cut]);
+                }
                 Ok(Decoded::Tcp(segment)) => {
                     prop_assert!(cut >= payload_start, "cut at {cut} inside the headers parsed");
                     assert_fields(&spec, &frame[..cut], &segment);

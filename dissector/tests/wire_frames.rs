@@ -13,7 +13,7 @@ mod real_frames;
 use core::net::{Ipv4Addr, Ipv6Addr};
 use real_frames::*;
 use tcpphase::wire::ipv4::Ipv4Header;
-use tcpphase::wire::ipv6::{Ipv6Fragment, Ipv6Header};
+use tcpphase::wire::ipv6::Ipv6Header;
 use tcpphase::wire::linux_sll::{parse_linux_sll, parse_linux_sll2, LinuxSllHeader};
 use tcpphase::wire::options::TcpOptions;
 use tcpphase::wire::{
@@ -242,6 +242,7 @@ fn ethernet_8021q_vlan_with_trailer() {
             vlan_ids: [4093, 0],
             vlan_depth: 1,
             mpls_depth: 0,
+            tunnels: 0,
         }
     );
     let ip = ipv4(&s);
@@ -284,6 +285,7 @@ fn ethernet_qinq_service_and_customer_tags() {
             vlan_ids: [100, 4093],
             vlan_depth: 2,
             mpls_depth: 0,
+            tunnels: 0,
         }
     );
     assert_eq!(s.tcp_offset, 22 + 20);
@@ -315,6 +317,7 @@ fn ethernet_mpls_one_label() {
             vlan_ids: [0, 0],
             vlan_depth: 0,
             mpls_depth: 1,
+            tunnels: 0,
         }
     );
     assert_eq!(
@@ -566,8 +569,8 @@ fn linktype_ipv4_and_ipv6_take_only_their_version() {
 
 #[test]
 fn unsupported_link_type() {
-    // LINKTYPE_USER0 (147), LINKTYPE_IEEE802_11 (105).
-    for linktype in [147, 105] {
+    // LINKTYPE_USER0 (147), LINKTYPE_IEEE802_15_4_WITHFCS (195).
+    for linktype in [147, 195] {
         let e = decode_frame_linktype(linktype, &HTTP_SYN).unwrap_err();
         assert_eq!(e, WireError::UnsupportedLinkType { linktype });
         assert_eq!(e.layer(), None);
@@ -1050,55 +1053,52 @@ fn ipv6_authentication_header() {
 }
 
 #[test]
-fn ipv6_first_fragment_is_tcp() {
+fn ipv6_first_fragment_waits_for_reassembly() {
+    // A first fragment is held for reassembly: its data is no segment yet.
     let frame = ipv6_syn_with(&[(FRAGMENT, &FRAGMENT_FIRST)]);
-    let s = segment(LinkType::Ethernet, &frame);
-    let ip = ipv6(&s);
+    let Ok(Decoded::Fragment(f)) = decode_frame(LinkType::Ethernet, &frame) else {
+        panic!("a first fragment is a fragment");
+    };
     assert_eq!(
-        ip.fragment,
-        Some(Ipv6Fragment {
-            offset: 0,
-            more_fragments: true,
-            id: 0x1234_5678,
-        })
+        (f.offset, f.more_fragments, f.id, f.protocol),
+        (0, true, 0x1234_5678, 6)
     );
-    assert!(!ip.is_non_first_fragment());
-    assert_eq!(s.tcp_offset, 54 + 8);
-    assert_eq!(s.tcp.dst_port, 47011);
+    assert_eq!(f.header.len(), 40);
+    // The data starts right after the fragment header, at the TCP header.
+    assert_eq!(f.data.as_ptr() as usize - frame.as_ptr() as usize, 54 + 8);
+    assert_eq!(f.data[..2], frame[62..64]);
 }
 
 #[test]
-fn ipv6_non_first_fragment_is_never_tcp() {
+fn ipv6_non_first_fragment_is_a_fragment_never_tcp() {
     // The bytes after the fragment header still look like the SYN's TCP
     // header; they must not be read as one.
     let frame = ipv6_syn_with(&[(FRAGMENT, &FRAGMENT_LAST_AT_1448)]);
     assert_eq!(
-        decode_frame(LinkType::Ethernet, &frame),
-        Ok(Decoded::NonFirstFragment {
-            protocol: 6,
-            offset: 1448
-        })
+        fragment_of(decode_frame(LinkType::Ethernet, &frame)),
+        Some((6, 1448))
     );
     // Also behind other extension headers, and with more fragments to come.
     let mut more = FRAGMENT_LAST_AT_1448;
     more[3] |= 1;
     let frame = ipv6_syn_with(&[(HOP_BY_HOP, &HOP_BY_HOP_ROUTER_ALERT), (FRAGMENT, &more)]);
     assert_eq!(
-        decode_frame(LinkType::Ethernet, &frame),
-        Ok(Decoded::NonFirstFragment {
-            protocol: 6,
-            offset: 1448
-        })
+        fragment_of(decode_frame(LinkType::Ethernet, &frame)),
+        Some((6, 1448))
     );
 }
 
 #[test]
 fn ipv6_chain_of_several_extension_headers() {
+    // An atomic fragment header (offset 0, no more fragments) is walked
+    // through: its packet is whole.
+    let mut atomic = FRAGMENT_FIRST;
+    atomic[3] &= !1;
     let frame = ipv6_syn_with(&[
         (HOP_BY_HOP, &HOP_BY_HOP_ROUTER_ALERT),
         (DEST_OPTIONS, &DEST_OPTIONS_PADN),
         (ROUTING, &ROUTING_TYPE_2),
-        (FRAGMENT, &FRAGMENT_FIRST),
+        (FRAGMENT, &atomic),
         (AUTH, &AUTH_24),
         (DEST_OPTIONS, &DEST_OPTIONS_PADN),
     ]);
@@ -1112,7 +1112,7 @@ fn ipv6_chain_of_several_extension_headers() {
     assert_eq!(ip.upper_protocol, 6);
     assert_eq!(
         ip.fragment.map(|f| (f.offset, f.more_fragments)),
-        Some((0, true))
+        Some((0, false))
     );
     assert_eq!(s.tcp_offset, 54 + 80);
     assert_eq!(s.tcp.seq, SeqNumber(0x538c_a949));
@@ -1198,39 +1198,33 @@ fn ipv4_options() {
 }
 
 #[test]
-fn ipv4_first_fragment_is_tcp() {
+fn ipv4_first_fragment_waits_for_reassembly() {
     // HTTP_GET with DF cleared and MF set, offset 0.
     let frame = patched(&HTTP_GET, &[(20, 0x20), (21, 0x00)]);
-    let s = segment(LinkType::Ethernet, &frame);
-    let ip = ipv4(&s);
-    assert!(ip.more_fragments && !ip.dont_fragment);
-    assert_eq!(ip.fragment_offset, 0);
-    assert!(ip.is_first_fragment());
-    assert!(!ip.is_non_first_fragment());
-    assert_eq!(s.tcp.src_port, 41104);
-    assert_eq!(s.payload_len, 87);
+    let Ok(Decoded::Fragment(f)) = decode_frame(LinkType::Ethernet, &frame) else {
+        panic!("a first fragment is a fragment");
+    };
+    assert_eq!((f.offset, f.more_fragments, f.protocol), (0, true, 6));
+    assert_eq!(f.header.len(), 20);
+    // TCP header (32 bytes) and the 87 payload bytes.
+    assert_eq!(f.data_len, 32 + 87);
+    assert!(f.is_complete());
 }
 
 #[test]
-fn ipv4_non_first_fragment_is_never_tcp() {
+fn ipv4_non_first_fragment_is_a_fragment_never_tcp() {
     // HTTP_GET at fragment offset 185 (1480 bytes), last fragment: its bytes
     // still look like a TCP header and must not be read as one.
     let frame = patched(&HTTP_GET, &[(20, 0x00), (21, 0xb9)]);
     assert_eq!(
-        decode_frame(LinkType::Ethernet, &frame),
-        Ok(Decoded::NonFirstFragment {
-            protocol: 6,
-            offset: 1480
-        })
+        fragment_of(decode_frame(LinkType::Ethernet, &frame)),
+        Some((6, 1480))
     );
     // A middle fragment (MF set), at the largest offset there is.
     let frame = patched(&HTTP_GET, &[(20, 0x3f), (21, 0xff)]);
     assert_eq!(
-        decode_frame(LinkType::Ethernet, &frame),
-        Ok(Decoded::NonFirstFragment {
-            protocol: 6,
-            offset: 0x1fff * 8
-        })
+        fragment_of(decode_frame(LinkType::Ethernet, &frame)),
+        Some((6, 0x1fff * 8))
     );
     // A non-first fragment too short for any TCP header is no error either.
     let frame = patched(
@@ -1238,11 +1232,8 @@ fn ipv4_non_first_fragment_is_never_tcp() {
         &[(16, 0), (17, 24), (20, 0x00), (21, 0x01)],
     );
     assert_eq!(
-        decode_frame(LinkType::Ethernet, &frame),
-        Ok(Decoded::NonFirstFragment {
-            protocol: 6,
-            offset: 8
-        })
+        fragment_of(decode_frame(LinkType::Ethernet, &frame)),
+        Some((6, 8))
     );
 }
 
@@ -1477,8 +1468,8 @@ fn truncated_errors_say_layer_and_byte() {
     let cases: [(LinkType, &[u8], &str); 6] = [
         (
             LinkType::Ethernet,
-            &HTTP_SYN[..60],
-            "TCP header at byte 34 truncated: needs 40 bytes, frame has 26",
+            &HTTP_SYN[..50],
+            "TCP header at byte 34 truncated: needs 20 bytes, frame has 16",
         ),
         (
             LinkType::Ethernet,
@@ -1709,3 +1700,11 @@ const HEAP_OVERFLOW: [u8; 46] = [
     0x30, 0x30, 0x30, 0x30, 0x00, 0x00, 0x30, 0x06, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30,
     0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30,
 ];
+
+/// The protocol and offset of a frame decoded as an IP fragment.
+fn fragment_of(decoded: Result<Decoded<'_>, tcpphase::wire::WireError>) -> Option<(u8, u16)> {
+    match decoded {
+        Ok(Decoded::Fragment(f)) => Some((f.protocol, f.offset)),
+        _ => None,
+    }
+}

@@ -60,7 +60,8 @@ enum tcpphase_status
      */
     TCPPHASE_STATUS_OK = 0,
     /**
-     * The frame is not a TCP segment (another protocol, a non-first IP fragment).
+     * The frame is not a TCP segment (another protocol, or an IP fragment that
+     * does not complete its packet: the segment comes on the one that does).
      */
     TCPPHASE_STATUS_NOT_TCP = 1,
     /**
@@ -545,6 +546,10 @@ enum tcpphase_flag
      * `ack-unseen`
      */
     TCPPHASE_FLAG_ACK_UNSEEN = 64,
+    /**
+     * `options-cut`
+     */
+    TCPPHASE_FLAG_OPTIONS_CUT = 128,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1114,7 +1119,8 @@ void tcpphase_tracker_free(tcpphase_tracker *t);
  *
  * Returns, with `*out` filled:
  * - `OK`: a TCP segment; `*out` is its full annotation.
- * - `NOT_TCP`: another protocol or a non-first IP fragment; `out->frame`
+ * - `NOT_TCP`: another protocol, or an IP fragment that does not (yet)
+ *   complete its packet (the segment comes on the one that does); `out->frame`
  *   and `out->ts_ns` are set.
  * - `MALFORMED`: the frame does not parse; `out->frame`, `out->ts_ns`, and
  *   `phase` / `step` `OTHER` / `MALFORMED`; `tcpphase_tracker_last_error`

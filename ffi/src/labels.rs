@@ -225,6 +225,8 @@ pub enum tcpphase_flag {
     PortReuse = 32,
     /// `ack-unseen`
     AckUnseen = 64,
+    /// `options-cut`
+    OptionsCut = 128,
 }
 const _: () = {
     let core = AnomalyFlags::ALL;
@@ -236,6 +238,7 @@ const _: () = {
         tcpphase_flag::OutOfWindow,
         tcpphase_flag::PortReuse,
         tcpphase_flag::AckUnseen,
+        tcpphase_flag::OptionsCut,
     ];
     assert!(core.len() == ours.len());
     let mut i = 0;
@@ -262,8 +265,8 @@ name_table!(
     Closer::name
 );
 /// The flag names, in the order of `AnomalyFlags::ALL` (lowest bit first).
-static FLAG_NAMES: [[u8; NAME_CAPACITY]; 7] = {
-    let mut table = [[0u8; NAME_CAPACITY]; 7];
+static FLAG_NAMES: [[u8; NAME_CAPACITY]; 8] = {
+    let mut table = [[0u8; NAME_CAPACITY]; 8];
     let mut i = 0;
     while i < table.len() {
         table[i] = c_name(AnomalyFlags::ALL[i].1);

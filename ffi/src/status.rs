@@ -6,7 +6,8 @@
 pub enum tcpphase_status {
     /// Done; for `tcpphase_tracker_feed`, `out` holds a TCP segment's annotation.
     Ok = 0,
-    /// The frame is not a TCP segment (another protocol, a non-first IP fragment).
+    /// The frame is not a TCP segment (another protocol, or an IP fragment that
+    /// does not complete its packet: the segment comes on the one that does).
     NotTcp = 1,
     /// The frame (or header) does not parse; the tracker's last error says what and where.
     Malformed = 2,

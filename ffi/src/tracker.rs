@@ -171,7 +171,8 @@ pub unsafe extern "C" fn tcpphase_tracker_free(t: *mut tcpphase_tracker) {
 ///
 /// Returns, with `*out` filled:
 /// - `OK`: a TCP segment; `*out` is its full annotation.
-/// - `NOT_TCP`: another protocol or a non-first IP fragment; `out->frame`
+/// - `NOT_TCP`: another protocol, or an IP fragment that does not (yet)
+///   complete its packet (the segment comes on the one that does); `out->frame`
 ///   and `out->ts_ns` are set.
 /// - `MALFORMED`: the frame does not parse; `out->frame`, `out->ts_ns`, and
 ///   `phase` / `step` `OTHER` / `MALFORMED`; `tcpphase_tracker_last_error`

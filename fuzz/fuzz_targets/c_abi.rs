@@ -22,8 +22,15 @@ use tcpphase_ffi::summary::*;
 use tcpphase_ffi::tcp_header::tcpphase_tcp_header;
 use tcpphase_ffi::tracker::*;
 use tcpphase_ffi::*;
+use tcpphase::wire::LinkType;
 
-const LINKTYPES: [u32; 9] = [0, 1, 101, 108, 113, 228, 229, 276, 147];
+/// The link types tcpphase reads (the wire layer's one list), then one it
+/// does not (147, USER0).
+fn linktype(selector: u8) -> u32 {
+    LinkType::ALL
+        .get(usize::from(selector) % (LinkType::ALL.len() + 1))
+        .map_or(147, |l| l.number())
+}
 const CANARY: u8 = 0xa5;
 
 /// Calls `write` with a buffer of `len` bytes inside a larger one and checks
@@ -71,7 +78,7 @@ fuzz_target!(|data: &[u8]| {
     assert!(!t.is_null());
     let mut ts: u64 = 1_700_000_000_000_000_000;
     while rest.len() >= 5 {
-        let linktype = LINKTYPES[usize::from(rest[0]) % LINKTYPES.len()];
+        let linktype = linktype(rest[0]);
         ts = ts.wrapping_add(u64::from(rest[1]) * 50_000_000);
         let buf_len = usize::from(rest[2]) % 80;
         let len = usize::from(u16::from_be_bytes([rest[3], rest[4]])).min(rest.len() - 5);

@@ -13,8 +13,12 @@ use libfuzzer_sys::fuzz_target;
 use std::collections::{HashMap, HashSet};
 use tcpphase::phase::{Phase, Step, TcpState};
 use tcpphase::track::{Config, FrameOutcome, Tracker};
+use tcpphase::wire::LinkType;
 
-const LINKTYPES: [u32; 8] = [0, 1, 101, 108, 113, 228, 229, 276];
+/// The link types tcpphase reads: the wire layer's one list.
+fn linktype(selector: u8) -> u32 {
+    LinkType::ALL[usize::from(selector) % LinkType::ALL.len()].number()
+}
 
 fn allowed(phase: Phase, step: Step) -> bool {
     use Step::*;
@@ -53,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
     let mut conns: HashSet<u64> = HashSet::new();
     let mut states: HashMap<u64, (TcpState, TcpState)> = HashMap::new();
     while rest.len() >= 4 {
-        let linktype = LINKTYPES[usize::from(rest[0]) % LINKTYPES.len()];
+        let linktype = linktype(rest[0]);
         // Mostly small steps; a high byte jumps far ahead.
         let step = u64::from(rest[1]);
         ts += if step >= 0xf0 {

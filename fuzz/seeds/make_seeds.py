@@ -6,9 +6,11 @@ frame sequences for tracker and c_abi, gzip, zstd and lz4 copies of the small
 captures for decompress (zstd and lz4 when their tools are there). Usage: make_seeds.py OUT_DIR CAPTURE..."""
 import gzip, hashlib, os, shutil, struct, subprocess, sys, tempfile
 
-# Link selector bytes of fuzz_targets/frame.rs (LINKTYPES index) per LINKTYPE.
-FRAME_SEL = {0: 0, 1: 1, 101: 2, 108: 3, 113: 4, 228: 5, 229: 6, 276: 7}
-# The tracker and c_abi targets use the first eight in the same order.
+# Link selector bytes of the frame, tracker and c_abi targets per LINKTYPE:
+# the index in tcpphase::wire::LinkType::ALL.
+FRAME_SEL = {0: 0, 1: 1, 101: 2, 108: 3, 113: 4, 228: 5, 229: 6, 276: 7,
+             9: 8, 50: 9, 51: 10, 104: 11, 105: 12, 127: 13, 239: 14}
+# The tracker and c_abi targets use the same order.
 TRACK_SEL = FRAME_SEL
 
 

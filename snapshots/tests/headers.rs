@@ -79,12 +79,22 @@ fn headers_of(path: &Path) -> String {
                 )
                 .unwrap();
             }
-            Ok(Decoded::NonFirstFragment { protocol, offset }) => {
+            Ok(Decoded::Fragment(f)) => {
                 writeln!(
                     out,
-                    "\n  non-first fragment at {offset}, protocol {protocol}"
+                    "\n  fragment at {}, protocol {}{}",
+                    f.offset,
+                    f.protocol,
+                    if f.more_fragments {
+                        ", more follow"
+                    } else {
+                        ""
+                    }
                 )
                 .unwrap();
+            }
+            Ok(Decoded::NoPayload { layer }) => {
+                writeln!(out, "\n  no payload to read in the {layer}").unwrap();
             }
             Err(e) => writeln!(out, "\n  error: {e}").unwrap(),
         }

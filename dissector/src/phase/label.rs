@@ -216,9 +216,11 @@ impl AnomalyFlags {
     pub const PORT_REUSE: AnomalyFlags = AnomalyFlags(1 << 5);
     /// Acknowledges data the capture never showed.
     pub const ACK_UNSEEN: AnomalyFlags = AnomalyFlags(1 << 6);
+    /// The snap length cut the TCP options (the fixed header was captured).
+    pub const OPTIONS_CUT: AnomalyFlags = AnomalyFlags(1 << 7);
 
     /// Every flag with its name, in bit order.
-    pub const ALL: [(AnomalyFlags, &'static str); 7] = [
+    pub const ALL: [(AnomalyFlags, &'static str); 8] = [
         (AnomalyFlags::RETRANSMISSION, "retransmission"),
         (AnomalyFlags::SIMULTANEOUS_OPEN, "simultaneous-open"),
         (AnomalyFlags::SIMULTANEOUS_CLOSE, "simultaneous-close"),
@@ -226,6 +228,7 @@ impl AnomalyFlags {
         (AnomalyFlags::OUT_OF_WINDOW, "out-of-window"),
         (AnomalyFlags::PORT_REUSE, "port-reuse"),
         (AnomalyFlags::ACK_UNSEEN, "ack-unseen"),
+        (AnomalyFlags::OPTIONS_CUT, "options-cut"),
     ];
 
     /// Whether every bit of `other` is set.

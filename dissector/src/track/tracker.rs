@@ -8,11 +8,14 @@ use super::snapshot::EndpointSnapshot;
 use super::stream_rule::StreamRule;
 use crate::phase::TcpState;
 use crate::phase::{AnomalyFlags, Opening, SegmentFacts};
+use crate::reassembly::Reassembler;
 use crate::summary::completeness::Completeness;
 use crate::summary::ConnSummary;
 use crate::summary::Role;
 use crate::wire::icmp::IcmpError;
-use crate::wire::{decode_frame_linktype, Decoded, TcpOption, TcpSegment, WireError};
+use crate::wire::{
+    decode_frame, decode_frame_linktype, Decoded, LinkType, TcpOption, TcpSegment, WireError,
+};
 use core::net::SocketAddr;
 use std::collections::{HashMap, VecDeque};
 
@@ -94,6 +97,9 @@ pub struct Tracker {
     next_sweep_ns: u64,
     evicted: u64,
     departed: Departed,
+    reassembly: Reassembler,
+    /// The last packet rebuilt from fragments (its buffer is reused).
+    reassembled: Vec<u8>,
 }
 
 /// How often (capture time) the table is swept for ended and idle connections.
@@ -140,12 +146,57 @@ impl Tracker {
             Ok(Decoded::IcmpError(error)) => {
                 FrameOutcome::Segment(self.feed_icmp_error(self.frames, ts_ns, &error))
             }
+            Ok(Decoded::Fragment(fragment)) => self.feed_fragment(&fragment, ts_ns),
             Ok(_) => {
                 self.sweep(ts_ns);
                 FrameOutcome::NotTcp
             }
             Err(e) => FrameOutcome::Malformed(e),
         }
+    }
+
+    /// An IP fragment: the segment inside is annotated on the frame that
+    /// completes its packet, as Wireshark does (error offsets then count
+    /// from the rebuilt packet's IP header).
+    fn feed_fragment(
+        &mut self,
+        fragment: &crate::wire::IpFragment<'_>,
+        ts_ns: u64,
+    ) -> FrameOutcome {
+        let mut packet = core::mem::take(&mut self.reassembled);
+        let mut outcome = FrameOutcome::NotTcp;
+        if self.reassembly.offer(fragment, ts_ns, &mut packet) {
+            outcome =
+                match decode_frame(LinkType::Raw, &packet) {
+                    Ok(Decoded::Tcp(mut segment)) => {
+                        segment.link = fragment.link;
+                        FrameOutcome::Segment(self.feed_segment(self.frames, ts_ns, &segment))
+                    }
+                    Err(e) => FrameOutcome::Malformed(e),
+                    // A fragment inside a reassembled tunnel packet waits for
+                    // its own siblings.
+                    Ok(Decoded::Fragment(inner)) => {
+                        let mut inner_packet = Vec::new();
+                        if self.reassembly.offer(&inner, ts_ns, &mut inner_packet) {
+                            match decode_frame(LinkType::Raw, &inner_packet) {
+                                Ok(Decoded::Tcp(segment)) => FrameOutcome::Segment(
+                                    self.feed_segment(self.frames, ts_ns, &segment),
+                                ),
+                                Err(e) => FrameOutcome::Malformed(e),
+                                Ok(_) => FrameOutcome::NotTcp,
+                            }
+                        } else {
+                            FrameOutcome::NotTcp
+                        }
+                    }
+                    Ok(_) => FrameOutcome::NotTcp,
+                };
+        }
+        self.reassembled = packet;
+        if matches!(outcome, FrameOutcome::NotTcp) {
+            self.sweep(ts_ns);
+        }
+        outcome
     }
 
     /// Annotates one decoded segment as frame `frame`.
@@ -157,6 +208,9 @@ impl Tracker {
         let dst = SocketAddr::new(segment.ip.dst(), segment.tcp.dst_port);
         let (key, from) = FlowKey::of(src, dst);
         let mut extra = AnomalyFlags::NONE;
+        if segment.options_cut {
+            extra.insert(AnomalyFlags::OPTIONS_CUT);
+        }
 
         let entry = match self.table.get_mut(&key) {
             Some(entry) => {

@@ -27,6 +27,30 @@ pub enum Layer {
     Tcp,
     /// A TCP option.
     TcpOption,
+    /// PPP header (address, control, protocol).
+    Ppp,
+    /// PPPoE session header.
+    Pppoe,
+    /// Cisco HDLC header.
+    CiscoHdlc,
+    /// NFLOG header and its TLVs.
+    Nflog,
+    /// Radiotap header.
+    Radiotap,
+    /// IEEE 802.11 MAC header.
+    Ieee80211,
+    /// 802.2 LLC / SNAP header.
+    LlcSnap,
+    /// GRE header.
+    Gre,
+    /// ERSPAN header.
+    Erspan,
+    /// UDP header (of a UDP tunnel).
+    Udp,
+    /// VXLAN header.
+    Vxlan,
+    /// Geneve header.
+    Geneve,
 }
 
 impl Layer {
@@ -44,6 +68,18 @@ impl Layer {
             Layer::Ipv6Extension => "IPv6 extension header",
             Layer::Tcp => "TCP header",
             Layer::TcpOption => "TCP option",
+            Layer::Ppp => "PPP header",
+            Layer::Pppoe => "PPPoE header",
+            Layer::CiscoHdlc => "Cisco HDLC header",
+            Layer::Nflog => "NFLOG header",
+            Layer::Radiotap => "radiotap header",
+            Layer::Ieee80211 => "802.11 header",
+            Layer::LlcSnap => "LLC/SNAP header",
+            Layer::Gre => "GRE header",
+            Layer::Erspan => "ERSPAN header",
+            Layer::Udp => "UDP header",
+            Layer::Vxlan => "VXLAN header",
+            Layer::Geneve => "Geneve header",
         }
     }
 }
@@ -131,6 +167,33 @@ pub enum WireError {
         /// Offset of the header where tcpphase stopped.
         offset: usize,
     },
+    /// A header field says the layer is longer than its own minimum allows
+    /// or shorter than it can be (a length field, TLV or version that
+    /// cannot be).
+    BadHeaderField {
+        /// The layer holding the field.
+        layer: Layer,
+        /// Offset of the layer in the frame.
+        offset: usize,
+        /// Which field, as the protocol's specification names it.
+        field: &'static str,
+        /// The value found.
+        value: u32,
+    },
+    /// Tunnels nested deeper than tcpphase follows.
+    TunnelTooDeep {
+        /// Offset of the tunnel header where tcpphase stopped.
+        offset: usize,
+    },
+    /// A nom combinator failed in a way the header parser did not foresee.
+    Unparsed {
+        /// The layer being parsed.
+        layer: Layer,
+        /// Offset of the layer in the frame.
+        offset: usize,
+        /// What nom reported.
+        kind: nom::error::ErrorKind,
+    },
 }
 
 impl WireError {
@@ -148,6 +211,10 @@ impl WireError {
             }
             WireError::TcpOptionBadLength { .. } => Some(Layer::TcpOption),
             WireError::Ipv6ExtensionChainTooLong { .. } => Some(Layer::Ipv6Extension),
+            WireError::BadHeaderField { layer, .. } | WireError::Unparsed { layer, .. } => {
+                Some(*layer)
+            }
+            WireError::TunnelTooDeep { .. } => None,
         }
     }
 
@@ -163,9 +230,48 @@ impl WireError {
             | WireError::IpPayloadTooShortForTcp { offset, .. }
             | WireError::TcpDataOffsetTooSmall { offset, .. }
             | WireError::TcpOptionBadLength { offset, .. }
-            | WireError::Ipv6ExtensionChainTooLong { offset } => *offset,
+            | WireError::Ipv6ExtensionChainTooLong { offset }
+            | WireError::BadHeaderField { offset, .. }
+            | WireError::TunnelTooDeep { offset }
+            | WireError::Unparsed { offset, .. } => *offset,
             WireError::UnsupportedLinkType { .. } => 0,
         }
+    }
+
+    /// The frame offset field of the error, when it has one that counts
+    /// from the start of the frame (not a link type, not an option offset
+    /// that counts from the TCP header).
+    fn frame_offset_mut(&mut self) -> Option<&mut usize> {
+        match self {
+            WireError::Truncated { offset, .. }
+            | WireError::BadIpVersion { offset, .. }
+            | WireError::Ipv4HeaderLenTooSmall { offset, .. }
+            | WireError::Ipv4TotalLenTooSmall { offset, .. }
+            | WireError::IpPayloadTooShortForTcp { offset, .. }
+            | WireError::TcpDataOffsetTooSmall { offset, .. }
+            | WireError::Ipv6ExtensionChainTooLong { offset }
+            | WireError::BadHeaderField { offset, .. }
+            | WireError::TunnelTooDeep { offset }
+            | WireError::Unparsed { offset, .. } => Some(offset),
+            WireError::UnsupportedLinkType { .. } | WireError::TcpOptionBadLength { .. } => None,
+        }
+    }
+
+    /// The same error with `by` added to its frame offset: a header parser
+    /// builds errors relative to its layer, the frame decoder places them.
+    /// Errors without a frame offset are returned unchanged.
+    ///
+    /// ```
+    /// use tcpphase::wire::{Layer, WireError};
+    /// let e = WireError::TunnelTooDeep { offset: 4 };
+    /// assert_eq!(e.offset_by(30).offset(), 34);
+    /// ```
+    #[must_use]
+    pub fn offset_by(mut self, by: usize) -> Self {
+        if let Some(offset) = self.frame_offset_mut() {
+            *offset += by;
+        }
+        self
     }
 }
 
@@ -225,6 +331,26 @@ impl fmt::Display for WireError {
             WireError::Ipv6ExtensionChainTooLong { offset } => write!(
                 f,
                 "IPv6 extension header chain too long at byte {offset}"
+            ),
+            WireError::BadHeaderField {
+                layer,
+                offset,
+                field,
+                value,
+            } => write!(f, "{layer} at byte {offset} has impossible {field} {value}"),
+            WireError::TunnelTooDeep { offset } => write!(
+                f,
+                "tunnels nested too deep at byte {offset} (tcpphase follows {})",
+                super::frame::MAX_TUNNEL_DEPTH
+            ),
+            WireError::Unparsed {
+                layer,
+                offset,
+                kind,
+            } => write!(
+                f,
+                "{layer} at byte {offset} does not parse ({})",
+                kind.description()
             ),
         }
     }
@@ -290,79 +416,18 @@ pub(crate) fn locate(err: nom::Err<HeaderError>, layer: Layer, offset: usize) ->
                 needed,
                 got,
             },
-            HeaderError::Invalid(inner) => shift(inner, offset),
-            HeaderError::Nom(_) => WireError::Truncated {
+            HeaderError::Invalid(inner) => inner.offset_by(offset),
+            HeaderError::Nom(kind) => WireError::Unparsed {
                 layer,
                 offset,
-                needed: 0,
-                got: 0,
+                kind,
             },
         },
-        nom::Err::Incomplete(_) => WireError::Truncated {
+        // The parsers are `complete` ones: nom never asks for more input.
+        nom::Err::Incomplete(_) => WireError::Unparsed {
             layer,
             offset,
-            needed: 0,
-            got: 0,
-        },
-    }
-}
-
-/// Adds the layer's offset to an error built relative to the layer start.
-fn shift(err: WireError, by: usize) -> WireError {
-    match err {
-        WireError::Truncated {
-            layer,
-            offset,
-            needed,
-            got,
-        } => WireError::Truncated {
-            layer,
-            offset: offset + by,
-            needed,
-            got,
-        },
-        WireError::UnsupportedLinkType { .. } => err,
-        WireError::BadIpVersion {
-            layer,
-            offset,
-            version,
-        } => WireError::BadIpVersion {
-            layer,
-            offset: offset + by,
-            version,
-        },
-        WireError::Ipv4HeaderLenTooSmall { offset, ihl } => WireError::Ipv4HeaderLenTooSmall {
-            offset: offset + by,
-            ihl,
-        },
-        WireError::Ipv4TotalLenTooSmall {
-            offset,
-            total_len,
-            header_len,
-        } => WireError::Ipv4TotalLenTooSmall {
-            offset: offset + by,
-            total_len,
-            header_len,
-        },
-        WireError::IpPayloadTooShortForTcp {
-            offset,
-            ip_payload_len,
-            tcp_header_len,
-        } => WireError::IpPayloadTooShortForTcp {
-            offset: offset + by,
-            ip_payload_len,
-            tcp_header_len,
-        },
-        WireError::TcpDataOffsetTooSmall {
-            offset,
-            data_offset,
-        } => WireError::TcpDataOffsetTooSmall {
-            offset: offset + by,
-            data_offset,
-        },
-        WireError::TcpOptionBadLength { .. } => err,
-        WireError::Ipv6ExtensionChainTooLong { offset } => WireError::Ipv6ExtensionChainTooLong {
-            offset: offset + by,
+            kind: nom::error::ErrorKind::Complete,
         },
     }
 }

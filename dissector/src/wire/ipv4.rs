@@ -6,6 +6,12 @@ use nom::number::complete::{be_u16, u8 as byte};
 
 /// IP protocol number of TCP.
 pub const PROTOCOL_TCP: u8 = 6;
+/// IP protocol number of IPv4 in IP (RFC 2003).
+pub const PROTOCOL_IPIP: u8 = 4;
+/// IP protocol number of IPv6 in IP (RFC 4213).
+pub const PROTOCOL_IPV6: u8 = 41;
+/// Length of an IPv4 header without options.
+pub const MIN_HEADER_LEN: usize = 20;
 
 /// A parsed IPv4 header, borrowing its options from the frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +52,11 @@ impl Ipv4Header<'_> {
         self.fragment_offset != 0
     }
 
+    /// Whether this packet is one fragment of several.
+    pub const fn is_fragment(&self) -> bool {
+        self.fragment_offset != 0 || self.more_fragments
+    }
+
     /// Whether this packet is the first of several fragments.
     pub const fn is_first_fragment(&self) -> bool {
         self.fragment_offset == 0 && self.more_fragments
@@ -74,9 +85,9 @@ impl Ipv4Header<'_> {
 /// assert!(ip.dont_fragment);
 /// assert_eq!(ip.payload_len(), Some(20));
 /// ```
-#[inline]
+#[inline(always)]
 pub fn parse_ipv4(input: &[u8]) -> HeaderResult<'_, Ipv4Header<'_>> {
-    let (_, fixed) = take_fixed(input, 20, 0)?;
+    let (_, fixed) = take_fixed(input, MIN_HEADER_LEN, 0)?;
     let (f, version_ihl) = byte(fixed)?;
     let version = version_ihl >> 4;
     if version != 4 {
@@ -121,7 +132,7 @@ pub fn parse_ipv4(input: &[u8]) -> HeaderResult<'_, Ipv4Header<'_>> {
             checksum,
             src: Ipv4Addr::new(header[12], header[13], header[14], header[15]),
             dst: Ipv4Addr::new(header[16], header[17], header[18], header[19]),
-            options: &header[20..],
+            options: &header[MIN_HEADER_LEN..],
         },
     ))
 }

@@ -17,6 +17,11 @@ pub const NEXT_DEST_OPTIONS: u8 = 60;
 /// Mobility header (its length counts like an options header).
 const NEXT_MOBILITY: u8 = 135;
 
+/// Length of the fixed IPv6 header.
+pub const FIXED_LEN: usize = 40;
+/// Length of the fragment extension header.
+pub const FRAGMENT_HEADER_LEN: usize = 8;
+
 /// The longest extension chain tcpphase follows before calling it malformed.
 pub const MAX_EXTENSION_HEADERS: usize = 16;
 
@@ -29,6 +34,20 @@ pub struct Ipv6Fragment {
     pub more_fragments: bool,
     /// Identification.
     pub id: u32,
+    /// The next header after the fragment header: the protocol of the
+    /// fragmentable part.
+    pub next_header: u8,
+    /// Bytes from the IPv6 header's start to the end of the fragment
+    /// header: where the fragment's data starts.
+    pub data_offset: usize,
+}
+
+impl Ipv6Fragment {
+    /// Whether this is a real fragment of several (not an atomic fragment:
+    /// offset 0 with no more to come).
+    pub const fn is_fragment(&self) -> bool {
+        self.offset != 0 || self.more_fragments
+    }
 }
 
 /// A parsed IPv6 header with the result of walking its extension chain.
@@ -93,7 +112,7 @@ impl Ipv6Header<'_> {
 /// assert!(rest.is_empty());
 /// ```
 pub fn parse_ipv6(input: &[u8]) -> HeaderResult<'_, Ipv6Header<'_>> {
-    let (after_fixed, fixed) = take_fixed(input, 40, 0)?;
+    let (after_fixed, fixed) = take_fixed(input, FIXED_LEN, 0)?;
     let (f, word) = be_u32(fixed)?;
     let version = (word >> 28) as u8;
     if version != 6 {
@@ -127,16 +146,16 @@ pub fn parse_ipv6(input: &[u8]) -> HeaderResult<'_, Ipv6Header<'_>> {
     ) {
         if usize::from(count) == MAX_EXTENSION_HEADERS {
             return Err(invalid(WireError::Ipv6ExtensionChainTooLong {
-                offset: 40 + walked,
+                offset: FIXED_LEN + walked,
             }));
         }
-        let (_, head) = take_fixed(rest, 2, 40 + walked)?;
+        let (_, head) = take_fixed(rest, 2, FIXED_LEN + walked)?;
         let len = match next {
-            NEXT_FRAGMENT => 8,
+            NEXT_FRAGMENT => FRAGMENT_HEADER_LEN,
             NEXT_AUTH => (usize::from(head[1]) + 2) * 4,
             _ => (usize::from(head[1]) + 1) * 8,
         };
-        let (after, ext) = take_fixed(rest, len, 40 + walked)?;
+        let (after, ext) = take_fixed(rest, len, FIXED_LEN + walked)?;
         if next == NEXT_FRAGMENT {
             let (e, _) = be_u16(ext)?;
             let (e, offset_flags) = be_u16(e)?;
@@ -145,14 +164,16 @@ pub fn parse_ipv6(input: &[u8]) -> HeaderResult<'_, Ipv6Header<'_>> {
                 offset: offset_flags & 0xfff8,
                 more_fragments: offset_flags & 1 != 0,
                 id,
+                next_header: head[0],
+                data_offset: FIXED_LEN + walked + len,
             });
         }
         next = head[0];
         rest = after;
         walked += len;
         count += 1;
-        if fragment.is_some_and(|f: Ipv6Fragment| f.offset != 0) {
-            // A non-first fragment's payload is no header; stop here.
+        if fragment.is_some_and(|f: Ipv6Fragment| f.is_fragment()) {
+            // A fragment's data is reassembled before it is read.
             break;
         }
     }

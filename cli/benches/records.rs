@@ -58,6 +58,32 @@ fn write_all_serde<R: Record>(records: &[R]) {
 
 fn lines(c: &mut Criterion) {
     let (annotations, summaries) = records();
+    if let Ok(way) = std::env::var("TCPPHASE_BENCH_ONCE") {
+        // Each line written once, for an instruction count that the other
+        // work on a shared machine does not disturb: `valgrind
+        // --tool=callgrind --collect-atstart=no --toggle-collect='*write_all*'`
+        // over this, divided by the lines printed here.
+        match way.as_str() {
+            "serde" => {
+                write_all_serde(&annotations);
+                write_all_serde(&summaries);
+            }
+            "json" => {
+                write_all(RecordFormat::Json, &annotations);
+                write_all(RecordFormat::Json, &summaries);
+            }
+            _ => {
+                write_all(RecordFormat::Csv, &annotations);
+                write_all(RecordFormat::Csv, &summaries);
+            }
+        }
+        println!(
+            "{way}: {} annotate lines, {} conns lines",
+            annotations.len(),
+            summaries.len()
+        );
+        return;
+    }
     let mut group = c.benchmark_group("line");
     group.sample_size(20);
     group.throughput(Throughput::Elements(annotations.len() as u64));

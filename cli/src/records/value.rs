@@ -57,12 +57,12 @@ impl Value<'_> {
             Value::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
             Value::Ip(ip) => {
                 out.push(b'"');
-                let _ = write!(out, "{ip}");
+                ip_text(out, ip);
                 out.push(b'"');
             }
             Value::Addr(addr) => {
                 out.push(b'"');
-                let _ = write!(out, "{addr}");
+                addr_text(out, addr);
                 out.push(b'"');
             }
             Value::Anomalies(flags) => {
@@ -103,12 +103,8 @@ impl Value<'_> {
             Value::OptU64(None) | Value::OptSeconds(None) => {}
             Value::Str(s) => out.extend_from_slice(s.as_bytes()),
             Value::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
-            Value::Ip(ip) => {
-                let _ = write!(out, "{ip}");
-            }
-            Value::Addr(addr) => {
-                let _ = write!(out, "{addr}");
-            }
+            Value::Ip(ip) => ip_text(out, ip),
+            Value::Addr(addr) => addr_text(out, addr),
             Value::Anomalies(flags) => {
                 for (i, name) in flags.names().enumerate() {
                     if i > 0 {
@@ -129,11 +125,61 @@ impl Value<'_> {
     }
 }
 
+/// Appends an address as `Display` spells it: IPv4 digit by digit (the
+/// common case, without the formatting machinery), IPv6 through `Display`.
+fn ip_text(out: &mut Vec<u8>, ip: IpAddr) {
+    match ip {
+        IpAddr::V4(v4) => {
+            for (i, octet) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b'.');
+                }
+                let (h, t, u) = (octet / 100, octet / 10 % 10, octet % 10);
+                if h > 0 {
+                    out.push(b'0' + h);
+                }
+                if h > 0 || t > 0 {
+                    out.push(b'0' + t);
+                }
+                out.push(b'0' + u);
+            }
+        }
+        // Writing into a Vec cannot fail.
+        IpAddr::V6(v6) => {
+            let _ = write!(out, "{v6}");
+        }
+    }
+}
+
+/// Appends `addr:port` as `Display` spells it (`[v6]:port`, with a v6
+/// scope as `%scope`).
+fn addr_text(out: &mut Vec<u8>, addr: SocketAddr) {
+    match addr {
+        SocketAddr::V4(v4) => {
+            ip_text(out, IpAddr::V4(*v4.ip()));
+            out.push(b':');
+            out.extend_from_slice(itoa::Buffer::new().format(v4.port()).as_bytes());
+        }
+        // Writing into a Vec cannot fail.
+        SocketAddr::V6(v6) => {
+            let _ = write!(out, "{v6}");
+        }
+    }
+}
+
 /// Appends `s` as a JSON string: quoted, with serde_json's escapes.
 pub(crate) fn json_string(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push(b'"');
     let bytes = s.as_bytes();
+    if !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+        // Nothing to escape (names, keys, addresses): one copy.
+        out.reserve(bytes.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
+    out.push(b'"');
     let mut plain = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let short = match b {
@@ -217,4 +263,37 @@ impl Serialize for Value<'_> {
 /// Capture time in ns as seconds.
 pub(crate) fn seconds(ts_ns: u64) -> f64 {
     ts_ns as f64 / 1e9
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_spelled_as_display_spells_them() {
+        let mut out = Vec::new();
+        let mut addrs: Vec<SocketAddr> = Vec::new();
+        for octet in 0..=255u8 {
+            let port = u16::from(octet) * 257;
+            addrs.push(([octet, 0, 10, 255], port).into());
+            addrs.push(([1, octet, 100, 9], 65535).into());
+        }
+        addrs.extend(
+            [
+                "[::1]:80",
+                "[fe80::1%3]:443",
+                "[2001:db8::ff00:42:8329]:0",
+                "[::ffff:1.2.3.4]:9",
+            ]
+            .map(|a| a.parse::<SocketAddr>().unwrap()),
+        );
+        for addr in addrs {
+            out.clear();
+            addr_text(&mut out, addr);
+            assert_eq!(std::str::from_utf8(&out).unwrap(), addr.to_string());
+            out.clear();
+            ip_text(&mut out, addr.ip());
+            assert_eq!(std::str::from_utf8(&out).unwrap(), addr.ip().to_string());
+        }
+    }
 }

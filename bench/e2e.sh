@@ -63,3 +63,9 @@ without, with_ = plugin["tshark without plugin"], plugin["tshark with plugin"]
 print(f"| `tshark` without plugin | {without:.3f} | | |")
 print(f"| `tshark` with plugin | {with_:.3f} | | plugin overhead ratio {with_ / without:.3f} |")
 PY
+
+# What one output line costs (instructions) and the peak memory with
+# connections left open; each script says how it measures.
+echo
+bench/lines.sh
+bench/memory.sh 300000

@@ -33,6 +33,11 @@ pub struct WorkloadConfig {
     pub ipv6_share: f64,
     /// Capture time between two frames, ns.
     pub frame_gap_ns: u64,
+    /// How many of the connections are left open at the end of the
+    /// capture (a handshake and one exchange of data, never closed),
+    /// spread evenly among the others: the live connections a tracker
+    /// still holds when the capture ends. At most `connections`.
+    pub left_open: u64,
 }
 
 impl Default for WorkloadConfig {
@@ -43,6 +48,7 @@ impl Default for WorkloadConfig {
             concurrency: 64,
             ipv6_share: 0.1,
             frame_gap_ns: 100_000,
+            left_open: 0,
         }
     }
 }
@@ -88,7 +94,11 @@ impl Workload {
     fn start_connection(&mut self) {
         let index = self.started;
         self.started += 1;
-        let ending = Ending::ALL[self.rng.usize(..Ending::ALL.len())];
+        let ending = if self.left_open(index) {
+            Ending::Open
+        } else {
+            Ending::ALL[self.rng.usize(..Ending::ALL.len())]
+        };
         let ipv6 = self.rng.f64() < self.config.ipv6_share;
         let steps = script::steps(ending, &mut self.rng);
         self.live.push(Live {
@@ -97,6 +107,18 @@ impl Workload {
             steps,
             next: 0,
         });
+    }
+
+    /// Whether connection `index` is one of the `left_open` ones: they
+    /// fall evenly over the connections, one where `index * left_open /
+    /// connections` steps up.
+    fn left_open(&self, index: u64) -> bool {
+        let (open, all) = (
+            u128::from(self.config.left_open.min(self.config.connections)),
+            u128::from(self.config.connections),
+        );
+        let i = u128::from(index);
+        (i + 1) * open / all != i * open / all
     }
 
     /// Writes the whole workload as a pcap file; returns the frame count.
@@ -222,4 +244,67 @@ fn build_frame(index: u64, ipv6: bool, step: &Step) -> Vec<u8> {
     tcp.write(&mut bytes, &payload)
         .unwrap_or_else(|_| unreachable!("a Vec grows"));
     bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    /// Per connection (by client address and port): whether any of its
+    /// segments carries FIN or RST.
+    fn closing(config: WorkloadConfig) -> HashMap<(Vec<u8>, u16), bool> {
+        let mut conns: HashMap<(Vec<u8>, u16), bool> = HashMap::new();
+        for frame in Workload::new(config) {
+            let p = etherparse::SlicedPacket::from_ethernet(&frame.bytes).expect("a valid frame");
+            let (src, dst) = match p.net {
+                Some(etherparse::NetSlice::Ipv4(ip)) => (
+                    ip.header().source().to_vec(),
+                    ip.header().destination().to_vec(),
+                ),
+                Some(etherparse::NetSlice::Ipv6(ip)) => (
+                    ip.header().source().to_vec(),
+                    ip.header().destination().to_vec(),
+                ),
+                _ => panic!("an IP frame"),
+            };
+            let Some(etherparse::TransportSlice::Tcp(tcp)) = p.transport else {
+                panic!("a TCP frame")
+            };
+            // The client's port is the one that is not a server's.
+            let client = if [80, 443, 8080, 22].contains(&tcp.destination_port()) {
+                (src, tcp.source_port())
+            } else {
+                (dst, tcp.destination_port())
+            };
+            *conns.entry(client).or_default() |= tcp.fin() || tcp.rst();
+        }
+        conns
+    }
+
+    #[test]
+    fn left_open_connections_never_close_and_the_others_all_do() {
+        let config = WorkloadConfig {
+            connections: 300,
+            concurrency: 32,
+            left_open: 70,
+            ..WorkloadConfig::default()
+        };
+        let conns = closing(config);
+        assert_eq!(conns.len(), 300);
+        assert_eq!(conns.values().filter(|closed| !**closed).count(), 70);
+        // All left open, and more asked than there are connections.
+        let all = closing(WorkloadConfig {
+            left_open: 1000,
+            ..config
+        });
+        assert_eq!(all.len(), 300);
+        assert!(all.values().all(|closed| !closed));
+        // None asked: every connection ends.
+        let none = closing(WorkloadConfig {
+            left_open: 0,
+            ..config
+        });
+        assert!(none.values().all(|closed| *closed));
+    }
 }

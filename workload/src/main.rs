@@ -14,6 +14,10 @@ struct Args {
     /// Connections open at once.
     #[arg(long, default_value_t = 64)]
     concurrency: usize,
+    /// How many of the connections never close (still open when the
+    /// capture ends), spread evenly among the others.
+    #[arg(long, default_value_t = 0)]
+    left_open: u64,
     /// Seed of the pseudo-random choices.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -28,6 +32,7 @@ fn main() -> std::io::Result<()> {
         seed: args.seed,
         connections: args.connections,
         concurrency: args.concurrency,
+        left_open: args.left_open,
         ..WorkloadConfig::default()
     });
     let frames = if args.output == "-" {
@@ -42,6 +47,10 @@ fn main() -> std::io::Result<()> {
         out.flush()?;
         n
     };
-    eprintln!("{frames} frames, {} connections", args.connections);
+    eprintln!(
+        "{frames} frames, {} connections, {} left open",
+        args.connections,
+        args.left_open.min(args.connections)
+    );
     Ok(())
 }

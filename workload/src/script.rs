@@ -53,6 +53,10 @@ pub enum Ending {
     Simultaneous,
     /// Picked up after the handshake, closed with four segments.
     Midstream,
+    /// Never ends: a handshake and one exchange of data, then silence (the
+    /// connection is still open when the capture ends). Not drawn; see
+    /// `WorkloadConfig::left_open`.
+    Open,
 }
 
 impl Ending {
@@ -135,11 +139,19 @@ pub fn steps(ending: Ending, rng: &mut fastrand::Rng) -> Vec<Step> {
         b.push(S, true, false, false, true, 0);
         b.ack(C);
     }
-    for _ in 0..rng.u32(1..=3) {
+    let exchanges = if ending == Ending::Open {
+        1
+    } else {
+        rng.u32(1..=3)
+    };
+    for _ in 0..exchanges {
         b.data(C, rng.u32(20..400));
         b.ack(S);
         b.data(S, rng.u32(20..1400));
         b.ack(C);
+    }
+    if ending == Ending::Open {
+        return b.steps;
     }
     match ending {
         Ending::Fin3Client | Ending::Fin3Server => {
@@ -201,7 +213,7 @@ pub fn steps(ending: Ending, rng: &mut fastrand::Rng) -> Vec<Step> {
             b.ack(C);
             b.ack(S);
         }
-        Ending::Refused => unreachable!("handled above"),
+        Ending::Refused | Ending::Open => unreachable!("handled above"),
     }
     b.steps
 }

@@ -25,3 +25,39 @@ pub use key::{FlowKey, KeySide};
 pub use snapshot::EndpointSnapshot;
 pub use stream_rule::StreamRule;
 pub use tracker::{Config, FrameOutcome, Tracker};
+
+/// The sizes, in bytes, of what the flow table holds per connection, for
+/// memory accounting (`cargo bench -p tcpphase --bench flow_entry`) without
+/// opening the table's internals.
+///
+/// ```
+/// let sizes = tcpphase::track::EntrySizes::now();
+/// assert!(sizes.entry >= sizes.record);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntrySizes {
+    /// The 4-tuple key.
+    pub key: usize,
+    /// One table entry (stream, base sequence numbers, the connection).
+    pub entry: usize,
+    /// The connection record inside the entry.
+    pub record: usize,
+    /// The phase machine inside the record.
+    pub phase: usize,
+    /// One table slot: key and entry together.
+    pub slot: usize,
+}
+
+impl EntrySizes {
+    /// The sizes of this build.
+    pub fn now() -> Self {
+        use core::mem::size_of;
+        EntrySizes {
+            key: size_of::<FlowKey>(),
+            entry: size_of::<flow::FlowEntry>(),
+            record: size_of::<flow::ConnRecord>(),
+            phase: size_of::<crate::phase::ConnectionPhase>(),
+            slot: size_of::<(FlowKey, flow::FlowEntry)>(),
+        }
+    }
+}

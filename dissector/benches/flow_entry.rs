@@ -1,0 +1,97 @@
+//! Where a live connection's bytes go: the size of the flow table's entry
+//! and of its parts, the table's slack, and the heap a tracker holds with
+//! N connections left open, before and through `finish()`. Prints its
+//! figures; run with `cargo bench -p tcpphase --bench flow_entry`
+//! (`TCPPHASE_BENCH_OPEN` sets N, 300 000 by default).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::mem::size_of;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tcpphase::summary::zeek::ZeekConn;
+use tcpphase::summary::ConnSummary;
+use tcpphase::track::{Config, EntrySizes, Tracker};
+use tcpphase_workload::{Workload, WorkloadConfig};
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded to the system allocator unchanged; the
+// counters only observe sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        // SAFETY: same layout the caller gave us.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: ptr came from System.alloc with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Buckets of a hashbrown table holding `n` entries: the next power of two
+/// at or above n * 8 / 7 (its load factor is 7/8).
+fn buckets(n: usize) -> usize {
+    (n * 8).div_ceil(7).next_power_of_two()
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let n: u64 = std::env::var("TCPPHASE_BENCH_OPEN")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300_000);
+    let sizes = EntrySizes::now();
+    let slot = sizes.slot;
+    println!("size_of FlowKey: {} bytes", sizes.key);
+    println!("size_of FlowEntry: {} bytes", sizes.entry);
+    println!("  of which ConnRecord: {} bytes", sizes.record);
+    println!("    of which ConnectionPhase: {} bytes", sizes.phase);
+    println!("    of which ZeekConn: {} bytes", size_of::<ZeekConn>());
+    println!("table slot (key, entry): {slot} bytes + 1 control byte");
+    println!("size_of ConnSummary: {} bytes", size_of::<ConnSummary>());
+    let b = buckets(n as usize);
+    println!(
+        "table of {n}: {b} buckets, {:.0}% full, {} bytes per connection",
+        100.0 * n as f64 / b as f64,
+        b * (slot + 1) / n as usize
+    );
+
+    // The heap a tracker holds with `n` connections open (handshake and
+    // one exchange of data each), then its peak through finish(), which
+    // summarises them all at once.
+    let base = CURRENT.load(Ordering::Relaxed);
+    let mut tracker = Tracker::new(Config::default());
+    for frame in Workload::new(WorkloadConfig {
+        connections: n,
+        concurrency: 256,
+        left_open: n,
+        ..WorkloadConfig::default()
+    }) {
+        tracker.feed(1, &frame.bytes, frame.ts_ns);
+        while tracker.next_summary().is_some() {}
+    }
+    let live = tracker.live_connections().max(1);
+    let held = CURRENT.load(Ordering::Relaxed) - base;
+    PEAK.store(CURRENT.load(Ordering::Relaxed), Ordering::Relaxed);
+    tracker.finish();
+    let peak = PEAK.load(Ordering::Relaxed) - base;
+    let mut summaries = 0;
+    while tracker.next_summary().is_some() {
+        summaries += 1;
+    }
+    println!(
+        "tracker with {live} live connections: {} bytes per connection held, {} bytes per connection at the peak of finish() ({summaries} summaries)",
+        held / live,
+        peak / live
+    );
+}

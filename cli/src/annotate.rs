@@ -4,9 +4,7 @@ use crate::color::{phase_color, RESET};
 use crate::error::{outcome, CommandError, Failure};
 use crate::filter::Filter;
 use crate::input::Source;
-use crate::records::{
-    write_annotation_csv, AnnotationJson, CsvScratch, MalformedJson, ANNOTATION_CSV_HEADER,
-};
+use crate::records::{Malformed, RecordWriter};
 use crate::tracking::{track, unknown_stream, Event, Moment};
 use crate::Format;
 use std::io::Write;
@@ -43,38 +41,44 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let mut tracker = Tracker::new(Config::default());
-    let (reached, mut problems) = if options.format == Format::Csv {
-        let mut w = csv::Writer::from_writer(&mut *out);
-        if let Err(e) = w.write_record(ANNOTATION_CSV_HEADER) {
-            return Err(csv_err(e).into());
-        }
-        let mut scratch = CsvScratch::default();
-        let result = track(source, &mut tracker, Moment::End, |_, event, _| {
-            match event {
-                Event::Segment(a) if filter.matches_segment(a) => {
-                    write_annotation_csv(&mut w, a, &mut scratch).map_err(csv_err)?
+    // A buffer of our own in front of `out`: serde_json, the CSV writer
+    // and write! make many small writes, which then stay inlined instead
+    // of each going through `dyn Write`.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+    let (reached, mut problems) = match options.format.records() {
+        Some(format) => {
+            let mut records = match RecordWriter::<Annotation, _>::new(format, &mut buffered) {
+                Ok(records) => records,
+                Err(e) => return Err(CommandError::stdout(e).into()),
+            };
+            let result = track(source, &mut tracker, Moment::End, |_, event, _| {
+                match event {
+                    Event::Segment(a) if filter.matches_segment(a) => records.write(a),
+                    Event::Malformed {
+                        frame,
+                        ts_ns,
+                        error,
+                    } if filter.matches_malformed() => {
+                        records.write_other(&Malformed::new(frame, ts_ns, error))
+                    }
+                    _ => Ok(()),
                 }
-                _ => {}
+                .map_err(CommandError::stdout)
+            });
+            if let Err(e) = records.flush() {
+                return Err(CommandError::stdout(e).into());
             }
-            Ok(())
-        });
-        if let Err(e) = w.flush() {
-            return Err(CommandError::stdout(e).into());
+            result
         }
-        result
-    } else {
-        // A buffer of our own in front of `out`: serde_json and write! make
-        // many small writes, which then stay inlined instead of each going
-        // through `dyn Write`.
-        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
-        let result = track(source, &mut tracker, Moment::End, |_, event, t0| {
-            write_event(&mut buffered, event, t0, filter, options)
-        });
-        if let Err(e) = buffered.flush() {
-            return Err(CommandError::stdout(e).into());
-        }
-        result
+        None => track(source, &mut tracker, Moment::End, |_, event, t0| {
+            write_text_event(&mut buffered, event, t0, filter, options.color)
+                .map_err(CommandError::stdout)
+        }),
     };
+    if let Err(e) = buffered.flush() {
+        return Err(CommandError::stdout(e).into());
+    }
+    drop(buffered);
     if let Err(e) = out.flush() {
         problems.push(CommandError::stdout(e));
     }
@@ -84,47 +88,29 @@ pub fn run(
     outcome(problems)
 }
 
-/// Writes one frame's line (text or JSON), if it passes the filter.
-fn write_event<W: Write>(
+/// Writes one frame's text line, if it passes the filter.
+fn write_text_event<W: Write>(
     out: &mut W,
     event: Event<'_>,
     t0: u64,
     filter: &Filter,
-    options: AnnotateOptions,
-) -> Result<(), CommandError> {
+    color: bool,
+) -> std::io::Result<()> {
     match event {
-        Event::Segment(a) if filter.matches_segment(a) => match options.format {
-            Format::Json => {
-                serde_json::to_writer(&mut *out, &AnnotationJson::of(a)).map_err(json_err)?;
-                out.write_all(b"\n").map_err(CommandError::stdout)
-            }
-            _ => write_text(out, a, t0, options.color).map_err(CommandError::stdout),
-        },
+        Event::Segment(a) if filter.matches_segment(a) => write_text(out, a, t0, color),
         Event::Malformed {
             frame,
             ts_ns,
             error,
-        } if filter.matches_malformed() => match options.format {
-            Format::Json => {
-                let record = MalformedJson::of(frame, ts_ns, error);
-                serde_json::to_writer(&mut *out, &record).map_err(json_err)?;
-                out.write_all(b"\n").map_err(CommandError::stdout)
-            }
-            _ => {
-                let color = if options.color {
-                    phase_color(Phase::Other)
-                } else {
-                    ""
-                };
-                let reset = if color.is_empty() { "" } else { RESET };
-                writeln!(
-                    out,
-                    "{color}{frame:>6} {:>11.6} other/malformed: {error}{reset}",
-                    ts_ns.saturating_sub(t0) as f64 / 1e9
-                )
-                .map_err(CommandError::stdout)
-            }
-        },
+        } if filter.matches_malformed() => {
+            let color = if color { phase_color(Phase::Other) } else { "" };
+            let reset = if color.is_empty() { "" } else { RESET };
+            writeln!(
+                out,
+                "{color}{frame:>6} {:>11.6} other/malformed: {error}{reset}",
+                ts_ns.saturating_sub(t0) as f64 / 1e9
+            )
+        }
         _ => Ok(()),
     }
 }
@@ -156,18 +142,4 @@ fn write_text<W: Write>(out: &mut W, a: &Annotation, t0: u64, color: bool) -> st
         out.write_all(RESET.as_bytes())?;
     }
     out.write_all(b"\n")
-}
-
-fn json_err(e: serde_json::Error) -> CommandError {
-    match e.io_error_kind() {
-        Some(kind) => CommandError::stdout(kind.into()),
-        None => CommandError::output("<stdout>", std::io::Error::other(e)),
-    }
-}
-
-fn csv_err(e: csv::Error) -> CommandError {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => CommandError::stdout(e),
-        other => CommandError::output("<stdout>", std::io::Error::other(format!("{other:?}"))),
-    }
 }

@@ -3,7 +3,7 @@
 use crate::error::{outcome, CommandError, ErrorKind, Failure};
 use crate::filter::{Filter, PhaseSet};
 use crate::input::Source;
-use crate::records::SummaryJson;
+use crate::records::RecordWriter;
 use crate::tracking::{track, unknown_stream, Event, Moment};
 use crate::Format;
 use std::collections::HashMap;
@@ -20,7 +20,7 @@ pub fn conns(path: &str, format: Format, out: &mut dyn Write) -> Result<(), Comm
 
 /// `tcpphase conns`: the connections of `source` that pass `filter` (by
 /// stream, port and host; by phase when the connection went through one
-/// of the phases), in `format` (text or JSON Lines).
+/// of the phases), in `format`.
 pub fn run(
     source: &Source,
     filter: &Filter,
@@ -28,6 +28,10 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let mut tracker = Tracker::new(Config::default());
+    let mut sink = match Sink::new(format, out) {
+        Ok(sink) => sink,
+        Err(e) => return Err(CommandError::stdout(e).into()),
+    };
     let mut chosen = Chosen {
         filter,
         phases_seen: HashMap::new(),
@@ -37,21 +41,21 @@ pub fn run(
     let mut header_due = format == Format::Text;
     let (reached, mut problems) = track(source, &mut tracker, Moment::End, |tracker, event, _| {
         if std::mem::take(&mut header_due) {
-            write_header(out).map_err(CommandError::stdout)?;
+            sink.header().map_err(CommandError::stdout)?;
         }
         if let Event::Segment(a) = event {
             chosen.saw(a);
         }
         while let Some(s) = tracker.next_summary() {
             if chosen.wants(&s) {
-                write_summary(out, &s, format)?;
+                sink.write(&s).map_err(CommandError::stdout)?;
             }
         }
         Ok(())
     });
     tracker.finish();
     if header_due && reached.frames == 0 && problems.is_empty() {
-        if let Err(e) = write_header(out) {
+        if let Err(e) = sink.header() {
             problems.push(CommandError::stdout(e));
         }
     }
@@ -60,14 +64,14 @@ pub fn run(
     if problems.iter().all(|e| e.kind == ErrorKind::Input) {
         while let Some(s) = tracker.next_summary() {
             if chosen.wants(&s) {
-                if let Err(e) = write_summary(out, &s, format) {
-                    problems.push(e);
+                if let Err(e) = sink.write(&s) {
+                    problems.push(CommandError::stdout(e));
                     break;
                 }
             }
         }
     }
-    if let Err(e) = out.flush() {
+    if let Err(e) = sink.flush() {
         problems.push(CommandError::stdout(e));
     }
     if let Some(e) = unknown_stream(source, filter, &reached, Moment::End, &problems) {
@@ -107,6 +111,43 @@ impl Chosen<'_> {
     }
 }
 
+/// Where the summaries go: the text table, or records.
+enum Sink<'o> {
+    Text(&'o mut dyn Write),
+    Records(Box<RecordWriter<ConnSummary, &'o mut dyn Write>>),
+}
+
+impl<'o> Sink<'o> {
+    fn new(format: Format, out: &'o mut dyn Write) -> std::io::Result<Self> {
+        Ok(match format.records() {
+            None => Sink::Text(out),
+            Some(records) => Sink::Records(Box::new(RecordWriter::new(records, out)?)),
+        })
+    }
+
+    /// The text table's header row.
+    fn header(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Text(out) => write_header(out),
+            Sink::Records(_) => Ok(()),
+        }
+    }
+
+    fn write(&mut self, s: &ConnSummary) -> std::io::Result<()> {
+        match self {
+            Sink::Text(out) => write_text(out, s),
+            Sink::Records(records) => records.write(s),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Text(out) => out.flush(),
+            Sink::Records(records) => records.flush(),
+        }
+    }
+}
+
 fn write_header(out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
@@ -128,35 +169,23 @@ fn write_header(out: &mut dyn Write) -> std::io::Result<()> {
     )
 }
 
-fn write_summary(out: &mut dyn Write, s: &ConnSummary, format: Format) -> Result<(), CommandError> {
-    match format {
-        Format::Json | Format::Csv => {
-            serde_json::to_writer(&mut *out, &SummaryJson::of(s)).map_err(|e| {
-                match e.io_error_kind() {
-                    Some(kind) => CommandError::stdout(kind.into()),
-                    None => CommandError::output("<stdout>", std::io::Error::other(e)),
-                }
-            })?;
-            out.write_all(b"\n").map_err(CommandError::stdout)
-        }
-        Format::Text => writeln!(
-            out,
-            "{:>5} {:>6} {:<45} {:<45} {:<9} {:<12} {:<7} {:<12} {:<12} {:<6} {:<16} {:>5} {:>7} {:>7}",
-            s.conn,
-            s.stream,
-            s.client.to_string(),
-            s.server.to_string(),
-            s.handshake.name(),
-            s.close.name(),
-            s.active_closer.map_or("-", |r| r.name()),
-            s.client_state.name(),
-            s.server_state.name(),
-            s.conn_state,
-            s.history.as_str(),
-            s.completeness,
-            s.client_packets + s.server_packets,
-            s.client_bytes + s.server_bytes,
-        )
-        .map_err(CommandError::stdout),
-    }
+fn write_text(out: &mut dyn Write, s: &ConnSummary) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:>5} {:>6} {:<45} {:<45} {:<9} {:<12} {:<7} {:<12} {:<12} {:<6} {:<16} {:>5} {:>7} {:>7}",
+        s.conn,
+        s.stream,
+        s.client.to_string(),
+        s.server.to_string(),
+        s.handshake.name(),
+        s.close.name(),
+        s.active_closer.map_or("-", |r| r.name()),
+        s.client_state.name(),
+        s.server_state.name(),
+        s.conn_state,
+        s.history.as_str(),
+        s.completeness,
+        s.client_packets + s.server_packets,
+        s.client_bytes + s.server_bytes,
+    )
 }

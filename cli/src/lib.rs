@@ -8,12 +8,14 @@
 //! | `tracking.rs` | the loop every command shares: frames into the tracker, up to a moment |
 //! | `filter.rs` | `--stream`, `--port`, `--host`, `--phase` |
 //! | `color.rs` | colour by phase, `--color` and `NO_COLOR` |
-//! | `annotate.rs` | `tcpphase annotate`: one line per segment (text, JSON Lines, CSV) |
-//! | `conns.rs` | `tcpphase conns`: one line per connection (text, JSON Lines) |
+//! | `annotate.rs` | `tcpphase annotate`: one line per segment |
+//! | `conns.rs` | `tcpphase conns`: one line per connection |
 //! | `states.rs` | `tcpphase states`: every endpoint's state at a moment, netstat / ss style |
-//! | `diagram/` | `tcpphase diagram`: the ladder diagram of one stream (text, SVG, JSON) |
-//! | `records.rs` | the JSON / CSV records, with DESIGN's keys |
+//! | `diagram/` | `tcpphase diagram`: the ladder diagram of one stream (text, SVG, JSON, CSV) |
+//! | `records/` | the JSON Lines / CSV records of every command, and their one writer |
 //! | `error.rs` | [`CommandError`], [`Failure`] and the exit status |
+
+#![deny(missing_docs)]
 
 pub mod annotate;
 pub mod color;
@@ -29,7 +31,7 @@ pub mod tracking;
 
 pub use error::{CommandError, ErrorKind, Failure};
 
-/// Output format of a command.
+/// Output format of a command (`--format`, `--json`, `--csv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
     /// Aligned text for people.
@@ -39,4 +41,16 @@ pub enum Format {
     Json,
     /// CSV with a header row.
     Csv,
+}
+
+impl Format {
+    /// How records are written in this format; `None` for text, which
+    /// each command lays out for people itself.
+    pub const fn records(self) -> Option<records::RecordFormat> {
+        match self {
+            Format::Text => None,
+            Format::Json => Some(records::RecordFormat::Json),
+            Format::Csv => Some(records::RecordFormat::Csv),
+        }
+    }
 }

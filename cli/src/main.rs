@@ -85,6 +85,32 @@ impl Filters {
     }
 }
 
+/// `--format`, and its shorthands `--json` and `--csv`: every command has them.
+#[derive(Args)]
+#[command(next_help_heading = "Output")]
+struct Output {
+    /// text (aligned, for people), json (JSON Lines; diagram: one object) or csv (a header row, then JSON's keys as columns).
+    #[arg(long, value_name = "FORMAT", hide_possible_values = true)]
+    format: Option<Format>,
+    /// Short for --format json.
+    #[arg(long, conflicts_with_all = ["format", "csv"])]
+    json: bool,
+    /// Short for --format csv.
+    #[arg(long, conflicts_with = "format")]
+    csv: bool,
+}
+
+impl Output {
+    fn format(&self) -> Format {
+        match (self.format, self.json, self.csv) {
+            (Some(format), _, _) => format,
+            (None, true, _) => Format::Json,
+            (None, _, true) => Format::Csv,
+            (None, false, false) => Format::Text,
+        }
+    }
+}
+
 /// The stream filter of the commands that take several streams.
 #[derive(Args)]
 struct Streams {
@@ -120,12 +146,8 @@ Examples:
     Annotate {
         #[command(flatten)]
         inputs: Inputs,
-        /// JSON Lines, one object per segment.
-        #[arg(long, conflicts_with = "csv")]
-        json: bool,
-        /// CSV with a header row.
-        #[arg(long)]
-        csv: bool,
+        #[command(flatten)]
+        output: Output,
         /// Colour the lines by phase: auto (when standard output is a terminal and NO_COLOR is unset), always, never.
         #[arg(
             long,
@@ -148,13 +170,13 @@ printed when it went through one of the phases.
 Examples:
   tcpphase conns capture.pcap
   tcpphase conns --json capture.pcap
+  tcpphase conns --csv capture.pcap > conns.csv
   tcpphase conns --phase reset capture.pcap")]
     Conns {
         #[command(flatten)]
         inputs: Inputs,
-        /// JSON Lines, one object per connection.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: Output,
         #[command(flatten)]
         streams: Streams,
         #[command(flatten)]
@@ -194,9 +216,8 @@ Examples:
         /// Also list CLOSED endpoints.
         #[arg(long, short = 'a')]
         all: bool,
-        /// JSON Lines, one object per endpoint.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: Output,
         #[command(flatten)]
         streams: Streams,
         #[command(flatten)]
@@ -224,11 +245,10 @@ Examples:
         #[arg(long, value_name = "N", required = true)]
         stream: u64,
         /// Write the diagram as SVG to this file (- for standard output) instead of text.
-        #[arg(long, value_name = "OUT.svg", conflicts_with = "json")]
+        #[arg(long, value_name = "OUT.svg", conflicts_with_all = ["format", "json", "csv"])]
         svg: Option<String>,
-        /// The diagram as one JSON object: brackets and every segment.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: Output,
         /// Draw with plain ASCII instead of Unicode box drawing.
         #[arg(long)]
         ascii: bool,
@@ -309,19 +329,12 @@ fn main() -> ExitCode {
     let result: Result<(), Failure> = match cli.command {
         Command::Annotate {
             inputs,
-            json,
-            csv,
+            output,
             color,
             streams,
             filters,
         } => {
-            let format = if json {
-                Format::Json
-            } else if csv {
-                Format::Csv
-            } else {
-                Format::Text
-            };
+            let format = output.format();
             let options = AnnotateOptions {
                 format,
                 color: format == Format::Text && color.for_stdout(),
@@ -336,11 +349,11 @@ fn main() -> ExitCode {
         }
         Command::Conns {
             inputs,
-            json,
+            output,
             streams,
             filters,
         } => {
-            let format = if json { Format::Json } else { Format::Text };
+            let format = output.format();
             let source = source(inputs, false);
             conns::run(
                 &source,
@@ -355,7 +368,7 @@ fn main() -> ExitCode {
             at_time,
             style,
             all,
-            json,
+            output,
             streams,
             filters,
         } => {
@@ -368,7 +381,7 @@ fn main() -> ExitCode {
                 at,
                 style,
                 all,
-                json,
+                format: output.format(),
             };
             let source = source(inputs, true);
             states::run(
@@ -382,18 +395,19 @@ fn main() -> ExitCode {
             inputs,
             stream,
             svg,
-            json,
+            output,
             ascii,
             full,
             color,
             filters,
         } => {
+            let format = output.format();
             let options = DiagramOptions {
                 stream,
                 full,
                 ascii,
-                color: !json && svg.is_none() && color.for_stdout(),
-                json,
+                color: format == Format::Text && svg.is_none() && color.for_stdout(),
+                format,
                 svg,
             };
             let source = source(inputs, true);

@@ -10,8 +10,9 @@
 use crate::error::{outcome, CommandError, Failure};
 use crate::filter::Filter;
 use crate::input::Source;
-use crate::records::EndpointJson;
+use crate::records::{Fields, Record, RecordWriter, Value};
 use crate::tracking::{track, unknown_stream, Event, Moment, Reached};
+use crate::Format;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -50,8 +51,8 @@ pub struct StatesOptions {
     pub style: Style,
     /// Also endpoints that are CLOSED (netstat and ss list none).
     pub all: bool,
-    /// JSON Lines instead of a table.
-    pub json: bool,
+    /// A table, JSON Lines or CSV.
+    pub format: Format,
 }
 
 /// Which end of a connection an endpoint is.
@@ -233,11 +234,12 @@ pub fn run(
         .copied()
         .filter(|r| options.all || r.state != TcpState::Closed)
         .collect();
-    let written = if options.json {
-        write_json(out, &shown, options.style)
-    } else {
-        let hidden = chosen.len() - shown.len();
-        write_table(out, &shown, hidden, &reached, options)
+    let written = match options.format.records() {
+        Some(format) => write_records(format, out, &shown, options.style),
+        None => {
+            let hidden = chosen.len() - shown.len();
+            write_table(out, &shown, hidden, &reached, options)
+        }
     };
     if let Err(e) = written.and_then(|()| out.flush()) {
         problems.push(CommandError::stdout(e));
@@ -245,12 +247,40 @@ pub fn run(
     outcome(problems)
 }
 
-fn write_json(out: &mut dyn Write, rows: &[&EndpointState], style: Style) -> std::io::Result<()> {
-    for r in rows {
-        serde_json::to_writer(&mut *out, &EndpointJson::of(r, style))?;
-        out.write_all(b"\n")?;
+/// An endpoint as a record (`states --json`, `--csv`), its state spelled
+/// in `style`.
+#[derive(Debug, Clone, Copy)]
+pub struct EndpointRecord<'a> {
+    /// The endpoint.
+    pub endpoint: &'a EndpointState,
+    /// How its state is spelled.
+    pub style: Style,
+}
+
+impl Record for EndpointRecord<'_> {
+    fn layout<F: Fields<Self>>(f: &mut F) -> Result<(), F::Error> {
+        f.field("conn", |r| Value::U64(r.endpoint.conn))?;
+        f.field("stream", |r| Value::U64(r.endpoint.stream))?;
+        f.field("side", |r| Value::Str(r.endpoint.side.name()))?;
+        f.field("local", |r| Value::Addr(r.endpoint.local))?;
+        f.field("peer", |r| Value::Addr(r.endpoint.peer))?;
+        f.field("state", |r| Value::Str(r.style.spell(r.endpoint.state)))?;
+        f.field("frame", |r| Value::OptU64(r.endpoint.frame))?;
+        f.field("ts", |r| Value::Seconds(r.endpoint.since_ns as f64 / 1e9))
     }
-    Ok(())
+}
+
+fn write_records(
+    format: crate::records::RecordFormat,
+    out: &mut dyn Write,
+    rows: &[&EndpointState],
+    style: Style,
+) -> std::io::Result<()> {
+    let mut records = RecordWriter::new(format, out)?;
+    for endpoint in rows {
+        records.write(&EndpointRecord { endpoint, style })?;
+    }
+    records.flush()
 }
 
 fn write_table(

@@ -70,7 +70,10 @@ fn states_at_the_end_of_every_recorded_capture() {
         let json = states_of(
             &file,
             &Filter::default(),
-            StatesOptions { json: true, ..all },
+            StatesOptions {
+                format: Format::Json,
+                ..all
+            },
         );
         // Two endpoints for every connection, each with a frame.
         for line in json.lines() {
@@ -104,7 +107,7 @@ fn states_spelled_as_rfc_netstat_and_ss_at_each_moment_of_a_close() {
                 at,
                 style,
                 all: true,
-                json: false,
+                format: Format::Text,
             };
             all.push_str(&format!("--- {at:?} {style:?}\n"));
             all.push_str(&states_of(&file, &Filter::default(), options));
@@ -184,7 +187,7 @@ fn diagram_variants_ascii_full_second_stream_json_and_phase_filter() {
     let json = diagram_of(
         &capture("half-close"),
         &DiagramOptions {
-            json: true,
+            format: Format::Json,
             ..DiagramOptions::default()
         },
     );
@@ -230,7 +233,7 @@ fn svg_is_well_formed_with_one_arrow_per_segment() {
         let json = diagram_of(
             &file,
             &DiagramOptions {
-                json: true,
+                format: Format::Json,
                 ..DiagramOptions::default()
             },
         );

@@ -2,13 +2,14 @@
 //! --json`, as an iterator that reads the capture as it is consumed.
 
 use crate::error::{command_errors, internal, poisoned};
-use crate::py_value::{to_py, StringCache};
+use crate::py_record::{to_dict, StringCache};
 use crate::source::Capture;
 use crate::walk::{Event, Walk};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use tcpphase_cli::filter::Filter;
-use tcpphase_cli::records::{AnnotationJson, MalformedJson};
+use tcpphase_cli::records::Malformed;
 use tcpphase_cli::tracking::{unknown_stream, Moment};
 
 /// The segments of a capture, one dict each, read as they are asked for.
@@ -34,7 +35,7 @@ impl Annotations {
         slf
     }
 
-    fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+    fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyDict>>> {
         match self.state {
             IterState::Done => return Ok(None),
             IterState::Poisoned => return Err(poisoned()),
@@ -61,11 +62,11 @@ impl Annotations {
         })
     }
 
-    fn next_record(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+    fn next_record(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyDict>>> {
         loop {
             match self.walk.next_event() {
                 Event::Segment(a) if self.filter.matches_segment(&a) => {
-                    let record = to_py(py, &mut self.cache, &AnnotationJson::of(&a))?;
+                    let record = to_dict(py, &mut self.cache, &a)?;
                     return Ok(Some(record.unbind()));
                 }
                 Event::Malformed {
@@ -73,8 +74,8 @@ impl Annotations {
                     ts_ns,
                     error,
                 } if self.filter.matches_malformed() => {
-                    let record = MalformedJson::of(frame, ts_ns, error);
-                    return Ok(Some(to_py(py, &mut self.cache, &record)?.unbind()));
+                    let record = Malformed::new(frame, ts_ns, error);
+                    return Ok(Some(to_dict(py, &mut self.cache, &record)?.unbind()));
                 }
                 Event::End => {
                     self.state = IterState::Done;

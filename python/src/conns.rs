@@ -3,15 +3,16 @@
 //! the live ones at the end of the capture.
 
 use crate::error::{command_errors, internal, poisoned};
-use crate::py_value::{to_py, StringCache};
+use crate::py_record::{to_dict, StringCache};
 use crate::source::Capture;
 use crate::walk::{Event, Walk};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use tcpphase::summary::ConnSummary;
 use tcpphase_cli::filter::{Filter, PhaseSet};
-use tcpphase_cli::records::SummaryJson;
+
 use tcpphase_cli::tracking::{unknown_stream, Moment};
 
 /// The connections of a capture, one dict each, read as they are asked for.
@@ -40,7 +41,7 @@ impl Summaries {
         slf
     }
 
-    fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+    fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyDict>>> {
         match self.state {
             IterState::Done => return Ok(None),
             IterState::Poisoned => return Err(poisoned()),
@@ -78,11 +79,11 @@ impl Summaries {
         went_through && self.filter.matches_endpoints(s.stream, s.client, s.server)
     }
 
-    fn next_record(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+    fn next_record(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyDict>>> {
         loop {
             while let Some(s) = self.walk.tracker.next_summary() {
                 if self.wants(&s) {
-                    let record = to_py(py, &mut self.cache, &SummaryJson::of(&s))?;
+                    let record = to_dict(py, &mut self.cache, &s)?;
                     return Ok(Some(record.unbind()));
                 }
             }

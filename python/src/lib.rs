@@ -1,13 +1,13 @@
 //! `tcpphase._native`: the Rust side of the Python package. The records
 //! are the CLI's own (`tcpphase_cli::records`), turned into dicts by a
-//! serde serializer, so the keys and values are those `--json` prints.
+//! visitor of the CLI's one record layout, so the keys and values are those `--json` prints.
 //!
 //! | file | what |
 //! | --- | --- |
 //! | `source.rs` | a path or a binary file object as a capture |
 //! | `walk.rs` | the CLI's reading loop, one frame at a time |
 //! | `filters.rs` | `stream`, `port`, `host`, `phase` as the CLI's filter |
-//! | `py_value.rs` | serde to Python objects, keys and names kept as strings |
+//! | `py_record.rs` | serde to Python objects, keys and names kept as strings |
 //! | `annotate.rs` | the iterator of segment records |
 //! | `conns.rs` | the iterator of connection summaries |
 //! | `states.rs` | the endpoints at a moment |
@@ -18,7 +18,7 @@ mod annotate;
 mod conns;
 mod error;
 mod filters;
-mod py_value;
+mod py_record;
 mod source;
 mod states;
 mod tracker;

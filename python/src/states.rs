@@ -2,15 +2,15 @@
 //! states --json`, computed by the CLI's own `endpoints_at`.
 
 use crate::error::command_errors;
-use crate::py_value::{to_py, StringCache};
+use crate::py_record::{to_dict, StringCache};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use tcpphase::phase::TcpState;
 use tcpphase_cli::filter::Filter;
 use tcpphase_cli::input::Source;
-use tcpphase_cli::records::EndpointJson;
-use tcpphase_cli::states::{endpoints_at, Style};
+
+use tcpphase_cli::states::{endpoints_at, EndpointRecord, Style};
 use tcpphase_cli::tracking::{unknown_stream, Moment};
 use tcpphase_cli::CommandError;
 
@@ -83,7 +83,14 @@ pub fn endpoints<'py>(
         .filter(|r| filter.phases.contains(r.phase))
         .filter(|r| all || r.state != TcpState::Closed)
     {
-        list.append(to_py(py, &mut cache, &EndpointJson::of(row, style))?)?;
+        list.append(to_dict(
+            py,
+            &mut cache,
+            &EndpointRecord {
+                endpoint: row,
+                style,
+            },
+        )?)?;
     }
     Ok(list)
 }

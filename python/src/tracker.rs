@@ -2,15 +2,15 @@
 //! socket), each answered with its `annotate --json` record.
 
 use crate::error::{internal, poisoned, TcpphaseError};
-use crate::py_value::{to_py, StringCache};
+use crate::py_record::{to_dict, StringCache};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
-use pyo3::types::{PyFloat, PyInt, PyList};
+use pyo3::types::{PyDict, PyFloat, PyInt, PyList};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use tcpphase::track::{Config, FrameOutcome};
 use tcpphase::wire::WireError;
-use tcpphase_cli::records::{AnnotationJson, MalformedJson, SummaryJson};
+use tcpphase_cli::records::Malformed;
 
 /// Follows every connection of the frames fed to it, in the order fed.
 ///
@@ -47,7 +47,7 @@ impl Tracker {
         linktype: u32,
         data: PyBackedBytes,
         ts: &Bound<'_, PyAny>,
-    ) -> PyResult<Option<Py<PyAny>>> {
+    ) -> PyResult<Option<Py<PyDict>>> {
         if self.poisoned {
             return Err(poisoned());
         }
@@ -62,7 +62,7 @@ impl Tracker {
         };
         match outcome {
             FrameOutcome::Segment(a) => Ok(Some(
-                to_py(py, &mut self.cache, &AnnotationJson::of(&a))?.unbind(),
+                to_dict(py, &mut self.cache, &a)?.unbind(),
             )),
             FrameOutcome::NotTcp => Ok(None),
             FrameOutcome::Malformed(WireError::UnsupportedLinkType { linktype }) => {
@@ -72,8 +72,8 @@ impl Tracker {
                 )))
             }
             FrameOutcome::Malformed(error) => {
-                let record = MalformedJson::of(self.inner.frames(), ts_ns, error);
-                Ok(Some(to_py(py, &mut self.cache, &record)?.unbind()))
+                let record = Malformed::new(self.inner.frames(), ts_ns, error);
+                Ok(Some(to_dict(py, &mut self.cache, &record)?.unbind()))
             }
         }
     }
@@ -87,7 +87,7 @@ impl Tracker {
         }
         let list = PyList::empty(py);
         while let Some(s) = self.inner.next_summary() {
-            list.append(to_py(py, &mut self.cache, &SummaryJson::of(&s))?)?;
+            list.append(to_dict(py, &mut self.cache, &s)?)?;
         }
         Ok(list)
     }

@@ -1,0 +1,145 @@
+//! The CLI's records as Python dicts: a [`Fields`] visitor over the one
+//! record layout of `tcpphase_cli::records`, so the keys, their order and
+//! the values are those `--json` prints, from the same list.
+//!
+//! Keys recur in every record, and so do short strings (names of phases
+//! and states, addresses, flag letters): they are kept as Python strings,
+//! so that a record costs one dict and its numbers.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyList, PyString};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use tcpphase_cli::records::{Fields, Record, Value};
+
+/// Past this many kept strings (or addresses) a table starts again: bounded
+/// memory on a capture with many addresses.
+const KEPT: usize = 8192;
+/// Longer strings are not kept: they rarely recur.
+const KEPT_LEN: usize = 48;
+
+/// The Python strings kept from one record to the next.
+#[derive(Default)]
+pub struct StringCache {
+    /// Keys by their address: a record's keys are `'static` and come in
+    /// the same order every time.
+    keys: Vec<(usize, Py<PyString>)>,
+    /// Where the last key was found: the next one is usually right after.
+    last_key: usize,
+    /// Short texts by their content.
+    texts: HashMap<Box<str>, Py<PyString>>,
+    /// Addresses, spelled as JSON spells them.
+    ips: HashMap<IpAddr, Py<PyString>>,
+}
+
+impl StringCache {
+    fn key<'py>(&mut self, py: Python<'py>, key: &'static str) -> Bound<'py, PyString> {
+        let addr = key.as_ptr() as usize;
+        let guess = self.last_key + 1;
+        if let Some((a, s)) = self.keys.get(guess) {
+            if *a == addr {
+                self.last_key = guess;
+                return s.bind(py).clone();
+            }
+        }
+        if let Some(i) = self.keys.iter().position(|(a, _)| *a == addr) {
+            self.last_key = i;
+            return self.keys[i].1.bind(py).clone();
+        }
+        let s = PyString::intern(py, key);
+        self.keys.push((addr, s.clone().unbind()));
+        self.last_key = self.keys.len() - 1;
+        s
+    }
+
+    fn text<'py>(&mut self, py: Python<'py>, text: &str) -> Bound<'py, PyString> {
+        if text.len() > KEPT_LEN {
+            return PyString::new(py, text);
+        }
+        if let Some(s) = self.texts.get(text) {
+            return s.bind(py).clone();
+        }
+        if self.texts.len() >= KEPT {
+            self.texts.clear();
+        }
+        let s = PyString::new(py, text);
+        self.texts.insert(text.into(), s.clone().unbind());
+        s
+    }
+
+    fn ip<'py>(&mut self, py: Python<'py>, ip: IpAddr) -> Bound<'py, PyString> {
+        if let Some(s) = self.ips.get(&ip) {
+            return s.bind(py).clone();
+        }
+        if self.ips.len() >= KEPT {
+            self.ips.clear();
+        }
+        let s = PyString::new(py, &ip.to_string());
+        self.ips.insert(ip, s.clone().unbind());
+        s
+    }
+}
+
+/// `record` as a dict: its layout's keys, in order, with their values.
+pub fn to_dict<'py, R: Record + ?Sized>(
+    py: Python<'py>,
+    cache: &mut StringCache,
+    record: &R,
+) -> PyResult<Bound<'py, PyDict>> {
+    let mut fields = DictFields {
+        py,
+        record,
+        dict: PyDict::new(py),
+        cache,
+    };
+    R::layout(&mut fields)?;
+    Ok(fields.dict)
+}
+
+/// The visitor that fills a dict.
+struct DictFields<'a, 'py, R: ?Sized> {
+    py: Python<'py>,
+    record: &'a R,
+    dict: Bound<'py, PyDict>,
+    cache: &'a mut StringCache,
+}
+
+impl<R: ?Sized> Fields<R> for DictFields<'_, '_, R> {
+    type Error = PyErr;
+
+    fn field(&mut self, key: &'static str, value: fn(&R) -> Value<'_>) -> PyResult<()> {
+        let value = to_py(self.py, self.cache, value(self.record))?;
+        let key = self.cache.key(self.py, key);
+        self.dict.set_item(key, value)
+    }
+}
+
+/// One value as the Python object `json.loads` would make of its JSON.
+fn to_py<'py>(
+    py: Python<'py>,
+    cache: &mut StringCache,
+    value: Value<'_>,
+) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::U64(n) | Value::OptU64(Some(n)) => n.into_pyobject(py)?.into_any(),
+        // JSON has no NaN or infinity: serde_json writes them as null.
+        Value::Seconds(s) | Value::OptSeconds(Some(s)) if s.is_finite() => {
+            s.into_pyobject(py)?.into_any()
+        }
+        Value::Seconds(_) | Value::OptU64(None) | Value::OptSeconds(_) => py.None().into_bound(py),
+        Value::Str(text) => cache.text(py, text).into_any(),
+        Value::Bool(b) => PyBool::new(py, b).to_owned().into_any(),
+        Value::Ip(ip) => cache.ip(py, ip).into_any(),
+        Value::Addr(addr) => PyString::new(py, &addr.to_string()).into_any(),
+        Value::Anomalies(flags) => {
+            let names: Vec<Bound<'py, PyString>> =
+                flags.names().map(|name| cache.text(py, name)).collect();
+            PyList::new(py, names)?.into_any()
+        }
+        Value::TcpFlags(flags) => {
+            let mut letters = [0u8; 9];
+            cache.text(py, flags.letters(&mut letters)).into_any()
+        }
+        Value::Text(text) => PyString::new(py, &text.to_string()).into_any(),
+    })
+}

@@ -6,17 +6,36 @@
 //! and states, addresses, flag letters): they are kept as Python strings,
 //! so that a record costs one dict and its numbers.
 
+use foldhash::HashMap;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyString};
-use std::collections::HashMap;
 use std::net::IpAddr;
-use tcpphase_cli::records::{Fields, Record, Value};
+use tcpphase_cli::records::{keys, Fields, Record, Value};
 
 /// Past this many kept strings (or addresses) a table starts again: bounded
 /// memory on a capture with many addresses.
 const KEPT: usize = 8192;
 /// Longer strings are not kept: they rarely recur.
-const KEPT_LEN: usize = 48;
+const KEPT_LEN: usize = 24;
+
+/// A short text packed in words: hashed and compared without a call to
+/// `memcmp`, which showed in profiles.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Short([u64; KEPT_LEN / 8], usize);
+
+impl Short {
+    fn of(text: &str) -> Option<Short> {
+        let bytes = text.as_bytes();
+        if bytes.len() > KEPT_LEN {
+            return None;
+        }
+        let mut words = [0u64; KEPT_LEN / 8];
+        for (i, b) in bytes.iter().enumerate() {
+            words[i / 8] |= u64::from(*b) << ((i % 8) * 8);
+        }
+        Some(Short(words, bytes.len()))
+    }
+}
 
 /// The Python strings kept from one record to the next.
 #[derive(Default)]
@@ -27,9 +46,12 @@ pub struct StringCache {
     /// Where the last key was found: the next one is usually right after.
     last_key: usize,
     /// Short texts by their content.
-    texts: HashMap<Box<str>, Py<PyString>>,
+    texts: HashMap<Short, Py<PyString>>,
     /// Addresses, spelled as JSON spells them.
     ips: HashMap<IpAddr, Py<PyString>>,
+    /// Per record type (by its type name), a dict with its keys: copied, it
+    /// is a dict already sized for the record, whose keys are only replaced.
+    templates: Vec<(&'static str, Py<PyDict>)>,
 }
 
 impl StringCache {
@@ -53,17 +75,17 @@ impl StringCache {
     }
 
     fn text<'py>(&mut self, py: Python<'py>, text: &str) -> Bound<'py, PyString> {
-        if text.len() > KEPT_LEN {
+        let Some(short) = Short::of(text) else {
             return PyString::new(py, text);
-        }
-        if let Some(s) = self.texts.get(text) {
+        };
+        if let Some(s) = self.texts.get(&short) {
             return s.bind(py).clone();
         }
         if self.texts.len() >= KEPT {
             self.texts.clear();
         }
         let s = PyString::new(py, text);
-        self.texts.insert(text.into(), s.clone().unbind());
+        self.texts.insert(short, s.clone().unbind());
         s
     }
 
@@ -80,16 +102,37 @@ impl StringCache {
     }
 }
 
+impl StringCache {
+    /// A new dict holding `R`'s keys in order (values `None`), sized for them.
+    fn blank<'py, R: Record + ?Sized>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kind = std::any::type_name::<R>();
+        if let Some((_, t)) = self
+            .templates
+            .iter()
+            .find(|(k, _)| core::ptr::eq(k.as_ptr(), kind.as_ptr()) || *k == kind)
+        {
+            return t.bind(py).copy();
+        }
+        let template = PyDict::new(py);
+        for key in keys::<R>() {
+            template.set_item(self.key(py, key), py.None())?;
+        }
+        self.templates.push((kind, template.clone().unbind()));
+        template.copy()
+    }
+}
+
 /// `record` as a dict: its layout's keys, in order, with their values.
 pub fn to_dict<'py, R: Record + ?Sized>(
     py: Python<'py>,
     cache: &mut StringCache,
     record: &R,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let dict = cache.blank::<R>(py)?;
     let mut fields = DictFields {
         py,
         record,
-        dict: PyDict::new(py),
+        dict,
         cache,
     };
     R::layout(&mut fields)?;

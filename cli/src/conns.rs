@@ -8,6 +8,7 @@ use crate::tracking::{track, unknown_stream, Event, Moment};
 use crate::Format;
 use std::collections::HashMap;
 use std::io::Write;
+use std::net::SocketAddr;
 use tcpphase::summary::ConnSummary;
 use tcpphase::track::{Annotation, Config, Tracker};
 
@@ -36,15 +37,10 @@ pub fn run(
         filter,
         phases_seen: HashMap::new(),
     };
-    // The text header comes with the first frame (or at the end of a
-    // capture without any): none when nothing could be read.
-    let mut header_due = format == Format::Text;
     let (reached, mut problems) = track(source, &mut tracker, Moment::End, |tracker, event, _| {
-        if std::mem::take(&mut header_due) {
-            sink.header().map_err(CommandError::stdout)?;
-        }
         if let Event::Segment(a) = event {
             chosen.saw(a);
+            sink.saw(a);
         }
         while let Some(s) = tracker.next_summary() {
             if chosen.wants(&s) {
@@ -54,11 +50,6 @@ pub fn run(
         Ok(())
     });
     tracker.finish();
-    if header_due && reached.frames == 0 && problems.is_empty() {
-        if let Err(e) = sink.header() {
-            problems.push(CommandError::stdout(e));
-        }
-    }
     // After damage the connections seen so far are still summarised; not
     // after the output failed.
     if problems.iter().all(|e| e.kind == ErrorKind::Input) {
@@ -69,6 +60,14 @@ pub fn run(
                     break;
                 }
             }
+        }
+    }
+    // A table without rows still has its header; none when nothing could
+    // be read, or the output failed.
+    let readable = reached.frames > 0 || problems.is_empty();
+    if readable && problems.iter().all(|e| e.kind == ErrorKind::Input) {
+        if let Err(e) = sink.header() {
+            problems.push(CommandError::stdout(e));
         }
     }
     if let Err(e) = sink.flush() {
@@ -113,45 +112,85 @@ impl Chosen<'_> {
 
 /// Where the summaries go: the text table, or records.
 enum Sink<'o> {
-    Text(&'o mut dyn Write),
+    Text {
+        out: &'o mut dyn Write,
+        /// The address columns' width: IPv4's until an IPv6 segment is seen.
+        addr_w: usize,
+        /// The header is written (with the first row, or at the end).
+        headed: bool,
+    },
     Records(Box<RecordWriter<ConnSummary, &'o mut dyn Write>>),
 }
 
 impl<'o> Sink<'o> {
     fn new(format: Format, out: &'o mut dyn Write) -> std::io::Result<Self> {
         Ok(match format.records() {
-            None => Sink::Text(out),
+            None => Sink::Text {
+                out,
+                addr_w: V4_WIDTH,
+                headed: false,
+            },
             Some(records) => Sink::Records(Box::new(RecordWriter::new(records, out)?)),
         })
     }
 
-    /// The text table's header row.
+    /// Sizes the address columns to the capture: until the header is
+    /// written, an IPv6 segment widens them.
+    fn saw(&mut self, a: &Annotation) {
+        if let Sink::Text {
+            addr_w,
+            headed: false,
+            ..
+        } = self
+        {
+            if a.src.is_ipv6() {
+                *addr_w = V6_WIDTH;
+            }
+        }
+    }
+
+    /// The text table's header row, once.
     fn header(&mut self) -> std::io::Result<()> {
         match self {
-            Sink::Text(out) => write_header(out),
-            Sink::Records(_) => Ok(()),
+            Sink::Text {
+                out,
+                addr_w,
+                headed,
+            } if !*headed => {
+                *headed = true;
+                write_header(*out, *addr_w)
+            }
+            _ => Ok(()),
         }
     }
 
     fn write(&mut self, s: &ConnSummary) -> std::io::Result<()> {
+        self.header()?;
         match self {
-            Sink::Text(out) => write_text(out, s),
+            Sink::Text { out, addr_w, .. } => {
+                let w = (*addr_w).max(if s.client.is_ipv6() { V6_WIDTH } else { 0 });
+                write_text(*out, s, w)
+            }
             Sink::Records(records) => records.write(s),
         }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
-            Sink::Text(out) => out.flush(),
+            Sink::Text { out, .. } => out.flush(),
             Sink::Records(records) => records.flush(),
         }
     }
 }
 
-fn write_header(out: &mut dyn Write) -> std::io::Result<()> {
+/// The widest `addr:port` of an IPv4 address, and of an IPv6 one.
+const V4_WIDTH: usize = "255.255.255.255:65535".len();
+const V6_WIDTH: usize = "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535".len();
+
+fn write_header(out: &mut dyn Write, addr_w: usize) -> std::io::Result<()> {
     writeln!(
         out,
-        "{:>5} {:>6} {:<45} {:<45} {:<9} {:<12} {:<7} {:<12} {:<12} {:<6} {:<16} {:>5} {:>7} {:>7}",
+        "{:>5} {:>6} {:<addr_w$} {:<addr_w$} {:<9} {:<12} {:<7} {:<12} {:<12} {:<6} {:<16} {:>5} {:>7} {:>7}",
         "conn",
         "stream",
         "client",
@@ -169,14 +208,16 @@ fn write_header(out: &mut dyn Write) -> std::io::Result<()> {
     )
 }
 
-fn write_text(out: &mut dyn Write, s: &ConnSummary) -> std::io::Result<()> {
+fn write_text(out: &mut dyn Write, s: &ConnSummary, addr_w: usize) -> std::io::Result<()> {
+    let mut client = AddrText::default();
+    let mut server = AddrText::default();
     writeln!(
         out,
-        "{:>5} {:>6} {:<45} {:<45} {:<9} {:<12} {:<7} {:<12} {:<12} {:<6} {:<16} {:>5} {:>7} {:>7}",
+        "{:>5} {:>6} {:<addr_w$} {:<addr_w$} {:<9} {:<12} {:<7} {:<12} {:<12} {:<6} {:<16} {:>5} {:>7} {:>7}",
         s.conn,
         s.stream,
-        s.client.to_string(),
-        s.server.to_string(),
+        client.of(s.client),
+        server.of(s.server),
         s.handshake.name(),
         s.close.name(),
         s.active_closer.map_or("-", |r| r.name()),
@@ -188,4 +229,27 @@ fn write_text(out: &mut dyn Write, s: &ConnSummary) -> std::io::Result<()> {
         s.client_packets + s.server_packets,
         s.client_bytes + s.server_bytes,
     )
+}
+
+/// An `addr:port` formatted on the stack, so that the column pads it
+/// (a `SocketAddr`'s own `Display` pads only without a port).
+struct AddrText {
+    buf: [u8; V6_WIDTH],
+}
+
+impl Default for AddrText {
+    fn default() -> Self {
+        AddrText { buf: [0; V6_WIDTH] }
+    }
+}
+
+impl AddrText {
+    fn of(&mut self, addr: SocketAddr) -> &str {
+        use std::io::Write as _;
+        let mut cursor = std::io::Cursor::new(&mut self.buf[..]);
+        // The widest address fits the buffer.
+        let _ = write!(cursor, "{addr}");
+        let len = cursor.position() as usize;
+        std::str::from_utf8(&self.buf[..len]).unwrap_or("")
+    }
 }

@@ -2,7 +2,8 @@
 //! `--host`, `--phase`. Within one option any value matches; across
 //! options all must.
 
-use core::net::{IpAddr, SocketAddr};
+use crate::prefix::Prefix;
+use core::net::SocketAddr;
 use tcpphase::phase::Phase;
 use tcpphase::track::Annotation;
 
@@ -13,8 +14,8 @@ pub struct Filter {
     pub streams: Vec<u64>,
     /// Ports, either side.
     pub ports: Vec<u16>,
-    /// Addresses, either side.
-    pub hosts: Vec<IpAddr>,
+    /// Addresses or prefixes, either side.
+    pub hosts: Vec<Prefix>,
     /// Phases.
     pub phases: PhaseSet,
 }
@@ -36,8 +37,10 @@ impl Filter {
                 || self.ports.contains(&a.port())
                 || self.ports.contains(&b.port()))
             && (self.hosts.is_empty()
-                || self.hosts.contains(&a.ip())
-                || self.hosts.contains(&b.ip()))
+                || self
+                    .hosts
+                    .iter()
+                    .any(|h| h.contains(a.ip()) || h.contains(b.ip())))
     }
 
     /// Whether a segment passes every filter.
@@ -96,7 +99,7 @@ impl PhaseSet {
         self.0 & other.0 != 0
     }
 
-    /// The phases of a comma-separated list of names: DESIGN's phase
+    /// The phases of a comma-separated list of names: the phase
     /// names, and `close` for both `active-close` and `passive-close`.
     pub fn parse(list: &str) -> Result<PhaseSet, String> {
         let mut set = PhaseSet::NONE;
@@ -159,6 +162,8 @@ mod tests {
         f.hosts = vec!["10.0.0.9".parse().unwrap()];
         assert!(!f.matches_endpoints(3, a, b));
         f.hosts.push("10.0.0.1".parse().unwrap());
+        assert!(f.matches_endpoints(3, a, b));
+        f.hosts = vec!["10.0.0.0/30".parse().unwrap()];
         assert!(f.matches_endpoints(3, a, b));
         f.streams = vec![4];
         assert!(!f.matches_endpoints(3, a, b));

@@ -7,6 +7,7 @@
 //! | `progress.rs` | the progress bar on standard error for long reads |
 //! | `tracking.rs` | the loop every command shares: frames into the tracker, up to a moment |
 //! | `filter.rs` | `--stream`, `--port`, `--host`, `--phase` |
+//! | `prefix.rs` | `--host`'s addresses and CIDR prefixes |
 //! | `color.rs` | colour by phase, `--color` and `NO_COLOR` |
 //! | `annotate.rs` | `tcpphase annotate`: one line per segment |
 //! | `conns.rs` | `tcpphase conns`: one line per connection |
@@ -24,6 +25,7 @@ pub mod diagram;
 pub mod error;
 pub mod filter;
 pub mod input;
+pub mod prefix;
 pub mod progress;
 pub mod records;
 pub mod states;

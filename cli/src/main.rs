@@ -2,13 +2,13 @@
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
-use std::net::IpAddr;
 use std::process::ExitCode;
 use tcpphase_cli::annotate::AnnotateOptions;
 use tcpphase_cli::color::ColorChoice;
 use tcpphase_cli::diagram::DiagramOptions;
 use tcpphase_cli::filter::{Filter, PhaseSet};
 use tcpphase_cli::input::Source;
+use tcpphase_cli::prefix::Prefix;
 use tcpphase_cli::progress::ProgressMode;
 use tcpphase_cli::states::{StatesOptions, Style};
 use tcpphase_cli::tracking::Moment;
@@ -28,6 +28,10 @@ Examples:
 Several files are read as one capture: in the order of their first
 timestamps (the rotated files of a dumpcap ring buffer), frame numbers
 continuing from one file to the next.
+
+Every command takes --format text|json|csv (--json, --csv for short). What
+each phase, step, state, flag and summary field means: docs/labels.md in
+the tcpphase repository.
 
 Exit status: 0 when every input was read whole; 1 when an input could not
 be read, is damaged or has frames of a link type tcpphase does not read (all
@@ -61,9 +65,9 @@ struct Filters {
     /// Only connections with this port on either side (repeat, or separate with commas, for several).
     #[arg(long, value_name = "P", value_delimiter = ',')]
     port: Vec<u16>,
-    /// Only connections with this address on either side (IPv4 or IPv6; several: repeat or commas).
+    /// Only connections with this address on either side: IPv4 or IPv6, or a prefix (10.0.0.0/8, 2001:db8::/32); several: repeat or commas.
     #[arg(long, value_name = "ADDR", value_delimiter = ',')]
-    host: Vec<IpAddr>,
+    host: Vec<Prefix>,
     /// Only these phases, comma-separated: handshake, data, active-close, passive-close, half-close, reset, other; close for both closes.
     #[arg(long, value_name = "LIST", value_parser = PhaseSet::parse)]
     phase: Vec<PhaseSet>,
@@ -241,8 +245,8 @@ Examples:
     Diagram {
         #[command(flatten)]
         inputs: Inputs,
-        /// The Wireshark stream (tcp.stream) to draw.
-        #[arg(long, value_name = "N", required = true)]
+        /// The Wireshark stream (tcp.stream) to draw: one.
+        #[arg(long, value_name = "N", required = true, value_parser = parse_one_stream)]
         stream: u64,
         /// Write the diagram as SVG to this file (- for standard output) instead of text.
         #[arg(long, value_name = "OUT.svg", conflicts_with_all = ["format", "json", "csv"])]
@@ -268,6 +272,19 @@ Examples:
     },
 }
 
+/// `diagram --stream`: one stream number; a list is told plainly that the
+/// diagram draws one stream.
+fn parse_one_stream(text: &str) -> Result<u64, String> {
+    if text.contains(',') {
+        return Err(format!(
+            "diagram draws one stream at a time; run it once for each of {text}"
+        ));
+    }
+    text.trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a stream number (0, 1, 2, ... as tcp.stream)"))
+}
+
 /// `--at-time`: non-negative seconds, as ns.
 fn parse_seconds(text: &str) -> Result<u64, String> {
     let secs: f64 = text
@@ -276,6 +293,8 @@ fn parse_seconds(text: &str) -> Result<u64, String> {
     if !secs.is_finite() || secs < 0.0 {
         return Err(format!("'{text}' is not a time after the first frame"));
     }
+    // Beyond u64 ns (584 years) saturates: long after any capture's end,
+    // which `states` says.
     Ok((secs * 1e9).round() as u64)
 }
 
@@ -286,6 +305,19 @@ fn source(inputs: Inputs, prints_at_end: bool) -> Source {
             .error(
                 clap::error::ErrorKind::ArgumentConflict,
                 "standard input (-) can be read only once",
+            )
+            .exit();
+    }
+    if let Some((first, again)) = given_twice(&inputs.files) {
+        let how = if first == again {
+            String::new()
+        } else {
+            format!(" (as {first} and {again})")
+        };
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!("{again} is given twice{how}: its frames would be read twice, time going back and every connection taken for a port reuse; give each file once"),
             )
             .exit();
     }
@@ -302,6 +334,26 @@ fn source(inputs: Inputs, prints_at_end: bool) -> Source {
         paths: inputs.files,
         progress,
     }
+}
+
+/// The first file named twice, by its two names: the same path, or two
+/// paths to the same file (`a.pcap` and `./a.pcap`, a link).
+fn given_twice(files: &[String]) -> Option<(&str, &str)> {
+    let same_file = |a: &str, b: &str| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    let files: Vec<&str> = files
+        .iter()
+        .map(String::as_str)
+        .filter(|f| *f != "-")
+        .collect();
+    files.iter().enumerate().find_map(|(i, a)| {
+        files[i + 1..]
+            .iter()
+            .find(|b| same_file(a, b))
+            .map(|b| (*a, *b))
+    })
 }
 
 /// A panic is a bug; it gets one line, not a backtrace.

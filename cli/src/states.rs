@@ -305,6 +305,19 @@ fn write_table(
             reached.frames,
             secs(reached.last_ts)
         )?,
+        Moment::Time(rel) if !reached.stopped_early && t0.saturating_add(rel) > reached.last_ts => {
+            let asked = if rel == u64::MAX {
+                "long".to_string()
+            } else {
+                format!("at {:.6} s,", rel as f64 / 1e9)
+            };
+            writeln!(
+                out,
+                "{asked} after the capture ends: it ends earlier, at {:.6} s with frame {}",
+                secs(reached.last_ts),
+                reached.frames
+            )?
+        }
         Moment::Time(rel) => writeln!(
             out,
             "at {:.6} s, after frame {}",

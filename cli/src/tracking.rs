@@ -50,6 +50,8 @@ pub struct Reached {
     pub last_ts: u64,
     /// Streams seen (they are numbered from 0 in order).
     pub streams: u64,
+    /// A read up to a time stopped at a frame past it: the capture goes on.
+    pub stopped_early: bool,
 }
 
 impl Reached {
@@ -83,6 +85,7 @@ pub fn track(
     let mut problems = read_frames(source, |frame| {
         if let (Moment::Time(limit), Some(t0)) = (until, reached.first_ts) {
             if frame.ts_ns.saturating_sub(t0) > limit {
+                reached.stopped_early = true;
                 return Ok(Flow::Stop);
             }
         }

@@ -232,14 +232,21 @@ fn on_a_terminal(command: &str, env: &[(&str, &str)]) -> Option<String> {
 #[test]
 fn colour_and_progress_on_a_terminal_and_nothing_elsewhere() {
     let bin = env!("CARGO_BIN_EXE_tcpphase");
-    let bulk = recording("data-bulk.pcap");
-    let five = [bulk.as_str(); 5].join(" ");
+    // Five copies of one recording: a read long enough for the bar (the
+    // same file named five times is refused).
+    let dir = temp_dir("progress");
+    let copies: Vec<String> = (0..5)
+        .map(|i| {
+            let copy = dir.join(format!("bulk{i}.pcap"));
+            std::fs::copy(recording("data-bulk.pcap"), &copy).unwrap();
+            copy.to_string_lossy().into_owned()
+        })
+        .collect();
+    let five = copies.join(" ");
     // Not a terminal: standard error stays empty.
-    let quiet = tcpphase_env(
-        &["states", &bulk, &bulk, &bulk, &bulk, &bulk],
-        None,
-        &[("TCPPHASE_PROGRESS_DELAY_MS", "0")],
-    );
+    let mut args = vec!["states"];
+    args.extend(copies.iter().map(String::as_str));
+    let quiet = tcpphase_env(&args, None, &[("TCPPHASE_PROGRESS_DELAY_MS", "0")]);
     assert_eq!((quiet.code, quiet.err.as_str()), (0, ""));
 
     let Some(shown) = on_a_terminal(

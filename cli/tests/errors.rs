@@ -249,10 +249,19 @@ fn garbage_after_a_good_header_never_panics() {
 fn a_reader_that_goes_away_ends_the_command_quietly() {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
-    let bulk = recording("data-bulk.pcap");
+    // Thirty copies of one recording: more output than a pipe holds (the
+    // same file named thirty times is refused).
+    let dir = temp_dir("reader_goes_away");
+    let copies: Vec<std::path::PathBuf> = (0..30)
+        .map(|i| {
+            let copy = dir.join(format!("bulk{i}.pcap"));
+            std::fs::copy(recording("data-bulk.pcap"), &copy).unwrap();
+            copy
+        })
+        .collect();
     let mut child = Command::new(env!("CARGO_BIN_EXE_tcpphase"))
         .arg("annotate")
-        .args(std::iter::repeat_n(&bulk, 30))
+        .args(&copies)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -3,9 +3,9 @@
 
 use super::label::{arrow_label, step_text};
 use super::Group;
-use crate::states::Side;
 use std::net::SocketAddr;
 use tcpphase::phase::{AnomalyFlags, Direction, Phase, TcpState};
+use tcpphase::summary::Role;
 use tcpphase::track::Annotation;
 
 /// Data and half-close runs longer than this fold ...
@@ -19,7 +19,7 @@ pub struct Party {
     /// Its address and port.
     pub addr: SocketAddr,
     /// Its role in the stream's first connection.
-    pub side: Side,
+    pub side: Role,
     /// The client was guessed (no SYN seen).
     pub guessed: bool,
 }
@@ -120,12 +120,12 @@ impl Ladder {
         let (client, server) = ends(&first);
         let left = Party {
             addr: client,
-            side: Side::Client,
+            side: Role::Client,
             guessed: first.origin_guessed,
         };
         let right = Party {
             addr: server,
-            side: Side::Server,
+            side: Role::Server,
             guessed: first.origin_guessed,
         };
 

@@ -143,3 +143,65 @@ fn csv_io(e: csv::Error) -> io::Error {
         other => io::Error::other(format!("{other:?}")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tcpphase::phase::AnomalyFlags;
+
+    /// A record of every kind of value.
+    struct Sample {
+        gap: Option<f64>,
+        flags: AnomalyFlags,
+    }
+
+    impl Record for Sample {
+        fn layout<F: Fields<Self>>(f: &mut F) -> Result<(), F::Error> {
+            f.field("n", |_| Value::U64(7))?;
+            f.field("gap", |s| Value::OptSeconds(s.gap))?;
+            f.field("flags", |s| Value::Anomalies(s.flags))?;
+            f.field("addr", |_| Value::Addr("[::1]:80".parse().unwrap()))?;
+            f.field("name", |_| Value::Str("a,b"))
+        }
+    }
+
+    fn written(format: RecordFormat, samples: &[Sample]) -> String {
+        let mut out = Vec::new();
+        let mut w = RecordWriter::<Sample, _>::new(format, &mut out).unwrap();
+        for s in samples {
+            w.write(s).unwrap();
+        }
+        w.flush().unwrap();
+        drop(w);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn json_lines_and_csv_come_from_one_layout() {
+        let samples = [
+            Sample {
+                gap: None,
+                flags: AnomalyFlags::NONE,
+            },
+            Sample {
+                gap: Some(0.25),
+                flags: AnomalyFlags::RETRANSMISSION | AnomalyFlags::PORT_REUSE,
+            },
+        ];
+        assert_eq!(
+            written(RecordFormat::Json, &samples),
+            "{\"n\":7,\"gap\":null,\"flags\":[],\"addr\":\"[::1]:80\",\"name\":\"a,b\"}\n\
+             {\"n\":7,\"gap\":0.25,\"flags\":[\"retransmission\",\"port-reuse\"],\"addr\":\"[::1]:80\",\"name\":\"a,b\"}\n"
+        );
+        assert_eq!(
+            written(RecordFormat::Csv, &samples),
+            "n,gap,flags,addr,name\n\
+             7,,,[::1]:80,\"a,b\"\n\
+             7,0.250000000,retransmission|port-reuse,[::1]:80,\"a,b\"\n"
+        );
+        // Without records, CSV still has its header; JSON Lines nothing.
+        assert_eq!(written(RecordFormat::Csv, &[]), "n,gap,flags,addr,name\n");
+        assert_eq!(written(RecordFormat::Json, &[]), "");
+        assert_eq!(keys::<Sample>(), ["n", "gap", "flags", "addr", "name"]);
+    }
+}

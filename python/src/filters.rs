@@ -3,8 +3,8 @@
 
 use pyo3::exceptions::PyValueError;
 use pyo3::PyResult;
-use std::net::IpAddr;
 use tcpphase_cli::filter::{Filter, PhaseSet};
+use tcpphase_cli::prefix::Prefix;
 
 /// The filter of the lists the Python layer gathered from the keywords.
 pub fn filter(
@@ -16,13 +16,11 @@ pub fn filter(
     let hosts = hosts
         .iter()
         .map(|h| {
-            h.trim().parse::<IpAddr>().map_err(|_| {
-                PyValueError::new_err(format!(
-                    "invalid value '{h}' for host: not an IPv4 or IPv6 address"
-                ))
-            })
+            h.trim()
+                .parse::<Prefix>()
+                .map_err(|e| PyValueError::new_err(format!("invalid value for host: {e}")))
         })
-        .collect::<PyResult<Vec<IpAddr>>>()?;
+        .collect::<PyResult<Vec<Prefix>>>()?;
     let phases = if phases.is_empty() {
         PhaseSet::ALL
     } else {

@@ -108,7 +108,8 @@ def annotate(
     ``tcpphase annotate --json`` prints, key for key and value for value.
 
     The filters mean what the command's options mean: ``stream`` (Wireshark's
-    ``tcp.stream``), ``port`` and ``host`` (either side), ``phase``
+    ``tcp.stream``), ``port`` and ``host`` (either side; a host is an
+    address or a CIDR prefix such as ``10.0.0.0/8``), ``phase``
     (``handshake``, ``data``, ``active-close``, ``passive-close``,
     ``half-close``, ``reset``, ``other``, and ``close`` for both closes; a
     comma-separated string or a list). Each takes one value or a list: any

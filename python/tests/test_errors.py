@@ -55,7 +55,7 @@ def test_an_unknown_stream_and_bad_filters():
         list(tcpphase.annotate(path, stream=9))
     with pytest.raises(ValueError, match="unknown phase 'finish'"):
         tcpphase.annotate(path, phase="finish")
-    with pytest.raises(ValueError, match="not an IPv4 or IPv6 address"):
+    with pytest.raises(ValueError, match="is not an IPv4 or IPv6 address"):
         tcpphase.conns(path, host="10.0.0.300")
     with pytest.raises(ValueError):
         tcpphase.annotate(path, port=70000)

@@ -42,6 +42,17 @@ def count_conns(path):
     return n
 
 
+def python_dicts(template, count):
+    """The floor on this machine: CPython building ``count`` dicts of the
+    same keys from values it already has (no capture read at all)."""
+    keys = list(template)
+    values = list(template.values())
+    for i in range(count):
+        values[0] = i
+        dict(zip(keys, values))
+    return count
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("capture")
@@ -51,6 +62,12 @@ def main():
     print(
         f"annotate: {segments} segments into dicts: {segments / wall / 1e6:.2f} M/s "
         f"wall ({wall:.3f} s), {segments / cpu / 1e6:.2f} M/s CPU ({cpu:.3f} s), best of {args.repeat}"
+    )
+    template = next(iter(tcpphase.annotate(args.capture)))
+    _, wall, cpu = best(args.repeat, lambda: python_dicts(template, segments))
+    print(
+        f"floor:    CPython making {segments} such dicts from ready values: "
+        f"{segments / wall / 1e6:.2f} M/s wall, {segments / cpu / 1e6:.2f} M/s CPU"
     )
     conns, wall, cpu = best(args.repeat, lambda: count_conns(args.capture))
     print(

@@ -6,21 +6,21 @@
 //! and states, addresses, flag letters): they are kept as Python strings,
 //! so that a record costs one dict and its numbers.
 
-use foldhash::HashMap;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyString};
 use std::net::IpAddr;
 use tcpphase_cli::records::{keys, Fields, Record, Value};
 
-/// Past this many kept strings (or addresses) a table starts again: bounded
-/// memory on a capture with many addresses.
-const KEPT: usize = 8192;
+/// Slots of a table of kept strings: a text or address whose slot holds
+/// another one replaces it (bounded memory, no hashing library: profiles
+/// showed the hashing).
+const SLOTS: usize = 1024;
 /// Longer strings are not kept: they rarely recur.
 const KEPT_LEN: usize = 24;
 
 /// A short text packed in words: hashed and compared without a call to
 /// `memcmp`, which showed in profiles.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct Short([u64; KEPT_LEN / 8], usize);
 
 impl Short {
@@ -35,6 +35,46 @@ impl Short {
         }
         Some(Short(words, bytes.len()))
     }
+
+    fn slot(&self) -> usize {
+        let [a, b, c] = self.0;
+        mix(a ^ b.rotate_left(21) ^ c.rotate_left(42) ^ self.1 as u64)
+    }
+}
+
+/// A slot number from 64 bits (Fibonacci hashing).
+fn mix(x: u64) -> usize {
+    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SLOTS.trailing_zeros())) as usize
+}
+
+/// A table of kept Python strings, one entry per slot.
+struct Slots<K>(Vec<Option<(K, Py<PyString>)>>);
+
+impl<K> Default for Slots<K> {
+    fn default() -> Self {
+        Slots((0..SLOTS).map(|_| None).collect())
+    }
+}
+
+impl<K: Copy + Eq> Slots<K> {
+    /// The string kept for `key` in `slot`, or the one `make` makes, kept.
+    fn get_or<'py>(
+        &mut self,
+        py: Python<'py>,
+        slot: usize,
+        key: K,
+        make: impl FnOnce() -> Bound<'py, PyString>,
+    ) -> Bound<'py, PyString> {
+        let entry = &mut self.0[slot];
+        if let Some((k, s)) = entry {
+            if *k == key {
+                return s.bind(py).clone();
+            }
+        }
+        let s = make();
+        *entry = Some((key, s.clone().unbind()));
+        s
+    }
 }
 
 /// The Python strings kept from one record to the next.
@@ -46,9 +86,9 @@ pub struct StringCache {
     /// Where the last key was found: the next one is usually right after.
     last_key: usize,
     /// Short texts by their content.
-    texts: HashMap<Short, Py<PyString>>,
+    texts: Slots<Short>,
     /// Addresses, spelled as JSON spells them.
-    ips: HashMap<IpAddr, Py<PyString>>,
+    ips: Slots<IpAddr>,
     /// Per record type (by its type name), a dict with its keys: copied, it
     /// is a dict already sized for the record, whose keys are only replaced.
     templates: Vec<(&'static str, Py<PyDict>)>,
@@ -78,27 +118,20 @@ impl StringCache {
         let Some(short) = Short::of(text) else {
             return PyString::new(py, text);
         };
-        if let Some(s) = self.texts.get(&short) {
-            return s.bind(py).clone();
-        }
-        if self.texts.len() >= KEPT {
-            self.texts.clear();
-        }
-        let s = PyString::new(py, text);
-        self.texts.insert(short, s.clone().unbind());
-        s
+        self.texts
+            .get_or(py, short.slot(), short, || PyString::new(py, text))
     }
 
     fn ip<'py>(&mut self, py: Python<'py>, ip: IpAddr) -> Bound<'py, PyString> {
-        if let Some(s) = self.ips.get(&ip) {
-            return s.bind(py).clone();
-        }
-        if self.ips.len() >= KEPT {
-            self.ips.clear();
-        }
-        let s = PyString::new(py, &ip.to_string());
-        self.ips.insert(ip, s.clone().unbind());
-        s
+        let bits = match ip {
+            IpAddr::V4(a) => u64::from(u32::from(a)),
+            IpAddr::V6(a) => {
+                let x = u128::from(a);
+                (x as u64) ^ ((x >> 64) as u64).rotate_left(17) ^ 1
+            }
+        };
+        self.ips
+            .get_or(py, mix(bits), ip, || PyString::new(py, &ip.to_string()))
     }
 }
 

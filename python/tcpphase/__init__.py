@@ -17,6 +17,7 @@ reads it) or a binary file object. A capture that cannot be read raises
 every record read before the damage.
 """
 
+import importlib
 import os
 import shutil
 import tempfile
@@ -190,7 +191,8 @@ def to_dataframe(records: Iterable[Dict[str, Any]]) -> Any:
     (``pip install pandas``) and raises ImportError saying so otherwise.
     """
     try:
-        import pandas
+        # Imported by name: pandas is optional, and so are its type stubs.
+        pandas = importlib.import_module("pandas")
     except ImportError as e:  # pragma: no cover - depends on the machine
         raise ImportError(
             "tcpphase.to_dataframe needs pandas: pip install pandas"

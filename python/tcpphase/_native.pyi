@@ -1,25 +1,30 @@
 """Type stubs of the compiled part of tcpphase (``tcpphase._native``)."""
 
-from typing import Any, Dict, Iterator, List, Optional, Union
+from typing import Any, Iterator, List, Optional, Union, final
 
 from .records import Annotation, Endpoint, Malformed, Summary
+
+__all__ = ["Annotations", "Summaries", "TcpphaseError", "Tracker", "annotate", "conns", "states"]
 
 class TcpphaseError(Exception):
     """A capture that cannot be read (whole), or a request it cannot
     answer; the message is the one the tcpphase command prints."""
 
+@final
 class Annotations(Iterator[Union[Annotation, Malformed]]):
     """The segments of a capture, read as they are asked for."""
 
     def __iter__(self) -> "Annotations": ...
     def __next__(self) -> Union[Annotation, Malformed]: ...
 
+@final
 class Summaries(Iterator[Summary]):
     """The connections of a capture, read as they are asked for."""
 
     def __iter__(self) -> "Summaries": ...
     def __next__(self) -> Summary: ...
 
+@final
 class Tracker:
     """Follows every connection of the frames fed to it, in the order fed."""
 

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(tshark libwireshark-dev libglib2.0-dev libpcap-dev valgrind pkg-config gcc python3 util-linux coreutils dpkg-dev debootstrap)
+packages=(tshark libwireshark-dev libglib2.0-dev libpcap-dev valgrind pkg-config gcc python3 python3-venv util-linux coreutils dpkg-dev debootstrap)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -39,6 +39,8 @@ echo "== Debian packages installed and used in a fresh Debian 12 root (debootstr
 bash packaging/test-debs.sh 2>&1 | tee -a "$log"
 echo "== mutated and cut captures through the CLI and the C tool"
 bash scripts/mutate.sh 2>&1 | tee -a "$log"
+echo "== Python package: pip install ./python in a fresh venv, pytest against the CLI's JSON"
+bash python/tests/run.sh 2>&1 | tee -a "$log"
 echo "== fuzzing, 30 s per target"
 bash fuzz/smoke.sh 2>&1 | tee -a "$log"
 # One closing line for the whole run: cargo's test counts and the scripts'.

@@ -1,0 +1,100 @@
+//! `annotate`: one dict per segment, the records of `tcpphase annotate
+//! --json`, as an iterator that reads the capture as it is consumed.
+
+use crate::error::{command_errors, internal, poisoned};
+use crate::py_record::{to_dict, StringCache};
+use crate::source::Capture;
+use crate::walk::{Event, Walk};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use tcpphase_cli::filter::Filter;
+use tcpphase_cli::records::Malformed;
+use tcpphase_cli::tracking::{unknown_stream, Moment};
+
+/// The segments of a capture, one dict each, read as they are asked for.
+#[pyclass(module = "tcpphase._native", unsendable)]
+pub struct Annotations {
+    walk: Walk,
+    filter: Filter,
+    cache: StringCache,
+    state: IterState,
+}
+
+/// Where the iterator is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum IterState {
+    Reading,
+    Done,
+    Poisoned,
+}
+
+#[pymethods]
+impl Annotations {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyDict>>> {
+        match self.state {
+            IterState::Done => return Ok(None),
+            IterState::Poisoned => return Err(poisoned()),
+            IterState::Reading => {}
+        }
+        match catch_unwind(AssertUnwindSafe(|| self.next_record(py))) {
+            Ok(result) => result,
+            Err(payload) => {
+                self.state = IterState::Poisoned;
+                Err(internal(payload))
+            }
+        }
+    }
+}
+
+impl Annotations {
+    /// Opens `source` for annotation through `filter`.
+    pub fn open(source: &Bound<'_, PyAny>, filter: Filter) -> PyResult<Annotations> {
+        Ok(Annotations {
+            walk: Walk::new(Capture::open(source)?),
+            filter,
+            cache: StringCache::default(),
+            state: IterState::Reading,
+        })
+    }
+
+    fn next_record(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyDict>>> {
+        loop {
+            match self.walk.next_event() {
+                Event::Segment(a) if self.filter.matches_segment(&a) => {
+                    let record = to_dict(py, &mut self.cache, &a)?;
+                    return Ok(Some(record.unbind()));
+                }
+                Event::Malformed {
+                    frame,
+                    ts_ns,
+                    error,
+                } if self.filter.matches_malformed() => {
+                    let record = Malformed::new(frame, ts_ns, error);
+                    return Ok(Some(to_dict(py, &mut self.cache, &record)?.unbind()));
+                }
+                Event::End => {
+                    self.state = IterState::Done;
+                    let mut problems = self.walk.problems();
+                    let source = self.walk.source();
+                    let reached = self.walk.reached;
+                    if let Some(e) =
+                        unknown_stream(&source, &self.filter, &reached, Moment::End, &problems)
+                    {
+                        problems.push(e);
+                    }
+                    return if problems.is_empty() {
+                        Ok(None)
+                    } else {
+                        Err(command_errors(&problems))
+                    };
+                }
+                _ => {}
+            }
+        }
+    }
+}

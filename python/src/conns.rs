@@ -1,0 +1,123 @@
+//! `conns`: one dict per connection, the records of `tcpphase conns
+//! --json`, in the same order: as each connection leaves the table, then
+//! the live ones at the end of the capture.
+
+use crate::error::{command_errors, internal, poisoned};
+use crate::py_record::{to_dict, StringCache};
+use crate::source::Capture;
+use crate::walk::{Event, Walk};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use tcpphase::summary::ConnSummary;
+use tcpphase_cli::filter::{Filter, PhaseSet};
+
+use tcpphase_cli::tracking::{unknown_stream, Moment};
+
+/// The connections of a capture, one dict each, read as they are asked for.
+#[pyclass(module = "tcpphase._native", unsendable)]
+pub struct Summaries {
+    walk: Walk,
+    filter: Filter,
+    /// With a phase filter: the phases each live connection went through.
+    phases_seen: HashMap<u64, PhaseSet>,
+    cache: StringCache,
+    state: IterState,
+}
+
+/// Where the iterator is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum IterState {
+    Reading,
+    Finished,
+    Done,
+    Poisoned,
+}
+
+#[pymethods]
+impl Summaries {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyDict>>> {
+        match self.state {
+            IterState::Done => return Ok(None),
+            IterState::Poisoned => return Err(poisoned()),
+            IterState::Reading | IterState::Finished => {}
+        }
+        match catch_unwind(AssertUnwindSafe(|| self.next_record(py))) {
+            Ok(result) => result,
+            Err(payload) => {
+                self.state = IterState::Poisoned;
+                Err(internal(payload))
+            }
+        }
+    }
+}
+
+impl Summaries {
+    /// Opens `source` for summaries of the connections that pass `filter`
+    /// (by phase: the connections that went through one of its phases).
+    pub fn open(source: &Bound<'_, PyAny>, filter: Filter) -> PyResult<Summaries> {
+        Ok(Summaries {
+            walk: Walk::new(Capture::open(source)?),
+            filter,
+            phases_seen: HashMap::new(),
+            cache: StringCache::default(),
+            state: IterState::Reading,
+        })
+    }
+
+    fn wants(&mut self, s: &ConnSummary) -> bool {
+        let went_through = self.filter.phases.is_all()
+            || self
+                .phases_seen
+                .remove(&s.conn)
+                .is_some_and(|seen| seen.intersects(self.filter.phases));
+        went_through && self.filter.matches_endpoints(s.stream, s.client, s.server)
+    }
+
+    fn next_record(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyDict>>> {
+        loop {
+            while let Some(s) = self.walk.tracker.next_summary() {
+                if self.wants(&s) {
+                    let record = to_dict(py, &mut self.cache, &s)?;
+                    return Ok(Some(record.unbind()));
+                }
+            }
+            if self.state == IterState::Finished {
+                self.state = IterState::Done;
+                let mut problems = self.walk.problems();
+                let source = self.walk.source();
+                let reached = self.walk.reached;
+                if let Some(e) =
+                    unknown_stream(&source, &self.filter, &reached, Moment::End, &problems)
+                {
+                    problems.push(e);
+                }
+                return if problems.is_empty() {
+                    Ok(None)
+                } else {
+                    Err(command_errors(&problems))
+                };
+            }
+            match self.walk.next_event() {
+                Event::Segment(a) => {
+                    if !self.filter.phases.is_all() {
+                        self.phases_seen
+                            .entry(a.conn)
+                            .or_insert(PhaseSet::NONE)
+                            .insert(a.phase);
+                    }
+                }
+                Event::End => {
+                    self.walk.tracker.finish();
+                    self.state = IterState::Finished;
+                }
+                Event::Malformed { .. } | Event::Other => {}
+            }
+        }
+    }
+}

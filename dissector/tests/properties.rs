@@ -513,12 +513,11 @@ proptest! {
         }
     }
 
-    /// Fails today (issue 8 finding): the shortest counterexample proptest
-    /// finds is a SYN, then the server's FIN-ACK acknowledging it (its
-    /// SYN-ACK unseen): the server goes LISTEN -> FIN-WAIT-1. The scenarios
-    /// at the end of this file pin the realistic cases down one by one.
+    /// Every endpoint moves along RFC 9293's arrows (TIME-WAIT may end in
+    /// silence after 2 x MSL); the scenarios at the end of this file pin
+    /// down the cases proptest once found, one by one.
     #[test]
-        fn endpoint_states_move_along_rfc_9293_arrows(moves in moves(40)) {
+    fn endpoint_states_move_along_rfc_9293_arrows(moves in moves(40)) {
         let annotations = play(&moves, ([10, 0, 0, 1], 40000), ([10, 0, 0, 2], 80));
         let mut last: HashMap<u64, (TcpState, TcpState)> = HashMap::new();
         for a in &annotations {

@@ -17,6 +17,8 @@
 //! | `annotation.rs` | [`tcpphase_annotation`], DESIGN's per-segment fields |
 //! | `summary.rs` | [`tcpphase_summary`], DESIGN's per-connection fields |
 //! | `tracker.rs` | [`tcpphase_tracker`]: new, feed, finish, summaries, last error |
+//! | `segment.rs` | [`tcpphase_segment`]: a segment the caller decoded, `tcpphase_tracker_feed_segment` |
+//! | `presentation.rs` | a label's Info text and expert class, for the Wireshark plugin |
 //! | `tcp_header.rs` | [`tcpphase_parse_tcp`], the stateless TCP header parser |
 #![deny(missing_docs)]
 // The C names are the API: `tcpphase_tracker`, not `TcpphaseTracker`.
@@ -26,6 +28,8 @@ pub mod annotation;
 mod boundary;
 pub mod endpoint;
 pub mod labels;
+pub mod presentation;
+pub mod segment;
 pub mod status;
 pub mod summary;
 pub mod tcp_header;
@@ -33,6 +37,7 @@ pub mod tracker;
 
 pub use annotation::tcpphase_annotation;
 pub use endpoint::tcpphase_endpoint;
+pub use segment::tcpphase_segment;
 pub use status::tcpphase_status;
 pub use summary::tcpphase_summary;
 pub use tcp_header::tcpphase_parse_tcp;

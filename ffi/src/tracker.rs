@@ -16,12 +16,12 @@ pub struct tcpphase_tracker {
 }
 
 /// What a `tcpphase_tracker` pointer really points to.
-struct Handle {
-    tracker: Tracker,
+pub(crate) struct Handle {
+    pub(crate) tracker: Tracker,
     /// Why the last frame fed did not parse, if it did not.
-    last_error: Option<WireError>,
+    pub(crate) last_error: Option<WireError>,
     /// A panic left the tracker half-updated: refuse further use.
-    poisoned: bool,
+    pub(crate) poisoned: bool,
 }
 
 /// The settings of a tracker (capture time, not wall-clock time).
@@ -55,7 +55,7 @@ impl From<Config> for tcpphase_config {
 /// # Safety
 /// `t` must be NULL or a live pointer from `tcpphase_tracker_new*`, used by
 /// one thread at a time.
-unsafe fn handle<'a>(t: *mut tcpphase_tracker) -> Option<&'a mut Handle> {
+pub(crate) unsafe fn handle<'a>(t: *mut tcpphase_tracker) -> Option<&'a mut Handle> {
     // SAFETY: the caller vouches for `t`; it was made from a Box<Handle>.
     unsafe { t.cast::<Handle>().as_mut() }
 }

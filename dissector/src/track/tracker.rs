@@ -1,13 +1,19 @@
 //! The tracker: frames in, annotations and connection summaries out.
 
 use super::annotation::Annotation;
+use super::decoded_segment::DecodedSegment;
 use super::flow::{ConnRecord, FlowEntry};
 use super::key::{FlowKey, KeySide};
 use crate::phase::{AnomalyFlags, Opening, SegmentFacts};
 use crate::summary::completeness::Completeness;
 use crate::summary::ConnSummary;
-use crate::wire::{decode_frame_linktype, Decoded, TcpOption, TcpSegment, WireError};
-use core::net::SocketAddr;
+use crate::wire::ipv4::{Ipv4Header, PROTOCOL_TCP};
+use crate::wire::ipv6::Ipv6Header;
+use crate::wire::{
+    decode_frame_linktype, Decoded, IpHeader, LinkSummary, TcpHeader, TcpOption, TcpSegment,
+    WireError,
+};
+use core::net::{IpAddr, SocketAddr};
 use std::collections::{HashMap, VecDeque};
 
 /// Settings of a [`Tracker`].
@@ -234,6 +240,44 @@ impl Tracker {
         }
     }
 
+    /// Annotates one segment its caller decoded (Wireshark's TCP dissector,
+    /// a DPDK or eBPF program) as frame `frame` of stream `stream`: the
+    /// caller's stream number is kept, so the caller's rule for streams
+    /// holds (Wireshark 4.4 opens a new stream on a SYN after a RST or FIN).
+    /// A segment whose stream differs from its 4-tuple's current one
+    /// summarises that connection and opens a new one (port reuse).
+    pub fn feed_decoded(
+        &mut self,
+        frame: u64,
+        ts_ns: u64,
+        segment: &DecodedSegment<'_>,
+        stream: u64,
+    ) -> Annotation {
+        let (key, _) = FlowKey::of(segment.src, segment.dst);
+        let reused = match self.table.get(&key) {
+            Some(entry) if entry.stream != stream => {
+                if let Some(old) = self.table.remove(&key) {
+                    let summary = old
+                        .record
+                        .summary(&key, old.stream, old.completeness.bits());
+                    self.summaries.push_back(summary);
+                }
+                true
+            }
+            _ => false,
+        };
+        let wire = wire_view_of(segment);
+        let mut annotation = self.feed_segment(frame, ts_ns, &wire);
+        if let Some(entry) = self.table.get_mut(&key) {
+            entry.stream = stream;
+        }
+        annotation.stream = stream;
+        if reused {
+            annotation.flags.insert(AnomalyFlags::PORT_REUSE);
+        }
+        annotation
+    }
+
     /// The next summary of a connection that has left the table.
     pub fn next_summary(&mut self) -> Option<ConnSummary> {
         self.summaries.pop_front()
@@ -311,6 +355,69 @@ impl Tracker {
         });
         leaving.sort_unstable_by_key(|s| s.conn);
         self.summaries.extend(leaving);
+    }
+}
+
+/// The wire view [`Tracker::feed_segment`] reads, made from a decoded
+/// segment: only addresses, ports, numbers, flags, window, options and
+/// payload length are read from it; the other header fields stay zero.
+/// Mixed address families (a caller's slip) become IPv6, v4 mapped.
+fn wire_view_of<'a>(segment: &DecodedSegment<'a>) -> TcpSegment<'a> {
+    let ip = match (segment.src.ip(), segment.dst.ip()) {
+        (IpAddr::V4(src), IpAddr::V4(dst)) => IpHeader::V4(Ipv4Header {
+            header_len: 20,
+            tos: 0,
+            total_len: 0,
+            id: 0,
+            dont_fragment: false,
+            more_fragments: false,
+            fragment_offset: 0,
+            ttl: 0,
+            protocol: PROTOCOL_TCP,
+            checksum: 0,
+            src,
+            dst,
+            options: &[],
+        }),
+        (src, dst) => {
+            let v6 = |ip: IpAddr| match ip {
+                IpAddr::V4(v4) => v4.to_ipv6_mapped(),
+                IpAddr::V6(v6) => v6,
+            };
+            IpHeader::V6(Ipv6Header {
+                traffic_class: 0,
+                flow_label: 0,
+                payload_len: 0,
+                next_header: PROTOCOL_TCP,
+                hop_limit: 0,
+                src: v6(src),
+                dst: v6(dst),
+                extensions: &[],
+                extension_count: 0,
+                upper_protocol: PROTOCOL_TCP,
+                fragment: None,
+            })
+        }
+    };
+    TcpSegment {
+        link: LinkSummary::default(),
+        ip,
+        tcp: TcpHeader {
+            src_port: segment.src.port(),
+            dst_port: segment.dst.port(),
+            seq: segment.seq,
+            ack: segment.ack,
+            header_len: 20 + segment.options.bytes().len(),
+            reserved: 0,
+            flags: segment.flags,
+            window: segment.window,
+            checksum: 0,
+            urgent: 0,
+            options: segment.options,
+        },
+        tcp_offset: 0,
+        payload_len: segment.payload_len,
+        payload: &[],
     }
 }
 

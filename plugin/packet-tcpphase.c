@@ -17,6 +17,9 @@
 #include <epan/expert.h>
 #include <epan/prefs.h>
 #include <ws_version.h>
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+#include <wsutil/plugins.h> /* WS_PLUGIN_DESC_DISSECTOR */
+#endif
 
 #include "tcpphase.h"
 

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(tshark libwireshark-dev libglib2.0-dev libpcap-dev valgrind pkg-config gcc python3 util-linux coreutils)
+packages=(tshark libwireshark-dev libglib2.0-dev libpcap-dev valgrind pkg-config gcc python3 util-linux coreutils debootstrap)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -35,6 +35,8 @@ echo "== C ABI tests"
 bash ffi/tests/c_abi.sh 2>&1 | tee -a "$log"
 echo "== Wireshark plugin in the real tshark"
 bash plugin/tests/tshark_plugin.sh 2>&1 | tee -a "$log"
+echo "== the plugin in Wireshark 4.4 and 4.6 (Debian roots, made once under target/)"
+bash plugin/tests/wireshark_versions.sh 2>&1 | tee -a "$log"
 echo "== mutated and cut captures through the CLI and the C tool"
 bash scripts/mutate.sh 2>&1 | tee -a "$log"
 echo "== fuzzing, 30 s per target"

@@ -28,6 +28,7 @@ make_root() {
     [ -f "$dir/.ready" ] && return 0
     rm -rf "$dir"
     mkdir -p "$(dirname "$dir")"
+    : >"$dir.log"
     debootstrap --variant=minbase "$suite" "$dir" http://deb.debian.org/debian >"$dir.log" 2>&1 || return 1
     chroot "$dir" apt-get "$@" update >>"$dir.log" 2>&1 || return 1
     DEBIAN_FRONTEND=noninteractive chroot "$dir" apt-get install -y --no-install-recommends \
@@ -44,11 +45,16 @@ fi
 command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 versions=("trixie" "sid")
 declare -A apt_options=([trixie]="" [sid]="-o Acquire::Check-Valid-Until=false")
+# Both roots at once: mostly waiting on the network.
+start=$(date +%s)
 for suite in "${versions[@]}"; do
-    start=$(date +%s)
     # shellcheck disable=SC2086
-    if make_root "$suite" "$roots/$suite" ${apt_options[$suite]}; then
-        pass "Debian $suite root with tshark $(chroot "$roots/$suite" pkg-config --modversion wireshark) ($(( $(date +%s) - start )) s)"
+    (make_root "$suite" "$roots/$suite" ${apt_options[$suite]}; echo $? >"$roots/$suite.status") &
+done
+wait
+for suite in "${versions[@]}"; do
+    if [ "$(cat "$roots/$suite.status" 2>/dev/null)" = 0 ]; then
+        pass "Debian $suite root with tshark $(chroot "$roots/$suite" pkg-config --modversion wireshark) (roots ready in $(( $(date +%s) - start )) s)"
     else
         fail "Debian $suite root (see $roots/$suite.log)"
     fi

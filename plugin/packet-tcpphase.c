@@ -16,6 +16,8 @@
 #include <epan/proto_data.h>
 #include <epan/expert.h>
 #include <epan/prefs.h>
+#include <epan/stat_tap_ui.h>
+#include <epan/tap.h>
 #include <ws_version.h>
 #if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
 #include <wsutil/plugins.h> /* WS_PLUGIN_DESC_DISSECTOR */
@@ -77,6 +79,8 @@ static wmem_map_t *summaries = NULL;
 /* The first pass is over once a visited frame comes back: every
  * connection still open is summarised then, once. */
 static gboolean finished = FALSE;
+/* Connections numbered so far (the highest conn seen + 1). */
+static guint64 conns_seen = 0;
 
 /* Wireshark's own fields the plugin reads (primed for it, so that they
  * are in the tree even when nothing else asks for them). */
@@ -124,6 +128,8 @@ typedef struct {
     tcpphase_segment segment;
     gboolean have_stream, have_flags, have_ports, have_addresses;
 } gathered;
+
+static void finish_first_pass(void);
 
 static void drain_summaries(void)
 {
@@ -243,6 +249,8 @@ static frame_result *compute(packet_info *pinfo, proto_tree *tree)
         g.segment.frame = pinfo->num;
         g.segment.ts_ns = (uint64_t)pinfo->abs_ts.secs * 1000000000u + (uint64_t)pinfo->abs_ts.nsecs;
         l->status = tcpphase_tracker_feed_segment(tracker, &g.segment, &l->annotation);
+        if (l->status == TCPPHASE_STATUS_OK && l->annotation.conn >= conns_seen)
+            conns_seen = l->annotation.conn + 1;
         drain_summaries();
     }
     return r;
@@ -342,15 +350,84 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             return 0; /* a frame the first pass never gave us: nothing to say */
         r = compute(pinfo, tree);
         p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpphase, 0, r);
-    } else if (!finished && tracker) {
-        /* A revisit: the first pass is over; summarise what is still open. */
-        finished = TRUE;
-        tcpphase_tracker_finish(tracker);
-        drain_summaries();
+    } else {
+        /* A revisit: the first pass is over. */
+        finish_first_pass();
     }
     for (unsigned i = 0; i < r->count; i++)
         show_layer(tvb, pinfo, tree, &r->layers[i]);
     return 0;
+}
+
+/* Summarises what is still open once the first pass is over. */
+static void finish_first_pass(void)
+{
+    if (!finished && tracker) {
+        finished = TRUE;
+        tcpphase_tracker_finish(tracker);
+        drain_summaries();
+    }
+}
+
+/* A table cell: "-" where there is nothing to say, as `tcpphase conns`. */
+static const char *cell(const char *text)
+{
+    return text && *text ? text : "-";
+}
+
+/* `-z tcpphase,conns`: the per-connection summary, as `tcpphase conns`
+ * prints it, once the capture has been read. */
+static void conns_draw(void *data _U_)
+{
+    finish_first_pass();
+    printf("\n=== tcpphase: connections ===\n");
+    printf("%5s %6s %-45s %-45s %-9s %-12s %-7s %-12s %-12s %-6s %-16s %5s %7s %7s\n", "conn",
+           "stream", "client", "server", "handshake", "close", "closer", "client_state",
+           "server_state", "zeek", "history", "compl", "pkts", "bytes");
+    for (guint64 c = 0; summaries && c < conns_seen; c++) {
+        const tcpphase_summary *s = (const tcpphase_summary *)wmem_map_lookup(
+            summaries, GUINT_TO_POINTER((guint)c));
+        if (!s)
+            continue;
+        printf("%5" PRIu64 " %6" PRIu64 " %-45s %-45s %-9s %-12s %-7s %-12s %-12s %-6s %-16s %5u %7" PRIu64
+               " %7" PRIu64 "\n",
+               s->conn, s->stream, cell(s->client), cell(s->server),
+               cell(tcpphase_handshake_name(s->handshake)), cell(tcpphase_close_name(s->close)),
+               cell(tcpphase_role_name(s->active_closer)), cell(tcpphase_state_name(s->client_state)),
+               cell(tcpphase_state_name(s->server_state)), cell(s->conn_state), cell(s->history), (unsigned)s->completeness,
+               s->client_packets + s->server_packets, s->client_bytes + s->server_bytes);
+    }
+    printf("===\n");
+}
+
+static tap_packet_status conns_packet(void *data _U_, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                      const void *p _U_
+#if WIRESHARK_VERSION_MAJOR > 3 || (WIRESHARK_VERSION_MAJOR == 3 && WIRESHARK_VERSION_MINOR >= 7)
+                                      , tap_flags_t flags _U_
+#endif
+)
+{
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+/* 4.6 lets the -z callback say whether it worked. */
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 6)
+#define CONNS_INIT_RESULT bool
+#define CONNS_INIT_RETURN(ok) return (ok)
+#else
+#define CONNS_INIT_RESULT void
+#define CONNS_INIT_RETURN(ok) (void)(ok)
+#endif
+
+static CONNS_INIT_RESULT conns_init(const char *opt_arg _U_, void *userdata _U_)
+{
+    GString *error = register_tap_listener("frame", &conns_seen, NULL, TL_REQUIRES_NOTHING, NULL,
+                                           conns_packet, conns_draw, NULL);
+    if (error) {
+        fprintf(stderr, "tcpphase,conns: %s\n", error->str);
+        g_string_free(error, TRUE);
+    }
+    CONNS_INIT_RETURN(error == NULL);
 }
 
 static void tcpphase_init(void)
@@ -359,6 +436,7 @@ static void tcpphase_init(void)
     tracker = tcpphase_tracker_new();
     summaries = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     finished = FALSE;
+    conns_seen = 0;
 }
 
 static void tcpphase_cleanup(void)
@@ -444,6 +522,9 @@ static void proto_register_tcpphase(void)
     expert_module_t *expert = expert_register_protocol(proto_tcpphase);
     expert_register_field_array(expert, eri, (int)experts);
     register_init_routine(tcpphase_init);
+    static stat_tap_ui conns_ui = {REGISTER_STAT_GROUP_GENERIC, "TCP Connection Phase: connections",
+                                   "tcpphase,conns", conns_init, 0, NULL};
+    register_stat_tap_ui(&conns_ui, NULL);
     register_cleanup_routine(tcpphase_cleanup);
 }
 

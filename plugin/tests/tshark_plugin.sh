@@ -79,6 +79,57 @@ for capture in "$work"/captures/*.pcap; do
     done
 done
 
+# Other link types, tunnels and fragments (the Rust wire layer reads none of
+# them; Wireshark does): every frame Wireshark decodes as TCP is labelled,
+# tcpphase.stream equals tcp.stream, and the labels are those of the same
+# conversation on plain Ethernet.
+mkdir -p "$work/encap"
+python3 "$here/encapsulations.py" "$work/encap" >"$work/encap.list"
+chmod -R a+rX "$work/encap"
+encap_fields=(-e frame.number -e tcp.stream -e tcpphase.stream -e tcpphase.phase -e tcpphase.step
+    -e tcpphase.client_state -e tcpphase.server_state -e tcpphase.conn)
+as_user tshark -n -r "$work/encap/ethernet.pcap" -T fields "${encap_fields[@]}" 2>/dev/null |
+    awk -F'\t' '$2 != "" {print $4, $5, $6, $7, $8}' >"$work/encap.reference"
+while read -r name; do
+    as_user tshark -n -r "$work/encap/$name.pcap" -T fields "${encap_fields[@]}" >"$work/out" 2>"$work/log"
+    tcp_frames=$(awk -F'\t' '$2 != ""' "$work/out" | wc -l)
+    same_stream=$(awk -F'\t' '$2 != "" && $2 == $3 && $4 != ""' "$work/out" | wc -l)
+    awk -F'\t' '$2 != "" {print $4, $5, $6, $7, $8}' "$work/out" >"$work/encap.labels"
+    if [ "$tcp_frames" -ge 12 ] && [ "$same_stream" = "$tcp_frames" ] && cmp -s "$work/encap.labels" "$work/encap.reference"; then
+        pass "$name: all $tcp_frames TCP frames labelled as on Ethernet, tcpphase.stream == tcp.stream"
+    else
+        { echo "$tcp_frames TCP frames, $same_stream labelled with tcp.stream"; diff "$work/encap.reference" "$work/encap.labels"; } >>"$work/log"
+        fail "$name: labels on every TCP frame"
+    fi
+done <"$work/encap.list"
+
+# -z tcpphase,conns prints what `tcpphase conns` prints (stream numbers
+# aside: the CLI's rule may be another Wireshark's), every connection.
+for capture in "$work"/captures/*.pcap; do
+    name=$(basename "$capture")
+    "$cli" conns "$capture" | awk '{$2 = ""; print}' >"$work/conns.cli"
+    as_user tshark -n -q -r "$capture" -z tcpphase,conns 2>"$work/log" |
+        sed -n '/^=== tcpphase: connections ===$/,/^===$/p' | sed '1d;$d' | awk '{$2 = ""; print}' >"$work/conns.shark"
+    if [ -s "$work/conns.cli" ] && cmp -s "$work/conns.cli" "$work/conns.shark"; then
+        pass "$name: tshark -z tcpphase,conns lists the $(($(wc -l <"$work/conns.cli") - 1)) connections of tcpphase conns"
+    else
+        diff "$work/conns.cli" "$work/conns.shark" >>"$work/log"
+        fail "$name: -z tcpphase,conns vs tcpphase conns"
+    fi
+done
+
+# The profile: tshark -C tcpphase prints the phase columns.
+if "$root/plugin/install.sh" --dest "$plugins" --profile --config-dir "$home/.config/wireshark" >"$work/log" 2>&1 &&
+    chmod -R a+rX "$home" &&
+    as_user tshark -n -C tcpphase -r "$work/captures/http-server-closes.pcap" >"$work/out" 2>>"$work/log" &&
+    head -n1 "$work/out" | grep -q "handshake syn SYN-SENT LISTEN" &&
+    sed -n 11p "$work/out" | grep -q "active-close last-ack CLOSED TIME-WAIT"; then
+    pass "install.sh --profile: tshark -C tcpphase prints Phase, Step, Client state, Server state"
+else
+    cat "$work/out" >>"$work/log"
+    fail "profile tcpphase"
+fi
+
 # filter CAPTURE FILTER EXPECTED-FRAMES
 filter() {
     local got

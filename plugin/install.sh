@@ -31,6 +31,7 @@ install -m 0644 "$here/build/tcpphase.so" "$dest/tcpphase.so"
 echo "installed $dest/tcpphase.so"
 if $profile; then
     mkdir -p "$config/profiles/tcpphase"
-    install -m 0644 "$here/profile/preferences" "$here/profile/colorfilters" "$config/profiles/tcpphase/"
+    install -m 0644 "$here/profile/preferences" "$here/profile/colorfilters" "$here/profile/recent" \
+        "$config/profiles/tcpphase/"
     echo "installed profile $config/profiles/tcpphase"
 fi

@@ -79,6 +79,9 @@ static wmem_map_t *summaries = NULL;
 /* The first pass is over once a visited frame comes back: every
  * connection still open is summarised then, once. */
 static gboolean finished = FALSE;
+/* The "tcpphase" tap: each labelled segment's annotation, for the GUI's
+ * statistics table. */
+static int tcpphase_tap = -1;
 /* Connections numbered so far (the highest conn seen + 1). */
 static guint64 conns_seen = 0;
 
@@ -282,6 +285,8 @@ static void add_summary(proto_tree *tree, tvbuff_t *tvb, guint64 conn)
 static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const layer_result *l)
 {
     const tcpphase_annotation *a = &l->annotation;
+    if (l->status == TCPPHASE_STATUS_OK)
+        tap_queue_packet(tcpphase_tap, pinfo, a);
     proto_item *ti = proto_tree_add_item(tree, proto_tcpphase, tvb, 0, 0, ENC_NA);
     proto_tree *pt = proto_item_add_subtree(ti, ett_tcpphase);
     const char *info = tcpphase_info_text(a->phase, a->step);
@@ -430,6 +435,111 @@ static CONNS_INIT_RESULT conns_init(const char *opt_arg _U_, void *userdata _U_)
     CONNS_INIT_RETURN(error == NULL);
 }
 
+/* Statistics > TCP Connection Phase in the GUI: one row per connection,
+ * the columns of `-z tcpphase,conns`, sortable; a row's frames are
+ * `tcpphase.conn == N` (the table's filter). */
+static stat_tap_table_item conns_fields[] = {
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "conn", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "stream", "%u"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "client", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "server", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "handshake", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "close", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "closer", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "client_state", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "server_state", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "zeek", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "history", "%s"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "pkts", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "bytes", "%u"},
+};
+#define CONNS_FIELDS G_N_ELEMENTS(conns_fields)
+
+static void table_init(stat_tap_table_ui *ui)
+{
+    stat_tap_table *table = stat_tap_init_table("TCP connections", (int)CONNS_FIELDS, 0, "tcpphase.conn==");
+    stat_tap_add_table(ui, table);
+}
+
+static void set_string(stat_tap_table_item_type *item, const char *text)
+{
+    g_free((char *)item->value.string_value);
+    item->value.string_value = g_strdup(cell(text));
+}
+
+/* Fills connection `conn`'s row: the summary once it is known, the
+ * segment's own view before. */
+static void table_fill(stat_tap_table *table, const tcpphase_annotation *a)
+{
+    while (table->num_elements <= a->conn) {
+        stat_tap_table_item_type items[CONNS_FIELDS];
+        memset(items, 0, sizeof items);
+        for (size_t f = 0; f < CONNS_FIELDS; f++) {
+            items[f].type = conns_fields[f].type;
+            if (items[f].type == TABLE_ITEM_STRING)
+                items[f].value.string_value = g_strdup(cell(NULL));
+        }
+        items[0].value.uint_value = table->num_elements;
+        stat_tap_init_table_row(table, table->num_elements, (guint)CONNS_FIELDS, items);
+    }
+    stat_tap_table_item_type *row = table->elements[a->conn];
+    const tcpphase_summary *s = summaries ? (const tcpphase_summary *)wmem_map_lookup(
+                                                summaries, GUINT_TO_POINTER((guint)a->conn))
+                                          : NULL;
+    row[1].value.uint_value = (guint)a->stream;
+    if (!s) {
+        row[11].value.uint_value++;
+        row[12].value.uint_value += a->len;
+        set_string(&row[7], tcpphase_state_name(a->client_state));
+        set_string(&row[8], tcpphase_state_name(a->server_state));
+        return;
+    }
+    set_string(&row[2], s->client);
+    set_string(&row[3], s->server);
+    set_string(&row[4], tcpphase_handshake_name(s->handshake));
+    set_string(&row[5], tcpphase_close_name(s->close));
+    set_string(&row[6], tcpphase_role_name(s->active_closer));
+    set_string(&row[7], tcpphase_state_name(s->client_state));
+    set_string(&row[8], tcpphase_state_name(s->server_state));
+    set_string(&row[9], s->conn_state);
+    set_string(&row[10], s->history);
+    row[11].value.uint_value = (guint)(s->client_packets + s->server_packets);
+    row[12].value.uint_value = (guint)(s->client_bytes + s->server_bytes);
+}
+
+static tap_packet_status table_packet(void *data, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                      const void *p, tap_flags_t flags _U_)
+{
+    stat_data_t *stat = (stat_data_t *)data;
+    const tcpphase_annotation *a = (const tcpphase_annotation *)p;
+    if (!stat || !stat->stat_tap_data || !stat->stat_tap_data->tables || !a)
+        return TAP_PACKET_DONT_REDRAW;
+    table_fill(g_array_index(stat->stat_tap_data->tables, stat_tap_table *, 0), a);
+    return TAP_PACKET_REDRAW;
+}
+
+static void table_reset(stat_tap_table *table)
+{
+    for (guint r = 0; r < table->num_elements; r++) {
+        for (guint f = 0; f < table->num_fields; f++) {
+            stat_tap_table_item_type *item = &table->elements[r][f];
+            if (item->type == TABLE_ITEM_STRING)
+                set_string(item, NULL);
+            else if (f != 0)
+                item->value.uint_value = 0;
+        }
+    }
+}
+
+static void table_free_item(stat_tap_table *table _U_, guint row _U_, guint column _U_,
+                            stat_tap_table_item_type *item)
+{
+    if (item->type == TABLE_ITEM_STRING) {
+        g_free((char *)item->value.string_value);
+        item->value.string_value = NULL;
+    }
+}
+
 static void tcpphase_init(void)
 {
     tcpphase_tracker_free(tracker);
@@ -525,6 +635,23 @@ static void proto_register_tcpphase(void)
     static stat_tap_ui conns_ui = {REGISTER_STAT_GROUP_GENERIC, "TCP Connection Phase: connections",
                                    "tcpphase,conns", conns_init, 0, NULL};
     register_stat_tap_ui(&conns_ui, NULL);
+    tcpphase_tap = register_tap("tcpphase");
+    static stat_tap_table_ui table_ui = {REGISTER_STAT_GROUP_GENERIC,
+                                         "TCP Connection Phase",
+                                         "tcpphase",
+                                         "tcpphase,table",
+                                         table_init,
+                                         table_packet,
+                                         table_reset,
+                                         table_free_item,
+                                         NULL,
+                                         CONNS_FIELDS,
+                                         conns_fields,
+                                         0,
+                                         NULL,
+                                         NULL,
+                                         0};
+    register_stat_tap_table_ui(&table_ui);
     register_cleanup_routine(tcpphase_cleanup);
 }
 

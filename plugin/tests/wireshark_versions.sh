@@ -87,6 +87,7 @@ for suite in "${versions[@]}"; do
     mountpoint -q "$dir/proc" || mount -t proc proc "$dir/proc"
     chroot "$dir" env TCPPHASE_LIB=/tmp/tcpphase/target/release/libtcpphase.a \
         TCPPHASE_CLI=/tmp/tcpphase/target/release/tcpphase \
+        TCPPHASE_MUTATION_SEEDS="1 2 3" TCPPHASE_ASAN_SEEDS="0 1" \
         bash /tmp/tcpphase/plugin/tests/tshark_plugin.sh >"$dir.tests.log" 2>&1
     status=$?
     umount "$dir/proc" 2>/dev/null

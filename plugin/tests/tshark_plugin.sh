@@ -136,6 +136,32 @@ else
     fail "profile tcpphase"
 fi
 
+# The plugin spells no label: no phase, step, state or direction name (as
+# the header documents them in those enums) is a string literal in its
+# source. "handshake" is also the summary field the conns table heads a
+# column with, and that column title may stay.
+names=$(python3 - "$root/ffi/include/tcpphase.h" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+names = set()
+for enum in ("tcpphase_phase", "tcpphase_step", "tcpphase_state", "tcpphase_dir"):
+    body = re.search(r"enum " + enum + r"\b[^{]*\{(.*?)\};", text, re.S)
+    if body:
+        names.update(re.findall(r"\* `([A-Za-z0-9-]+)`", body.group(1)))
+print("\n".join(sorted(names - {"handshake"})))
+PY
+)
+found=""
+for name in $names; do
+    grep -q "\"$name\"" "$root/plugin/packet-tcpphase.c" && found="$found $name"
+done
+if [ "$(echo "$names" | wc -l)" -gt 20 ] && [ -z "$found" ]; then
+    pass "packet-tcpphase.c spells none of the $(echo "$names" | wc -l) phase, step, state and direction names"
+else
+    echo "spelled in the plugin:$found; names: $names" >"$work/log"
+    fail "the plugin spells labels"
+fi
+
 # filter CAPTURE FILTER EXPECTED-FRAMES
 filter() {
     local got

@@ -264,6 +264,26 @@ for seed in ${TCPPHASE_MUTATION_SEEDS:-1 2 3 4 5 6 7 8}; do
     done
 done
 if [ "$crashes" = 0 ]; then pass "tshark on mutated captures (seeds ${TCPPHASE_MUTATION_SEEDS:-1 2 3 4 5 6 7 8}): no crash, no dissector bug"; else fail "$crashes mutated captures crashed tshark"; fi
+# tshark with the plugin under valgrind (memcheck), on a recording and a
+# mutated capture: no valgrind error with a frame in the plugin or libtcpphase.
+if command -v valgrind >/dev/null; then
+    editcap -E 0.05 --seed 1 "$work/captures/http-server-closes.pcap" "$work/vg-mutated.pcap" >/dev/null 2>&1
+    chmod a+r "$work/vg-mutated.pcap"
+    for input in "$work/captures/refused.pcap" "$work/vg-mutated.pcap"; do
+        : >"$work/vg.log"
+        chmod a+rw "$work/vg.log"
+        as_user timeout 300 valgrind --leak-check=no --log-file="$work/vg.log" tshark -n -2 -r "$input" \
+            -T fields -e tcpphase.phase >"$work/out" 2>"$work/log"
+        status=$?
+        if [ "$status" = 0 ] && grep -q . "$work/out" && grep -q "ERROR SUMMARY" "$work/vg.log" &&
+            ! grep -qE "tcpphase\.so|packet-tcpphase\.c|libtcpphase" "$work/vg.log"; then
+            pass "tshark under valgrind on $(basename "$input"): $(grep -c . "$work/out") frames labelled, no error in the plugin"
+        else
+            grep -nE -B4 "tcpphase\.so|packet-tcpphase\.c|libtcpphase" "$work/vg.log" | head -n 20 >>"$work/log"
+            fail "tshark under valgrind on $(basename "$input") (status $status)"
+        fi
+    done
+fi
 # The plugin built with ASan + UBSan, loaded into the real tshark (the
 # sanitizer runtimes preloaded), on the recordings and on mutated captures:
 # no sanitizer report. Leak checking is off: tshark frees little at exit.

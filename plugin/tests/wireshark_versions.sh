@@ -32,7 +32,7 @@ make_root() {
     debootstrap --variant=minbase "$suite" "$dir" http://deb.debian.org/debian >"$dir.log" 2>&1 || return 1
     chroot "$dir" apt-get "$@" update >>"$dir.log" 2>&1 || return 1
     DEBIAN_FRONTEND=noninteractive chroot "$dir" apt-get install -y --no-install-recommends \
-        tshark libwireshark-dev libglib2.0-dev gcc libc6-dev pkg-config python3 util-linux \
+        tshark libwireshark-dev libglib2.0-dev gcc libc6-dev pkg-config python3 util-linux valgrind \
         >>"$dir.log" 2>&1 || return 1
     chroot "$dir" apt-get clean >/dev/null 2>&1
     touch "$dir/.ready"

@@ -85,24 +85,14 @@ static int tcpphase_tap = -1;
 /* Connections numbered so far (the highest conn seen + 1). */
 static guint64 conns_seen = 0;
 
-/* Wireshark's own fields the plugin reads (primed for it, so that they
- * are in the tree even when nothing else asks for them). */
+/* Wireshark's own protocols and fields the plugin reads (the fields
+ * primed for it, so that they are in the tree even when nothing else asks
+ * for them). */
 static int proto_tcp = -1;
 static int proto_ip = -1;
 static int proto_ipv6 = -1;
-static int hf_tcp_srcport = -1;
-static int hf_tcp_dstport = -1;
-static int hf_tcp_seq_raw = -1;
-static int hf_tcp_ack_raw = -1;
-static int hf_tcp_flags = -1;
-static int hf_tcp_window = -1;
 static int hf_tcp_len = -1;
 static int hf_tcp_stream = -1;
-static int hf_tcp_options = -1;
-static int hf_ip_src = -1;
-static int hf_ip_dst = -1;
-static int hf_ipv6_src = -1;
-static int hf_ipv6_dst = -1;
 
 /* A field's value: the fvalue is embedded before Wireshark 4.2, a pointer after. */
 #if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
@@ -144,73 +134,59 @@ static void drain_summaries(void)
     }
 }
 
-/* An address field's bytes (4 or 16) into an endpoint. */
-static gboolean read_address(const field_info *fi, int want, tcpphase_endpoint *e)
+/* An address of `len` bytes at `offset` of a header Wireshark located. */
+static gboolean read_address(const field_info *fi, int offset, int len, tcpphase_endpoint *e)
 {
-    if (!fi->ds_tvb || fi->length != want || !tvb_bytes_exist(fi->ds_tvb, fi->start, want))
+    if (!fi->ds_tvb || fi->length < offset + len || !tvb_bytes_exist(fi->ds_tvb, fi->start + offset, len))
         return FALSE;
     memset(e->addr, 0, sizeof e->addr);
-    tvb_memcpy(fi->ds_tvb, e->addr, fi->start, want);
-    e->family = want == 4 ? TCPPHASE_FAMILY_IPV4 : TCPPHASE_FAMILY_IPV6;
+    tvb_memcpy(fi->ds_tvb, e->addr, fi->start + offset, len);
+    e->family = len == 4 ? TCPPHASE_FAMILY_IPV4 : TCPPHASE_FAMILY_IPV6;
     return TRUE;
 }
 
-/* The addresses of the IP layer that carried a TCP layer. */
+/* The addresses of the IP layer that carried a TCP layer: the header
+ * bytes Wireshark's IP dissector marked as that layer's (no field is
+ * primed for them: every primed field costs each frame a tree node). */
 static void gather_ip(proto_node *ip, gathered *g)
 {
-    gboolean src = FALSE, dst = FALSE;
-    for (proto_node *n = ip->first_child; n; n = n->next) {
-        const field_info *fi = PNODE_FINFO(n);
-        if (!fi)
-            continue;
-        int id = fi->hfinfo->id;
-        if (id == hf_ip_src)
-            src = read_address(fi, 4, &g->segment.src);
-        else if (id == hf_ip_dst)
-            dst = read_address(fi, 4, &g->segment.dst);
-        else if (id == hf_ipv6_src)
-            src = read_address(fi, 16, &g->segment.src);
-        else if (id == hf_ipv6_dst)
-            dst = read_address(fi, 16, &g->segment.dst);
-    }
-    g->have_addresses = src && dst;
+    const field_info *fi = PNODE_FINFO(ip);
+    if (fi->hfinfo->id == proto_ip)
+        g->have_addresses = read_address(fi, 12, 4, &g->segment.src) && read_address(fi, 16, 4, &g->segment.dst);
+    else
+        g->have_addresses = read_address(fi, 8, 16, &g->segment.src) && read_address(fi, 24, 16, &g->segment.dst);
 }
 
-/* The TCP fields under a TCP layer's node (and its subtrees, not entering
- * another protocol). */
-static void gather_tcp(proto_node *node, gathered *g, int depth)
+/* A TCP layer: the header as Wireshark's TCP dissector located it (its
+ * item spans the header, options included), read by libtcpphase's
+ * stateless parser; Wireshark's own stream index and payload length. */
+static void gather_tcp(proto_node *node, gathered *g)
 {
+    field_info *tcp = PNODE_FINFO(node);
+    if (tcp->ds_tvb && tcp->length >= 20 && tvb_bytes_exist(tcp->ds_tvb, tcp->start, tcp->length)) {
+        const guint8 *header = tvb_get_ptr(tcp->ds_tvb, tcp->start, tcp->length);
+        tcpphase_tcp_header h;
+        if (tcpphase_parse_tcp(header, (size_t)tcp->length, &h) == TCPPHASE_STATUS_OK) {
+            g->segment.src.port = h.src_port;
+            g->segment.dst.port = h.dst_port;
+            g->segment.seq = h.seq;
+            g->segment.ack = h.ack;
+            g->segment.tcp_flags = h.flags;
+            g->segment.window = h.window;
+            g->segment.options = header + 20;
+            g->segment.options_len = (size_t)MIN(h.header_len, tcp->length) - 20;
+            g->have_ports = g->have_flags = TRUE;
+        }
+    }
     for (proto_node *n = node->first_child; n; n = n->next) {
         field_info *fi = PNODE_FINFO(n);
         if (!fi)
             continue;
-        int id = fi->hfinfo->id;
-        if (id == hf_tcp_srcport) {
-            g->segment.src.port = (uint16_t)FIELD_UINT(fi);
-            g->have_ports = TRUE;
-        } else if (id == hf_tcp_dstport) {
-            g->segment.dst.port = (uint16_t)FIELD_UINT(fi);
-        } else if (id == hf_tcp_seq_raw) {
-            g->segment.seq = FIELD_UINT(fi);
-        } else if (id == hf_tcp_ack_raw) {
-            g->segment.ack = FIELD_UINT(fi);
-        } else if (id == hf_tcp_flags) {
-            g->segment.tcp_flags = (uint16_t)FIELD_UINT(fi);
-            g->have_flags = TRUE;
-        } else if (id == hf_tcp_window) {
-            g->segment.window = (uint16_t)FIELD_UINT(fi);
-        } else if (id == hf_tcp_len) {
+        if (fi->hfinfo->id == hf_tcp_len) {
             g->segment.payload_len = FIELD_UINT(fi);
-        } else if (id == hf_tcp_stream) {
+        } else if (fi->hfinfo->id == hf_tcp_stream) {
             g->segment.stream = FIELD_UINT(fi);
             g->have_stream = TRUE;
-        } else if (id == hf_tcp_options) {
-            if (fi->ds_tvb && fi->length > 0 && tvb_bytes_exist(fi->ds_tvb, fi->start, fi->length)) {
-                g->segment.options = tvb_get_ptr(fi->ds_tvb, fi->start, fi->length);
-                g->segment.options_len = (size_t)fi->length;
-            }
-        } else if (depth < 2 && n->first_child && fi->hfinfo->type != FT_PROTOCOL) {
-            gather_tcp(n, g, depth + 1);
         }
     }
 }
@@ -239,7 +215,7 @@ static frame_result *compute(packet_info *pinfo, proto_tree *tree)
         memset(&g, 0, sizeof g);
         if (ip)
             gather_ip(ip, &g);
-        gather_tcp(n, &g, 0);
+        gather_tcp(n, &g);
         layer_result *l = &r->layers[r->count++];
         l->annotation.frame = pinfo->num;
         if (!(g.have_addresses && g.have_ports && g.have_flags && g.have_stream)) {
@@ -659,19 +635,13 @@ static void proto_reg_handoff_tcpphase(void)
 {
     dissector_handle_t handle = create_dissector_handle(dissect_tcpphase, proto_tcpphase);
     register_postdissector(handle);
-    /* Wireshark's TCP and IP fields the plugin reads: primed in every tree. */
+    /* Wireshark's fields the plugin reads: primed in every tree. */
     static const struct {
         int *id;
         const char *name;
     } wanted[] = {
-        {&proto_tcp, "tcp"},           {&proto_ip, "ip"},
-        {&proto_ipv6, "ipv6"},         {&hf_tcp_srcport, "tcp.srcport"},
-        {&hf_tcp_dstport, "tcp.dstport"}, {&hf_tcp_seq_raw, "tcp.seq_raw"},
-        {&hf_tcp_ack_raw, "tcp.ack_raw"}, {&hf_tcp_flags, "tcp.flags"},
-        {&hf_tcp_window, "tcp.window_size_value"}, {&hf_tcp_len, "tcp.len"},
-        {&hf_tcp_stream, "tcp.stream"}, {&hf_tcp_options, "tcp.options"},
-        {&hf_ip_src, "ip.src"},        {&hf_ip_dst, "ip.dst"},
-        {&hf_ipv6_src, "ipv6.src"},    {&hf_ipv6_dst, "ipv6.dst"},
+        {&proto_tcp, "tcp"},   {&proto_ip, "ip"},           {&proto_ipv6, "ipv6"},
+        {&hf_tcp_len, "tcp.len"}, {&hf_tcp_stream, "tcp.stream"},
     };
     GArray *ids = g_array_new(FALSE, FALSE, (guint)sizeof(int));
     for (size_t i = 0; i < G_N_ELEMENTS(wanted); i++) {

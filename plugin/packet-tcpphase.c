@@ -2,11 +2,12 @@
  * Postdissector "TCP Connection Phase" (tcpphase): shows, for every TCP
  * segment, where its connection stands in its life (handshake, data,
  * active/passive close, half-close, reset) and both endpoints' RFC 9293
- * states. It reads each TCP segment as Wireshark's TCP dissector decoded
- * it (whatever carried it: any link type, tunnel or reassembled fragment,
- * with Wireshark's tcp.stream) and hands it to libtcpphase (Rust, through
- * its C ABI), where all the logic and every label's spelling live; this
- * file only turns the answers into fields, an Info text and expert items.
+ * states. It takes each TCP layer Wireshark decoded (whatever carried it:
+ * any link type, tunnel or reassembled fragment): Wireshark's tcp.stream and
+ * tcp.len, and the IP and TCP headers Wireshark's dissectors located, and
+ * hands the segment to libtcpphase (Rust, through its C ABI), where all
+ * the logic and every label's spelling live; this file only turns the
+ * answers into fields, an Info text, expert items and tables.
  *
  * SPDX-License-Identifier: MIT OR Apache-2.0
  */

@@ -2,8 +2,12 @@
  * Postdissector "TCP Connection Phase" (tcpphase): shows, for every TCP
  * segment, where its connection stands in its life (handshake, data,
  * active/passive close, half-close, reset) and both endpoints' RFC 9293
- * states. All the logic lives in libtcpphase (Rust, through its C ABI);
- * this file only hands frames over and turns the answers into fields.
+ * states. It takes each TCP layer Wireshark decoded (whatever carried it:
+ * any link type, tunnel or reassembled fragment): Wireshark's tcp.stream and
+ * tcp.len, and the IP and TCP headers Wireshark's dissectors located, and
+ * hands the segment to libtcpphase (Rust, through its C ABI), where all
+ * the logic and every label's spelling live; this file only turns the
+ * answers into fields, an Info text, expert items and tables.
  *
  * SPDX-License-Identifier: MIT OR Apache-2.0
  */
@@ -13,9 +17,12 @@
 #include <epan/proto_data.h>
 #include <epan/expert.h>
 #include <epan/prefs.h>
-#include <wiretap/wtap.h>
-#include <wiretap/pcap-encap.h>
+#include <epan/stat_tap_ui.h>
+#include <epan/tap.h>
 #include <ws_version.h>
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+#include <wsutil/plugins.h> /* WS_PLUGIN_DESC_DISSECTOR */
+#endif
 
 #include "tcpphase.h"
 
@@ -53,7 +60,6 @@ static int hf_flag_midstream = -1;
 static int hf_flag_out_of_window = -1;
 static int hf_flag_port_reuse = -1;
 static int hf_flag_ack_unseen = -1;
-static int hf_error = -1;
 static int hf_conn_summary = -1;
 static int hf_conn_handshake = -1;
 static int hf_conn_close = -1;
@@ -62,13 +68,9 @@ static int hf_conn_conn_state = -1;
 static int hf_conn_history = -1;
 static int hf_conn_completeness = -1;
 
-static expert_field ei_abort = EI_INIT;
-static expert_field ei_refused = EI_INIT;
-static expert_field ei_rst_repeat = EI_INIT;
-static expert_field ei_rst_late = EI_INIT;
-static expert_field ei_simultaneous_close = EI_INIT;
-static expert_field ei_half_close = EI_INIT;
-static expert_field ei_malformed = EI_INIT;
+/* Expert items, one per class the library defines (value - 1 is the index). */
+#define MAX_EXPERTS 16
+static expert_field ei[MAX_EXPERTS];
 
 /* The tracker of the open file: created when a file is opened (init
  * routine), freed when it is closed (cleanup routine). */
@@ -78,25 +80,50 @@ static wmem_map_t *summaries = NULL;
 /* The first pass is over once a visited frame comes back: every
  * connection still open is summarised then, once. */
 static gboolean finished = FALSE;
+/* The "tcpphase" tap: each labelled segment's annotation, for the GUI's
+ * statistics table. */
+static int tcpphase_tap = -1;
+/* Connections numbered so far (the highest conn seen + 1). */
+static guint64 conns_seen = 0;
 
-/* What one frame got, computed in the first pass and kept on the frame. */
+/* Wireshark's own protocols and fields the plugin reads (the fields
+ * primed for it, so that they are in the tree even when nothing else asks
+ * for them). */
+static int proto_tcp = -1;
+static int proto_ip = -1;
+static int proto_ipv6 = -1;
+static int hf_tcp_len = -1;
+static int hf_tcp_stream = -1;
+
+/* A field's value: the fvalue is embedded before Wireshark 4.2, a pointer after. */
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+#define FIELD_UINT(fi) fvalue_get_uinteger((fi)->value)
+#else
+#define FIELD_UINT(fi) fvalue_get_uinteger(&(fi)->value)
+#endif
+
+/* TCP layers of one frame the plugin labels (a TCP tunnel inside TCP). */
+#define MAX_LAYERS 4
+
+/* What one TCP layer of a frame got, computed in the first pass. */
 typedef struct {
     tcpphase_status status;
     tcpphase_annotation annotation;
-    char error[160];
+} layer_result;
+
+/* What one frame got, kept on the frame for later passes. */
+typedef struct {
+    unsigned count;
+    layer_result layers[MAX_LAYERS];
 } frame_result;
 
-/* pcap LINKTYPE numbers tcpphase reads, mapped from Wireshark's encapsulation. */
-static const uint32_t supported_linktypes[] = {0, 1, 101, 108, 113, 228, 229, 276};
+/* Wireshark's decoding of one TCP layer, gathered from the tree. */
+typedef struct {
+    tcpphase_segment segment;
+    gboolean have_stream, have_flags, have_ports, have_addresses;
+} gathered;
 
-static int linktype_of(int wtap_encap)
-{
-    for (size_t i = 0; i < G_N_ELEMENTS(supported_linktypes); i++) {
-        if (wtap_pcap_encap_to_wtap_encap((int)supported_linktypes[i]) == wtap_encap)
-            return (int)supported_linktypes[i];
-    }
-    return -1;
-}
+static void finish_first_pass(void);
 
 static void drain_summaries(void)
 {
@@ -108,83 +135,105 @@ static void drain_summaries(void)
     }
 }
 
-static frame_result *compute(packet_info *pinfo, tvbuff_t *tvb)
+/* An address of `len` bytes at `offset` of a header Wireshark located. */
+static gboolean read_address(const field_info *fi, int offset, int len, tcpphase_endpoint *e)
 {
-    frame_result *r = wmem_new0(wmem_file_scope(), frame_result);
-    int linktype = linktype_of(pinfo->rec->rec_header.packet_header.pkt_encap);
-    if (!tracker || linktype < 0) {
-        r->status = TCPPHASE_STATUS_UNSUPPORTED_LINKTYPE;
-        return r;
-    }
-    guint len = tvb_captured_length(tvb);
-    const guint8 *bytes = len ? tvb_get_ptr(tvb, 0, len) : NULL;
-    static const guint8 empty[1] = {0};
-    uint64_t ts_ns = (uint64_t)pinfo->abs_ts.secs * 1000000000u + (uint64_t)pinfo->abs_ts.nsecs;
-    r->status = tcpphase_tracker_feed(tracker, (uint32_t)linktype, bytes ? bytes : empty, len,
-                                      ts_ns, &r->annotation);
-    if (r->status == TCPPHASE_STATUS_MALFORMED)
-        tcpphase_tracker_last_error(tracker, r->error, sizeof r->error, NULL);
-    drain_summaries();
-    return r;
+    if (!fi->ds_tvb || fi->length < offset + len || !tvb_bytes_exist(fi->ds_tvb, fi->start + offset, len))
+        return FALSE;
+    memset(e->addr, 0, sizeof e->addr);
+    tvb_memcpy(fi->ds_tvb, e->addr, fi->start + offset, len);
+    e->family = len == 4 ? TCPPHASE_FAMILY_IPV4 : TCPPHASE_FAMILY_IPV6;
+    return TRUE;
 }
 
-static const char *info_tag(const tcpphase_annotation *a, char *buf, size_t len)
+/* The addresses of the IP layer that carried a TCP layer: the header
+ * bytes Wireshark's IP dissector marked as that layer's (no field is
+ * primed for them: every primed field costs each frame a tree node). */
+static void gather_ip(proto_node *ip, gathered *g)
 {
-    switch (a->phase) {
-    case TCPPHASE_PHASE_HANDSHAKE:
-        if (a->step == TCPPHASE_STEP_SYN)
-            return "[handshake 1/3 SYN]";
-        if (a->step == TCPPHASE_STEP_SYN_ACK)
-            return "[handshake 2/3 SYN-ACK]";
-        return "[handshake 3/3 ACK]";
-    case TCPPHASE_PHASE_DATA:
-        return a->step == TCPPHASE_STEP_DATA ? "[data]" : "[data ACK]";
-    case TCPPHASE_PHASE_ACTIVE_CLOSE:
-    case TCPPHASE_PHASE_PASSIVE_CLOSE: {
-        const char *side = a->phase == TCPPHASE_PHASE_ACTIVE_CLOSE ? "active" : "passive";
-        const char *what = "ACK";
-        if (a->step == TCPPHASE_STEP_FIN)
-            what = "FIN";
-        else if (a->step == TCPPHASE_STEP_FIN_ACK)
-            what = "FIN-ACK";
-        else if (a->step == TCPPHASE_STEP_LAST_ACK)
-            what = "last ACK";
-        snprintf(buf, len, "[%s close %s]", side, what);
-        return buf;
-    }
-    case TCPPHASE_PHASE_HALF_CLOSE:
-        return a->step == TCPPHASE_STEP_DATA ? "[half-close data]" : "[half-close ACK]";
-    case TCPPHASE_PHASE_RESET:
-        snprintf(buf, len, "[reset: %s]", tcpphase_step_name(a->step));
-        return buf;
-    default:
-        snprintf(buf, len, "[%s]", tcpphase_step_name(a->step));
-        return buf;
-    }
+    const field_info *fi = PNODE_FINFO(ip);
+    if (fi->hfinfo->id == proto_ip)
+        g->have_addresses = read_address(fi, 12, 4, &g->segment.src) && read_address(fi, 16, 4, &g->segment.dst);
+    else
+        g->have_addresses = read_address(fi, 8, 16, &g->segment.src) && read_address(fi, 24, 16, &g->segment.dst);
 }
 
-static void add_expert(proto_tree *tree, packet_info *pinfo, const tcpphase_annotation *a)
+/* A TCP layer: the header as Wireshark's TCP dissector located it (its
+ * item spans the header, options included), read by libtcpphase's
+ * stateless parser; Wireshark's own stream index and payload length. */
+static void gather_tcp(proto_node *node, gathered *g)
 {
-    if (a->phase == TCPPHASE_PHASE_RESET) {
-        switch (a->step) {
-        case TCPPHASE_STEP_REFUSED:
-            expert_add_info(pinfo, tree, &ei_refused);
-            break;
-        case TCPPHASE_STEP_ABORT:
-            expert_add_info(pinfo, tree, &ei_abort);
-            break;
-        case TCPPHASE_STEP_RST_REPEAT:
-            expert_add_info(pinfo, tree, &ei_rst_repeat);
-            break;
-        default:
-            expert_add_info(pinfo, tree, &ei_rst_late);
-            break;
+    field_info *tcp = PNODE_FINFO(node);
+    if (tcp->ds_tvb && tcp->length >= 20 && tvb_bytes_exist(tcp->ds_tvb, tcp->start, tcp->length)) {
+        const guint8 *header = tvb_get_ptr(tcp->ds_tvb, tcp->start, tcp->length);
+        tcpphase_tcp_header h;
+        if (tcpphase_parse_tcp(header, (size_t)tcp->length, &h) == TCPPHASE_STATUS_OK) {
+            g->segment.src.port = h.src_port;
+            g->segment.dst.port = h.dst_port;
+            g->segment.seq = h.seq;
+            g->segment.ack = h.ack;
+            g->segment.tcp_flags = h.flags;
+            g->segment.window = h.window;
+            g->segment.options = header + 20;
+            g->segment.options_len = (size_t)MIN(h.header_len, tcp->length) - 20;
+            g->have_ports = g->have_flags = TRUE;
         }
     }
-    if ((a->flags & TCPPHASE_FLAG_SIMULTANEOUS_CLOSE) && a->step == TCPPHASE_STEP_FIN)
-        expert_add_info(pinfo, tree, &ei_simultaneous_close);
-    if (a->phase == TCPPHASE_PHASE_HALF_CLOSE && a->step == TCPPHASE_STEP_DATA)
-        expert_add_info(pinfo, tree, &ei_half_close);
+    for (proto_node *n = node->first_child; n; n = n->next) {
+        field_info *fi = PNODE_FINFO(n);
+        if (!fi)
+            continue;
+        if (fi->hfinfo->id == hf_tcp_len) {
+            g->segment.payload_len = FIELD_UINT(fi);
+        } else if (fi->hfinfo->id == hf_tcp_stream) {
+            g->segment.stream = FIELD_UINT(fi);
+            g->have_stream = TRUE;
+        }
+    }
+}
+
+/* Feeds every TCP layer of the frame, as Wireshark's TCP dissector decoded
+ * it: each top-level "tcp" node of the tree with the IP layer before it
+ * (a TCP header quoted in an ICMP error sits deeper and is left out). */
+static frame_result *compute(packet_info *pinfo, proto_tree *tree)
+{
+    frame_result *r = wmem_new0(wmem_file_scope(), frame_result);
+    if (!tracker || !tree)
+        return r;
+    proto_node *ip = NULL;
+    for (proto_node *n = tree->first_child; n && r->count < MAX_LAYERS; n = n->next) {
+        const field_info *fi = PNODE_FINFO(n);
+        if (!fi)
+            continue;
+        int id = fi->hfinfo->id;
+        if (id == proto_ip || id == proto_ipv6) {
+            ip = n;
+            continue;
+        }
+        if (id != proto_tcp)
+            continue;
+        gathered g;
+        memset(&g, 0, sizeof g);
+        if (ip)
+            gather_ip(ip, &g);
+        gather_tcp(n, &g);
+        layer_result *l = &r->layers[r->count++];
+        l->annotation.frame = pinfo->num;
+        if (!(g.have_addresses && g.have_ports && g.have_flags && g.have_stream)) {
+            /* Wireshark could not read this header whole: say so. */
+            l->status = TCPPHASE_STATUS_MALFORMED;
+            l->annotation.phase = TCPPHASE_PHASE_OTHER;
+            l->annotation.step = TCPPHASE_STEP_MALFORMED;
+            continue;
+        }
+        g.segment.frame = pinfo->num;
+        g.segment.ts_ns = (uint64_t)pinfo->abs_ts.secs * 1000000000u + (uint64_t)pinfo->abs_ts.nsecs;
+        l->status = tcpphase_tracker_feed_segment(tracker, &g.segment, &l->annotation);
+        if (l->status == TCPPHASE_STATUS_OK && l->annotation.conn >= conns_seen)
+            conns_seen = l->annotation.conn + 1;
+        drain_summaries();
+    }
+    return r;
 }
 
 static void add_summary(proto_tree *tree, tvbuff_t *tvb, guint64 conn)
@@ -195,8 +244,7 @@ static void add_summary(proto_tree *tree, tvbuff_t *tvb, guint64 conn)
         return;
     proto_item *ti = proto_tree_add_none_format(tree, hf_conn_summary, tvb, 0, 0,
                                                 "Connection %" PRIu64 ": %s, closed %s",
-                                                s->conn, s->client,
-                                                tcpphase_close_name(s->close));
+                                                s->conn, s->client, tcpphase_close_name(s->close));
     proto_item_set_generated(ti);
     proto_tree *st = proto_item_add_subtree(ti, ett_tcpphase_conn);
     proto_item_set_generated(
@@ -211,38 +259,24 @@ static void add_summary(proto_tree *tree, tvbuff_t *tvb, guint64 conn)
         proto_tree_add_uint(st, hf_conn_completeness, tvb, 0, 0, s->completeness));
 }
 
-static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const layer_result *l)
 {
-    frame_result *r = (frame_result *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpphase, 0);
-    if (!r) {
-        if (PINFO_FD_VISITED(pinfo))
-            return 0; /* a frame the first pass never gave us: nothing to say */
-        r = compute(pinfo, tvb);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpphase, 0, r);
-    } else if (!finished && tracker) {
-        /* A revisit: the first pass is over; summarise what is still open. */
-        finished = TRUE;
-        tcpphase_tracker_finish(tracker);
-        drain_summaries();
-    }
-    if (r->status != TCPPHASE_STATUS_OK && r->status != TCPPHASE_STATUS_MALFORMED)
-        return 0;
-
+    const tcpphase_annotation *a = &l->annotation;
+    if (l->status == TCPPHASE_STATUS_OK)
+        tap_queue_packet(tcpphase_tap, pinfo, a);
     proto_item *ti = proto_tree_add_item(tree, proto_tcpphase, tvb, 0, 0, ENC_NA);
     proto_tree *pt = proto_item_add_subtree(ti, ett_tcpphase);
-    if (r->status == TCPPHASE_STATUS_MALFORMED) {
-        proto_item_append_text(ti, ": malformed");
-        proto_tree_add_string(pt, hf_phase, tvb, 0, 0, "other");
-        proto_tree_add_string(pt, hf_step, tvb, 0, 0, "malformed");
-        proto_tree_add_string(pt, hf_error, tvb, 0, 0, r->error);
-        expert_add_info_format(pinfo, ti, &ei_malformed, "tcpphase: %s", r->error);
-        return 0;
+    const char *info = tcpphase_info_text(a->phase, a->step);
+    if (info)
+        col_append_sep_str(pinfo->cinfo, COL_INFO, " ", info);
+    uint32_t expert = tcpphase_expert_of(a->phase, a->step, a->flags);
+    if (expert != TCPPHASE_EXPERT_NONE && expert <= tcpphase_expert_count())
+        expert_add_info(pinfo, ti, &ei[expert - 1]);
+    if (l->status != TCPPHASE_STATUS_OK) {
+        proto_tree_add_string(pt, hf_phase, tvb, 0, 0, tcpphase_phase_name(a->phase));
+        proto_tree_add_string(pt, hf_step, tvb, 0, 0, tcpphase_step_name(a->step));
+        return;
     }
-
-    const tcpphase_annotation *a = &r->annotation;
-    char tag[64];
-    const char *info = info_tag(a, tag, sizeof tag);
-    col_append_sep_str(pinfo->cinfo, COL_INFO, " ", info);
     /* Texts cost a formatting each: only for a tree someone will look at
      * (not for -T fields or a filter pass). */
     const gboolean shown = tree && PTREE_DATA(tree)->visible;
@@ -287,10 +321,200 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         if (shown)
             proto_item_append_text(fi, ")");
     }
-
-    add_expert(ti, pinfo, a);
     add_summary(pt, tvb, a->conn);
+}
+
+static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    frame_result *r = (frame_result *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpphase, 0);
+    if (!r) {
+        if (PINFO_FD_VISITED(pinfo))
+            return 0; /* a frame the first pass never gave us: nothing to say */
+        r = compute(pinfo, tree);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpphase, 0, r);
+    } else {
+        /* A revisit: the first pass is over. */
+        finish_first_pass();
+    }
+    for (unsigned i = 0; i < r->count; i++)
+        show_layer(tvb, pinfo, tree, &r->layers[i]);
     return 0;
+}
+
+/* Summarises what is still open once the first pass is over. */
+static void finish_first_pass(void)
+{
+    if (!finished && tracker) {
+        finished = TRUE;
+        tcpphase_tracker_finish(tracker);
+        drain_summaries();
+    }
+}
+
+/* A table cell: "-" where there is nothing to say, as `tcpphase conns`. */
+static const char *cell(const char *text)
+{
+    return text && *text ? text : "-";
+}
+
+/* `-z tcpphase,conns`: the per-connection summary, as `tcpphase conns`
+ * prints it, once the capture has been read. */
+static void conns_draw(void *data _U_)
+{
+    finish_first_pass();
+    printf("\n=== tcpphase: connections ===\n");
+    printf("%5s %6s %-45s %-45s %-9s %-12s %-7s %-12s %-12s %-6s %-16s %5s %7s %7s\n", "conn",
+           "stream", "client", "server", "handshake", "close", "closer", "client_state",
+           "server_state", "zeek", "history", "compl", "pkts", "bytes");
+    for (guint64 c = 0; summaries && c < conns_seen; c++) {
+        const tcpphase_summary *s = (const tcpphase_summary *)wmem_map_lookup(
+            summaries, GUINT_TO_POINTER((guint)c));
+        if (!s)
+            continue;
+        printf("%5" PRIu64 " %6" PRIu64 " %-45s %-45s %-9s %-12s %-7s %-12s %-12s %-6s %-16s %5u %7" PRIu64
+               " %7" PRIu64 "\n",
+               s->conn, s->stream, cell(s->client), cell(s->server),
+               cell(tcpphase_handshake_name(s->handshake)), cell(tcpphase_close_name(s->close)),
+               cell(tcpphase_role_name(s->active_closer)), cell(tcpphase_state_name(s->client_state)),
+               cell(tcpphase_state_name(s->server_state)), cell(s->conn_state), cell(s->history), (unsigned)s->completeness,
+               s->client_packets + s->server_packets, s->client_bytes + s->server_bytes);
+    }
+    printf("===\n");
+}
+
+static tap_packet_status conns_packet(void *data _U_, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                      const void *p _U_
+#if WIRESHARK_VERSION_MAJOR > 3 || (WIRESHARK_VERSION_MAJOR == 3 && WIRESHARK_VERSION_MINOR >= 7)
+                                      , tap_flags_t flags _U_
+#endif
+)
+{
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+/* 4.6 lets the -z callback say whether it worked. */
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 6)
+#define CONNS_INIT_RESULT bool
+#define CONNS_INIT_RETURN(ok) return (ok)
+#else
+#define CONNS_INIT_RESULT void
+#define CONNS_INIT_RETURN(ok) (void)(ok)
+#endif
+
+static CONNS_INIT_RESULT conns_init(const char *opt_arg _U_, void *userdata _U_)
+{
+    GString *error = register_tap_listener("frame", &conns_seen, NULL, TL_REQUIRES_NOTHING, NULL,
+                                           conns_packet, conns_draw, NULL);
+    if (error) {
+        fprintf(stderr, "tcpphase,conns: %s\n", error->str);
+        g_string_free(error, TRUE);
+    }
+    CONNS_INIT_RETURN(error == NULL);
+}
+
+/* Statistics > TCP Connection Phase in the GUI: one row per connection,
+ * the columns of `-z tcpphase,conns`, sortable; a row's frames are
+ * `tcpphase.conn == N` (the table's filter). */
+static stat_tap_table_item conns_fields[] = {
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "conn", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "stream", "%u"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "client", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "server", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "handshake", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "close", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "closer", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "client_state", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "server_state", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "zeek", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "history", "%s"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "pkts", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "bytes", "%u"},
+};
+#define CONNS_FIELDS G_N_ELEMENTS(conns_fields)
+
+static void table_init(stat_tap_table_ui *ui)
+{
+    stat_tap_table *table = stat_tap_init_table("TCP connections", (int)CONNS_FIELDS, 0, "tcpphase.conn==");
+    stat_tap_add_table(ui, table);
+}
+
+static void set_string(stat_tap_table_item_type *item, const char *text)
+{
+    g_free((char *)item->value.string_value);
+    item->value.string_value = g_strdup(cell(text));
+}
+
+/* Fills connection `conn`'s row: the summary once it is known, the
+ * segment's own view before. */
+static void table_fill(stat_tap_table *table, const tcpphase_annotation *a)
+{
+    while (table->num_elements <= a->conn) {
+        stat_tap_table_item_type items[CONNS_FIELDS];
+        memset(items, 0, sizeof items);
+        for (size_t f = 0; f < CONNS_FIELDS; f++) {
+            items[f].type = conns_fields[f].type;
+            if (items[f].type == TABLE_ITEM_STRING)
+                items[f].value.string_value = g_strdup(cell(NULL));
+        }
+        items[0].value.uint_value = table->num_elements;
+        stat_tap_init_table_row(table, table->num_elements, (guint)CONNS_FIELDS, items);
+    }
+    stat_tap_table_item_type *row = table->elements[a->conn];
+    const tcpphase_summary *s = summaries ? (const tcpphase_summary *)wmem_map_lookup(
+                                                summaries, GUINT_TO_POINTER((guint)a->conn))
+                                          : NULL;
+    row[1].value.uint_value = (guint)a->stream;
+    if (!s) {
+        row[11].value.uint_value++;
+        row[12].value.uint_value += a->len;
+        set_string(&row[7], tcpphase_state_name(a->client_state));
+        set_string(&row[8], tcpphase_state_name(a->server_state));
+        return;
+    }
+    set_string(&row[2], s->client);
+    set_string(&row[3], s->server);
+    set_string(&row[4], tcpphase_handshake_name(s->handshake));
+    set_string(&row[5], tcpphase_close_name(s->close));
+    set_string(&row[6], tcpphase_role_name(s->active_closer));
+    set_string(&row[7], tcpphase_state_name(s->client_state));
+    set_string(&row[8], tcpphase_state_name(s->server_state));
+    set_string(&row[9], s->conn_state);
+    set_string(&row[10], s->history);
+    row[11].value.uint_value = (guint)(s->client_packets + s->server_packets);
+    row[12].value.uint_value = (guint)(s->client_bytes + s->server_bytes);
+}
+
+static tap_packet_status table_packet(void *data, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                      const void *p, tap_flags_t flags _U_)
+{
+    stat_data_t *stat = (stat_data_t *)data;
+    const tcpphase_annotation *a = (const tcpphase_annotation *)p;
+    if (!stat || !stat->stat_tap_data || !stat->stat_tap_data->tables || !a)
+        return TAP_PACKET_DONT_REDRAW;
+    table_fill(g_array_index(stat->stat_tap_data->tables, stat_tap_table *, 0), a);
+    return TAP_PACKET_REDRAW;
+}
+
+static void table_reset(stat_tap_table *table)
+{
+    for (guint r = 0; r < table->num_elements; r++) {
+        for (guint f = 0; f < table->num_fields; f++) {
+            stat_tap_table_item_type *item = &table->elements[r][f];
+            if (item->type == TABLE_ITEM_STRING)
+                set_string(item, NULL);
+            else if (f != 0)
+                item->value.uint_value = 0;
+        }
+    }
+}
+
+static void table_free_item(stat_tap_table *table _U_, guint row _U_, guint column _U_,
+                            stat_tap_table_item_type *item)
+{
+    if (item->type == TABLE_ITEM_STRING) {
+        g_free((char *)item->value.string_value);
+        item->value.string_value = NULL;
+    }
 }
 
 static void tcpphase_init(void)
@@ -299,6 +523,7 @@ static void tcpphase_init(void)
     tracker = tcpphase_tracker_new();
     summaries = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     finished = FALSE;
+    conns_seen = 0;
 }
 
 static void tcpphase_cleanup(void)
@@ -317,17 +542,17 @@ static void proto_register_tcpphase(void)
         {&hf_conn, {"Connection", "tcpphase.conn", FT_UINT32, BASE_DEC, NULL, 0x0,
                     "Connection number (RFC 9293 sense; a stream can hold several)", HFILL}},
         {&hf_dir, {"Direction", "tcpphase.dir", FT_STRING, BASE_NONE, NULL, 0x0,
-                   "c2s or s2c", HFILL}},
+                   "Client to server or back (docs/labels.md)", HFILL}},
         {&hf_phase, {"Phase", "tcpphase.phase", FT_STRING, BASE_NONE, NULL, 0x0,
-                     "handshake, data, active-close, passive-close, half-close, reset, other", HFILL}},
+                     "Where the connection stands (docs/labels.md)", HFILL}},
         {&hf_step, {"Step", "tcpphase.step", FT_STRING, BASE_NONE, NULL, 0x0,
-                    "What the segment does in its phase", HFILL}},
+                    "What the segment does in its phase (docs/labels.md)", HFILL}},
         {&hf_client_state, {"Client state", "tcpphase.client_state", FT_STRING, BASE_NONE, NULL, 0x0,
                             "The client's RFC 9293 state right after this segment", HFILL}},
         {&hf_server_state, {"Server state", "tcpphase.server_state", FT_STRING, BASE_NONE, NULL, 0x0,
                             "The server's RFC 9293 state right after this segment", HFILL}},
         {&hf_closer, {"Closer role", "tcpphase.closer", FT_STRING, BASE_NONE, NULL, 0x0,
-                      "The sender's role in the FIN close: active or passive", HFILL}},
+                      "The sender's role in the FIN close (docs/labels.md)", HFILL}},
         {&hf_origin_guessed, {"Client guessed", "tcpphase.origin_guessed", FT_BOOLEAN, BASE_NONE,
                               NULL, 0x0, "No SYN was seen: the client is a guess", HFILL}},
         {&hf_flags, {"Flags", "tcpphase.flags", FT_UINT32, BASE_HEX, NULL, 0x0,
@@ -346,16 +571,14 @@ static void proto_register_tcpphase(void)
                                TCPPHASE_FLAG_PORT_REUSE, NULL, HFILL}},
         {&hf_flag_ack_unseen, {"ACK of unseen data", "tcpphase.flags.ack_unseen", FT_BOOLEAN, 32,
                                NULL, TCPPHASE_FLAG_ACK_UNSEEN, NULL, HFILL}},
-        {&hf_error, {"Error", "tcpphase.error", FT_STRING, BASE_NONE, NULL, 0x0,
-                     "Why the frame does not parse, and where", HFILL}},
         {&hf_conn_summary, {"Connection summary", "tcpphase.conn.summary", FT_NONE, BASE_NONE, NULL,
                             0x0, "What happened to the connection, once it has ended", HFILL}},
         {&hf_conn_handshake, {"Handshake", "tcpphase.conn.handshake", FT_STRING, BASE_NONE, NULL, 0x0,
-                              "complete, refused, no-answer or not-seen", HFILL}},
+                              "How the handshake went (docs/labels.md)", HFILL}},
         {&hf_conn_close, {"Close", "tcpphase.conn.close", FT_STRING, BASE_NONE, NULL, 0x0,
-                          "fin-3, fin-4, simultaneous, reset, half-open or open", HFILL}},
+                          "How the connection ended (docs/labels.md)", HFILL}},
         {&hf_conn_active_closer, {"Active closer", "tcpphase.conn.active_closer", FT_STRING,
-                                  BASE_NONE, NULL, 0x0, "client or server", HFILL}},
+                                  BASE_NONE, NULL, 0x0, "Who closed first (docs/labels.md)", HFILL}},
         {&hf_conn_conn_state, {"Zeek conn_state", "tcpphase.conn.conn_state", FT_STRING, BASE_NONE,
                                NULL, 0x0, NULL, HFILL}},
         {&hf_conn_history, {"Zeek history", "tcpphase.conn.history", FT_STRING, BASE_NONE, NULL, 0x0,
@@ -364,29 +587,48 @@ static void proto_register_tcpphase(void)
                                  NULL, 0x0, "Wireshark's tcp.completeness bits", HFILL}},
     };
     static int *ett[] = {&ett_tcpphase, &ett_tcpphase_flags, &ett_tcpphase_conn};
-    static ei_register_info ei[] = {
-        {&ei_abort, {"tcpphase.reset.abort", PI_SEQUENCE, PI_WARN,
-                     "Connection aborted by RST", EXPFILL}},
-        {&ei_refused, {"tcpphase.reset.refused", PI_SEQUENCE, PI_NOTE,
-                       "Connection refused: RST answers the SYN", EXPFILL}},
-        {&ei_rst_repeat, {"tcpphase.reset.repeat", PI_SEQUENCE, PI_WARN,
-                          "RST repeated: the peer kept sending after the first RST", EXPFILL}},
-        {&ei_rst_late, {"tcpphase.reset.late", PI_SEQUENCE, PI_NOTE,
-                        "RST on a connection that had already ended", EXPFILL}},
-        {&ei_simultaneous_close, {"tcpphase.simultaneous_close", PI_SEQUENCE, PI_CHAT,
-                                  "Simultaneous close: both FINs crossed", EXPFILL}},
-        {&ei_half_close, {"tcpphase.half_close", PI_SEQUENCE, PI_CHAT,
-                          "Half-close: data after the peer's FIN", EXPFILL}},
-        {&ei_malformed, {"tcpphase.malformed", PI_MALFORMED, PI_ERROR,
-                         "Frame does not parse", EXPFILL}},
-    };
 
     proto_tcpphase = proto_register_protocol("TCP Connection Phase", "tcpphase", "tcpphase");
     proto_register_field_array(proto_tcpphase, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
+    /* The expert items: names, summaries and severities are the library's. */
+    static ei_register_info eri[MAX_EXPERTS];
+    static const int severity[] = {[TCPPHASE_SEVERITY_CHAT] = PI_CHAT, [TCPPHASE_SEVERITY_NOTE] = PI_NOTE,
+                                   [TCPPHASE_SEVERITY_WARN] = PI_WARN, [TCPPHASE_SEVERITY_ERROR] = PI_ERROR};
+    uint32_t experts = MIN(tcpphase_expert_count(), MAX_EXPERTS);
+    for (uint32_t e = 1; e <= experts; e++) {
+        uint32_t sev = tcpphase_expert_severity(e);
+        ei_register_info info = {&ei[e - 1],
+                                 {g_strdup_printf("tcpphase.%s", tcpphase_expert_name(e)),
+                                  sev == TCPPHASE_SEVERITY_ERROR ? PI_MALFORMED : PI_SEQUENCE,
+                                  sev < G_N_ELEMENTS(severity) ? severity[sev] : PI_NOTE,
+                                  tcpphase_expert_summary(e), EXPFILL}};
+        ei[e - 1] = (expert_field)EI_INIT;
+        eri[e - 1] = info;
+    }
     expert_module_t *expert = expert_register_protocol(proto_tcpphase);
-    expert_register_field_array(expert, ei, array_length(ei));
+    expert_register_field_array(expert, eri, (int)experts);
     register_init_routine(tcpphase_init);
+    static stat_tap_ui conns_ui = {REGISTER_STAT_GROUP_GENERIC, "TCP Connection Phase: connections",
+                                   "tcpphase,conns", conns_init, 0, NULL};
+    register_stat_tap_ui(&conns_ui, NULL);
+    tcpphase_tap = register_tap("tcpphase");
+    static stat_tap_table_ui table_ui = {REGISTER_STAT_GROUP_GENERIC,
+                                         "TCP Connection Phase",
+                                         "tcpphase",
+                                         "tcpphase,table",
+                                         table_init,
+                                         table_packet,
+                                         table_reset,
+                                         table_free_item,
+                                         NULL,
+                                         CONNS_FIELDS,
+                                         conns_fields,
+                                         0,
+                                         NULL,
+                                         NULL,
+                                         0};
+    register_stat_tap_table_ui(&table_ui);
     register_cleanup_routine(tcpphase_cleanup);
 }
 
@@ -394,6 +636,21 @@ static void proto_reg_handoff_tcpphase(void)
 {
     dissector_handle_t handle = create_dissector_handle(dissect_tcpphase, proto_tcpphase);
     register_postdissector(handle);
+    /* Wireshark's fields the plugin reads: primed in every tree. */
+    static const struct {
+        int *id;
+        const char *name;
+    } wanted[] = {
+        {&proto_tcp, "tcp"},   {&proto_ip, "ip"},           {&proto_ipv6, "ipv6"},
+        {&hf_tcp_len, "tcp.len"}, {&hf_tcp_stream, "tcp.stream"},
+    };
+    GArray *ids = g_array_new(FALSE, FALSE, (guint)sizeof(int));
+    for (size_t i = 0; i < G_N_ELEMENTS(wanted); i++) {
+        *wanted[i].id = proto_registrar_get_id_byname(wanted[i].name);
+        if (*wanted[i].id >= 0)
+            g_array_append_val(ids, *wanted[i].id);
+    }
+    set_postdissector_wanted_hfids(handle, ids);
 }
 
 void plugin_register(void)

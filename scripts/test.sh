@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(tshark libwireshark-dev libglib2.0-dev libpcap-dev valgrind pkg-config gcc python3 python3-venv util-linux coreutils dpkg-dev debootstrap)
+packages=(tshark libwireshark-dev libglib2.0-dev libpcap-dev valgrind pkg-config gcc python3 python3-venv util-linux coreutils dpkg-dev debootstrap
+    wireshark-qt xvfb imagemagick x11-utils)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -37,6 +38,10 @@ echo "== Wireshark plugin in the real tshark"
 bash plugin/tests/tshark_plugin.sh 2>&1 | tee -a "$log"
 echo "== Debian packages installed and used in a fresh Debian 12 root (debootstrap)"
 bash packaging/test-debs.sh 2>&1 | tee -a "$log"
+echo "== the plugin in Wireshark 4.4 and 4.6 (Debian roots, made once under target/)"
+bash plugin/tests/wireshark_versions.sh 2>&1 | tee -a "$log"
+echo "== the Wireshark GUI under Xvfb (screenshot in target/plugin-artifacts/)"
+bash plugin/tests/gui_screenshot.sh 2>&1 | tee -a "$log"
 echo "== mutated and cut captures through the CLI and the C tool"
 bash scripts/mutate.sh 2>&1 | tee -a "$log"
 echo "== Python package: pip install ./python in a fresh venv, pytest against the CLI's JSON"

@@ -560,6 +560,89 @@ typedef uint32_t tcpphase_flag;
 #endif // __cplusplus
 
 /**
+ * The expert class a segment raises in an analyzer's list of notable
+ * events; `NONE` for an ordinary segment.
+ */
+enum tcpphase_expert
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Nothing notable.
+     */
+    TCPPHASE_EXPERT_NONE = 0,
+    /**
+     * A RST answers the SYN (step `refused`).
+     */
+    TCPPHASE_EXPERT_REFUSED = 1,
+    /**
+     * A RST ends an open connection (step `abort`).
+     */
+    TCPPHASE_EXPERT_ABORT = 2,
+    /**
+     * Another RST after the first (step `rst-repeat`).
+     */
+    TCPPHASE_EXPERT_RST_REPEAT = 3,
+    /**
+     * A RST on a connection that had already ended, or any other reset step.
+     */
+    TCPPHASE_EXPERT_RST_LATE = 4,
+    /**
+     * The first FIN of a simultaneous close (flag `simultaneous-close`).
+     */
+    TCPPHASE_EXPERT_SIMULTANEOUS_CLOSE = 5,
+    /**
+     * Data after the peer's FIN (phase `half-close`, step `data`).
+     */
+    TCPPHASE_EXPERT_HALF_CLOSE = 6,
+    /**
+     * The segment does not parse (step `malformed`).
+     */
+    TCPPHASE_EXPERT_MALFORMED = 7,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum tcpphase_expert tcpphase_expert;
+#else
+typedef uint32_t tcpphase_expert;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How much an expert class matters, after Wireshark's severities.
+ */
+enum tcpphase_severity
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * A usual event worth a look.
+     */
+    TCPPHASE_SEVERITY_CHAT = 0,
+    /**
+     * Notable, not an error.
+     */
+    TCPPHASE_SEVERITY_NOTE = 1,
+    /**
+     * A problem, possibly.
+     */
+    TCPPHASE_SEVERITY_WARN = 2,
+    /**
+     * The input is broken.
+     */
+    TCPPHASE_SEVERITY_ERROR = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum tcpphase_severity tcpphase_severity;
+#else
+typedef uint32_t tcpphase_severity;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A tracker: follows every connection of one capture, frame by frame, in
  * capture order. Opaque; made by `tcpphase_tracker_new` or
  * `tcpphase_tracker_new_with`, freed by `tcpphase_tracker_free`.
@@ -584,6 +667,158 @@ typedef struct {
      */
     uint8_t family;
 } tcpphase_endpoint;
+
+/**
+ * One TCP segment as its caller decoded it, for
+ * `tcpphase_tracker_feed_segment`. Numbers are in host byte order.
+ */
+typedef struct {
+    /**
+     * The caller's frame number (Wireshark's `frame.number`); it becomes
+     * the annotation's `frame`.
+     */
+    uint64_t frame;
+    /**
+     * Capture time, ns since the epoch.
+     */
+    uint64_t ts_ns;
+    /**
+     * The caller's stream number (Wireshark's `tcp.stream`), kept as the
+     * annotation's `stream`. A segment whose stream differs from the one
+     * its 4-tuple had opens a new connection (flag `port-reuse`).
+     */
+    uint64_t stream;
+    /**
+     * Sender's address and port (`family` IPv4 or IPv6).
+     */
+    tcpphase_endpoint src;
+    /**
+     * Receiver's address and port, same family as `src`.
+     */
+    tcpphase_endpoint dst;
+    /**
+     * Sequence number, absolute (as on the wire, not relative).
+     */
+    uint32_t seq;
+    /**
+     * Acknowledgment number, absolute; read only when `tcp_flags` has ACK.
+     */
+    uint32_t ack;
+    /**
+     * The TCP flag bits: FIN 0x001 ... AE 0x100.
+     */
+    uint16_t tcp_flags;
+    /**
+     * The window field, not scaled.
+     */
+    uint16_t window;
+    /**
+     * Payload length: what the IP header announces minus the headers
+     * (Wireshark's `tcp.len`), not what was captured.
+     */
+    uint32_t payload_len;
+    /**
+     * The option bytes as captured (the header after its first 20
+     * bytes), or NULL with `options_len` 0. A malformed option is skipped.
+     */
+    const uint8_t *options;
+    /**
+     * Number of option bytes at `options` (at most 40 are read).
+     */
+    size_t options_len;
+} tcpphase_segment;
+
+/**
+ * Everything tcpphase says about one TCP segment. Member names are
+ * those of docs/labels.md, the same as the CLI's JSON keys and Wireshark's fields.
+ *
+ * Filled by `tcpphase_tracker_feed`. With `TCPPHASE_STATUS_OK` every member
+ * is meaningful; with `NOT_TCP` only `frame` and `ts_ns` are, the rest being
+ * zero, which in every label enum means none (`TCPPHASE_PHASE_NONE`,
+ * `TCPPHASE_STEP_NONE`, `TCPPHASE_STATE_UNKNOWN`, `TCPPHASE_DIR_NONE`, ...)
+ * and in `src` / `dst` the unset endpoint; with `MALFORMED` or
+ * `UNSUPPORTED_LINKTYPE` the same except `phase` / `step`, `OTHER` /
+ * `MALFORMED`.
+ */
+typedef struct {
+    /**
+     * 1-based frame number: the count of frames fed to the tracker so far.
+     */
+    uint64_t frame;
+    /**
+     * Wireshark's stream index (`tcp.stream`), 0-based.
+     */
+    uint64_t stream;
+    /**
+     * The connection (RFC 9293 sense), 0-based, in order of first appearance.
+     */
+    uint64_t conn;
+    /**
+     * Client to server or back.
+     */
+    tcpphase_dir dir;
+    /**
+     * Phase of the segment.
+     */
+    tcpphase_phase phase;
+    /**
+     * Step within the phase.
+     */
+    tcpphase_step step;
+    /**
+     * The client's state right after this segment.
+     */
+    tcpphase_state client_state;
+    /**
+     * The server's state right after this segment.
+     */
+    tcpphase_state server_state;
+    /**
+     * The sender's role in the close.
+     */
+    tcpphase_closer closer;
+    /**
+     * Anomaly markers: a bit mask of `tcpphase_flag` values.
+     */
+    uint32_t flags;
+    /**
+     * The client was guessed (no SYN seen).
+     */
+    bool origin_guessed;
+    /**
+     * Capture time, ns since the epoch (as given to `tcpphase_tracker_feed`).
+     */
+    uint64_t ts_ns;
+    /**
+     * Source address and port.
+     */
+    tcpphase_endpoint src;
+    /**
+     * Destination address and port.
+     */
+    tcpphase_endpoint dst;
+    /**
+     * The TCP flag bits: FIN 0x001, SYN 0x002, RST 0x004, PSH 0x008, ACK 0x010,
+     * URG 0x020, ECE 0x040, CWR 0x080, AE 0x100; `tcpphase_tcp_flags_text` spells them.
+     */
+    uint16_t tcp_flags;
+    /**
+     * Raw window field.
+     */
+    uint16_t window;
+    /**
+     * Sequence number relative to the sender's first (as Wireshark shows it).
+     */
+    uint32_t seq;
+    /**
+     * Acknowledgment number relative to the receiver's first (0 without ACK).
+     */
+    uint32_t ack;
+    /**
+     * Payload length.
+     */
+    uint32_t len;
+} tcpphase_annotation;
 
 /**
  * A parsed TCP header (RFC 9293 section 3.1) with the options tcpphase
@@ -693,98 +928,6 @@ typedef struct {
      */
     uint64_t max_connections;
 } tcpphase_config;
-
-/**
- * Everything tcpphase says about one TCP segment. Member names are
- * those of docs/labels.md, the same as the CLI's JSON keys and Wireshark's fields.
- *
- * Filled by `tcpphase_tracker_feed`. With `TCPPHASE_STATUS_OK` every member
- * is meaningful; with `NOT_TCP` only `frame` and `ts_ns` are, the rest being
- * zero, which in every label enum means none (`TCPPHASE_PHASE_NONE`,
- * `TCPPHASE_STEP_NONE`, `TCPPHASE_STATE_UNKNOWN`, `TCPPHASE_DIR_NONE`, ...)
- * and in `src` / `dst` the unset endpoint; with `MALFORMED` or
- * `UNSUPPORTED_LINKTYPE` the same except `phase` / `step`, `OTHER` /
- * `MALFORMED`.
- */
-typedef struct {
-    /**
-     * 1-based frame number: the count of frames fed to the tracker so far.
-     */
-    uint64_t frame;
-    /**
-     * Wireshark's stream index (`tcp.stream`), 0-based.
-     */
-    uint64_t stream;
-    /**
-     * The connection (RFC 9293 sense), 0-based, in order of first appearance.
-     */
-    uint64_t conn;
-    /**
-     * Client to server or back.
-     */
-    tcpphase_dir dir;
-    /**
-     * Phase of the segment.
-     */
-    tcpphase_phase phase;
-    /**
-     * Step within the phase.
-     */
-    tcpphase_step step;
-    /**
-     * The client's state right after this segment.
-     */
-    tcpphase_state client_state;
-    /**
-     * The server's state right after this segment.
-     */
-    tcpphase_state server_state;
-    /**
-     * The sender's role in the close.
-     */
-    tcpphase_closer closer;
-    /**
-     * Anomaly markers: a bit mask of `tcpphase_flag` values.
-     */
-    uint32_t flags;
-    /**
-     * The client was guessed (no SYN seen).
-     */
-    bool origin_guessed;
-    /**
-     * Capture time, ns since the epoch (as given to `tcpphase_tracker_feed`).
-     */
-    uint64_t ts_ns;
-    /**
-     * Source address and port.
-     */
-    tcpphase_endpoint src;
-    /**
-     * Destination address and port.
-     */
-    tcpphase_endpoint dst;
-    /**
-     * The TCP flag bits: FIN 0x001, SYN 0x002, RST 0x004, PSH 0x008, ACK 0x010,
-     * URG 0x020, ECE 0x040, CWR 0x080, AE 0x100; `tcpphase_tcp_flags_text` spells them.
-     */
-    uint16_t tcp_flags;
-    /**
-     * Raw window field.
-     */
-    uint16_t window;
-    /**
-     * Sequence number relative to the sender's first (as Wireshark shows it).
-     */
-    uint32_t seq;
-    /**
-     * Acknowledgment number relative to the receiver's first (0 without ACK).
-     */
-    uint32_t ack;
-    /**
-     * Payload length.
-     */
-    uint32_t len;
-} tcpphase_annotation;
 
 /**
  * What happened to one connection (the summary fields of docs/labels.md),
@@ -1013,6 +1156,91 @@ const char *tcpphase_flag_name(uint32_t flag);
  * the process. Threads: any thread, any time.
  */
 const char *tcpphase_status_name(uint32_t status);
+
+/**
+ * The Info-column text of a segment labelled `phase` / `step`
+ * (`tcpphase_phase` and `tcpphase_step` values), e.g.
+ * `"[handshake 1/3 SYN]"`, `"[active-close FIN-ACK]"`, `"[reset refused]"`;
+ * NULL when either value is none.
+ *
+ * Ownership: a static string; do not free; valid for the life of the
+ * process. Threads: any thread, any time (the texts are built once, at
+ * the first call).
+ */
+const char *tcpphase_info_text(uint32_t phase, uint32_t step);
+
+/**
+ * The class of `tcpphase_expert` values a label raises: `phase` and
+ * `step` are `tcpphase_phase` / `tcpphase_step` values, `flags` the
+ * annotation's `tcpphase_flag` mask. `TCPPHASE_EXPERT_NONE` for an
+ * ordinary segment or an unknown value.
+ *
+ * Ownership: none. Threads: any thread, any time.
+ */
+uint32_t tcpphase_expert_of(uint32_t phase, uint32_t step, uint32_t flags);
+
+/**
+ * How many expert classes there are besides `NONE`: their values run from
+ * 1 to this count, for registering them all in a loop.
+ *
+ * Ownership: none. Threads: any thread, any time.
+ */
+uint32_t tcpphase_expert_count(void);
+
+/**
+ * The name of a `tcpphase_expert` value, dotted as a filter field after
+ * `tcpphase.` (`"reset.abort"`, `"half-close"`), or NULL for `NONE` and
+ * unknown values.
+ *
+ * Ownership: static string; do not free; valid for the life of the
+ * process. Threads: any thread, any time.
+ */
+const char *tcpphase_expert_name(uint32_t expert);
+
+/**
+ * The one-line summary of a `tcpphase_expert` value (`"Connection aborted
+ * by RST"`), or NULL for `NONE` and unknown values.
+ *
+ * Ownership: static string; do not free; valid for the life of the
+ * process. Threads: any thread, any time.
+ */
+const char *tcpphase_expert_summary(uint32_t expert);
+
+/**
+ * The `tcpphase_severity` of a `tcpphase_expert` value
+ * (`TCPPHASE_SEVERITY_CHAT` for `NONE` and unknown values).
+ *
+ * Ownership: none. Threads: any thread, any time.
+ */
+uint32_t tcpphase_expert_severity(uint32_t expert);
+
+/**
+ * Feeds one segment the caller decoded (see `tcpphase_segment`) and
+ * writes its annotation into `*out`; it is labelled exactly as
+ * `tcpphase_tracker_feed` labels the frame that carries it, except that
+ * `stream` is the caller's. Feed segments in capture order, one call per
+ * segment; the two feed functions should not be mixed on one tracker.
+ *
+ * Returns `OK` with `*out` filled; without touching `*out`:
+ * `NULL_ARGUMENT` (`t`, `segment` or `out` NULL, or `options` NULL with
+ * `options_len` above 0), `INVALID_ARGUMENT` (an endpoint's family is
+ * neither IPv4 nor IPv6, or `options_len` above `PTRDIFF_MAX`), `PANIC`
+ * (an internal failure, now or earlier: free the tracker). Connections
+ * that leave the table meanwhile queue their summaries for
+ * `tcpphase_tracker_next_summary`.
+ *
+ * Ownership: `*segment` and its option bytes are read during the call
+ * only; `*out` is the caller's, written during the call. No allocation
+ * per segment. Threads: one thread at a time per tracker.
+ *
+ * # Safety
+ * `t` must be NULL or a live tracker; `segment` NULL or valid for reading
+ * one `tcpphase_segment` whose `options` is valid for `options_len`
+ * bytes; `out` NULL or valid for writing one `tcpphase_annotation`.
+ */
+tcpphase_status tcpphase_tracker_feed_segment(tcpphase_tracker *t,
+                                              const tcpphase_segment *segment,
+                                              tcpphase_annotation *out);
 
 /**
  * The name of a `tcpphase_handshake` value (`"complete"`, `"refused"`,

@@ -18,6 +18,8 @@
 //! | `annotation.rs` | [`tcpphase_annotation`], the per-segment labels (docs/labels.md) |
 //! | `summary.rs` | [`tcpphase_summary`], the per-connection summary (docs/labels.md) |
 //! | `tracker.rs` | [`tcpphase_tracker`]: new, feed, finish, summaries, last error |
+//! | `segment.rs` | [`tcpphase_segment`]: a segment the caller decoded, `tcpphase_tracker_feed_segment` |
+//! | `presentation.rs` | a label's Info text and expert class, for the Wireshark plugin |
 //! | `tcp_header.rs` | [`tcpphase_parse_tcp`], the stateless TCP header parser |
 #![deny(missing_docs)]
 // The C names are the API: `tcpphase_tracker`, not `TcpphaseTracker`.
@@ -27,6 +29,8 @@ pub mod annotation;
 mod boundary;
 pub mod endpoint;
 pub mod labels;
+pub mod presentation;
+pub mod segment;
 pub mod status;
 pub mod summary;
 pub mod tcp_header;
@@ -34,6 +38,7 @@ pub mod tracker;
 
 pub use annotation::tcpphase_annotation;
 pub use endpoint::tcpphase_endpoint;
+pub use segment::tcpphase_segment;
 pub use status::tcpphase_status;
 pub use summary::tcpphase_summary;
 pub use tcp_header::tcpphase_parse_tcp;

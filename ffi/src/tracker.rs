@@ -16,12 +16,12 @@ pub struct tcpphase_tracker {
 }
 
 /// What a `tcpphase_tracker` pointer really points to.
-struct Handle {
-    tracker: Tracker,
+pub(crate) struct Handle {
+    pub(crate) tracker: Tracker,
     /// Why the last frame fed did not parse, if it did not.
-    last_error: Option<WireError>,
+    pub(crate) last_error: Option<WireError>,
     /// A panic left the tracker half-updated: refuse further use.
-    poisoned: bool,
+    pub(crate) poisoned: bool,
 }
 
 /// The settings of a tracker (capture time, not wall-clock time).
@@ -57,7 +57,9 @@ impl From<Config> for tcpphase_config {
 /// # Safety
 /// `t` must be NULL or a live pointer from `tcpphase_tracker_new*`, used by
 /// one thread at a time.
-unsafe fn usable<'a>(t: *mut tcpphase_tracker) -> Result<&'a mut Handle, tcpphase_status> {
+pub(crate) unsafe fn usable<'a>(
+    t: *mut tcpphase_tracker,
+) -> Result<&'a mut Handle, tcpphase_status> {
     // SAFETY: the caller vouches for `t`; it was made from a Box<Handle>.
     match unsafe { t.cast::<Handle>().as_mut() } {
         None => Err(tcpphase_status::NullArgument),
@@ -68,7 +70,7 @@ unsafe fn usable<'a>(t: *mut tcpphase_tracker) -> Result<&'a mut Handle, tcpphas
 
 impl Handle {
     /// Runs `f` on the tracker; should it panic, the handle stays poisoned.
-    fn poisoning<R>(&mut self, f: impl FnOnce(&mut Tracker) -> R) -> R {
+    pub(crate) fn poisoning<R>(&mut self, f: impl FnOnce(&mut Tracker) -> R) -> R {
         self.poisoned = true;
         let r = f(&mut self.tracker);
         self.poisoned = false;

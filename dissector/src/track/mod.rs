@@ -10,9 +10,11 @@
 //! | `snapshot.rs` | [`EndpointSnapshot`], each endpoint's state at a moment |
 //! | `stream_rule.rs` | [`StreamRule`], Wireshark 4.0's or 4.4's stream numbering |
 //! | `departed.rs` | a bounded record of 4-tuples whose entry left the table |
+//! | `decoded_segment.rs` | [`DecodedSegment`], a segment its caller decoded, for [`Tracker::feed_decoded`] |
 //! | `annotation.rs` | [`Annotation`], DESIGN's per-segment fields |
 
 pub mod annotation;
+pub mod decoded_segment;
 mod departed;
 pub(crate) mod flow;
 pub mod key;
@@ -21,6 +23,7 @@ pub mod stream_rule;
 pub mod tracker;
 
 pub use annotation::Annotation;
+pub use decoded_segment::DecodedSegment;
 pub use key::{FlowKey, KeySide};
 pub use snapshot::EndpointSnapshot;
 pub use stream_rule::StreamRule;

@@ -1,6 +1,7 @@
 //! The tracker: frames in, annotations and connection summaries out.
 
 use super::annotation::Annotation;
+use super::decoded_segment::DecodedSegment;
 use super::departed::Departed;
 use super::flow::{ConnRecord, FlowEntry};
 use super::key::{FlowKey, KeySide};
@@ -13,10 +14,13 @@ use crate::summary::completeness::Completeness;
 use crate::summary::ConnSummary;
 use crate::summary::Role;
 use crate::wire::icmp::IcmpError;
+use crate::wire::ipv4::{Ipv4Header, PROTOCOL_TCP};
+use crate::wire::ipv6::Ipv6Header;
 use crate::wire::{
-    decode_frame, decode_frame_linktype, Decoded, LinkType, TcpOption, TcpSegment, WireError,
+    decode_frame, decode_frame_linktype, Decoded, IpHeader, LinkSummary, LinkType, TcpHeader,
+    TcpOption, TcpSegment, WireError,
 };
-use core::net::SocketAddr;
+use core::net::{IpAddr, SocketAddr};
 use std::collections::{HashMap, VecDeque};
 
 /// Settings of a [`Tracker`].
@@ -100,6 +104,9 @@ pub struct Tracker {
     reassembly: Reassembler,
     /// The last packet rebuilt from fragments (its buffer is reused).
     reassembled: Vec<u8>,
+    /// Set by [`Tracker::feed_decoded`] for one segment: its caller opened
+    /// a new stream on the segment's 4-tuple.
+    caller_opens_stream: bool,
 }
 
 /// How often (capture time) the table is swept for ended and idle connections.
@@ -218,7 +225,9 @@ impl Tracker {
                     .record
                     .phase
                     .expire_time_wait(ts_ns, self.config.time_wait_ns);
-                if entry.reuses_ports(&facts, from, self.config.stream_rule) {
+                if self.caller_opens_stream
+                    || entry.reuses_ports(&facts, from, self.config.stream_rule)
+                {
                     let old = entry
                         .record
                         .summary(&key, entry.stream, entry.completeness.bits());
@@ -443,6 +452,33 @@ impl Tracker {
         rows
     }
 
+    /// Annotates one segment its caller decoded (Wireshark's TCP dissector,
+    /// a DPDK or eBPF program) as frame `frame` of stream `stream`: the
+    /// caller's stream number is kept, so the caller's rule for streams
+    /// holds (Wireshark 4.4 opens a new stream on a SYN after a RST or FIN).
+    /// A segment whose stream differs from its 4-tuple's current one
+    /// summarises that connection and opens a new one (port reuse).
+    pub fn feed_decoded(
+        &mut self,
+        frame: u64,
+        ts_ns: u64,
+        segment: &DecodedSegment<'_>,
+        stream: u64,
+    ) -> Annotation {
+        let (key, _) = FlowKey::of(segment.src, segment.dst);
+        // The caller opened a new stream on this 4-tuple: the frame path's
+        // port reuse, whatever this tracker's own stream rule says.
+        self.caller_opens_stream = matches!(self.table.get(&key), Some(e) if e.stream != stream);
+        let wire = wire_view_of(segment);
+        let mut annotation = self.feed_segment(frame, ts_ns, &wire);
+        self.caller_opens_stream = false;
+        if let Some(entry) = self.table.get_mut(&key) {
+            entry.stream = stream;
+        }
+        annotation.stream = stream;
+        annotation
+    }
+
     /// The next summary of a connection that has left the table.
     pub fn next_summary(&mut self) -> Option<ConnSummary> {
         self.summaries.pop_front()
@@ -545,6 +581,70 @@ fn new_entry(
     *next_conn += 1;
     entry.completeness.add(first, true);
     entry
+}
+
+/// The wire view [`Tracker::feed_segment`] reads, made from a decoded
+/// segment: only addresses, ports, numbers, flags, window, options and
+/// payload length are read from it; the other header fields stay zero.
+/// Mixed address families (a caller's slip) become IPv6, v4 mapped.
+fn wire_view_of<'a>(segment: &DecodedSegment<'a>) -> TcpSegment<'a> {
+    let ip = match (segment.src.ip(), segment.dst.ip()) {
+        (IpAddr::V4(src), IpAddr::V4(dst)) => IpHeader::V4(Ipv4Header {
+            header_len: 20,
+            tos: 0,
+            total_len: 0,
+            id: 0,
+            dont_fragment: false,
+            more_fragments: false,
+            fragment_offset: 0,
+            ttl: 0,
+            protocol: PROTOCOL_TCP,
+            checksum: 0,
+            src,
+            dst,
+            options: &[],
+        }),
+        (src, dst) => {
+            let v6 = |ip: IpAddr| match ip {
+                IpAddr::V4(v4) => v4.to_ipv6_mapped(),
+                IpAddr::V6(v6) => v6,
+            };
+            IpHeader::V6(Ipv6Header {
+                traffic_class: 0,
+                flow_label: 0,
+                payload_len: 0,
+                next_header: PROTOCOL_TCP,
+                hop_limit: 0,
+                src: v6(src),
+                dst: v6(dst),
+                extensions: &[],
+                extension_count: 0,
+                upper_protocol: PROTOCOL_TCP,
+                fragment: None,
+            })
+        }
+    };
+    TcpSegment {
+        link: LinkSummary::default(),
+        ip,
+        tcp: TcpHeader {
+            src_port: segment.src.port(),
+            dst_port: segment.dst.port(),
+            seq: segment.seq,
+            ack: segment.ack,
+            header_len: 20 + segment.options.bytes().len(),
+            reserved: 0,
+            flags: segment.flags,
+            window: segment.window,
+            checksum: 0,
+            urgent: 0,
+            options: segment.options,
+        },
+        tcp_offset: 0,
+        payload_len: segment.payload_len,
+        payload: &[],
+        options_cut: false,
+    }
 }
 
 /// The phase layer's view of a wire segment.

@@ -104,7 +104,7 @@ impl Role {
     }
 }
 
-/// What happened to one connection (DESIGN's per-connection summary).
+/// What happened to one connection (the summary fields of docs/labels.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnSummary {
     /// Connection number (0-based, in order of first appearance).

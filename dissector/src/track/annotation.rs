@@ -1,11 +1,11 @@
-//! The annotation of one segment: DESIGN's fields plus the segment's facts.
+//! The annotation of one segment: the fields of docs/labels.md plus the segment's facts.
 
 use crate::phase::{AnomalyFlags, Closer, Direction, Phase, Step, TcpState};
 use crate::wire::TcpFlags;
 use core::net::SocketAddr;
 
 /// Everything tcpphase says about one TCP segment. Field names are
-/// DESIGN's: the same in the CLI's JSON, the C ABI and Wireshark.
+/// docs/labels.md's: the same in the CLI's JSON, the C ABI and Wireshark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Annotation {
     /// 1-based frame number in the capture.

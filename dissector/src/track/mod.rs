@@ -11,7 +11,7 @@
 //! | `stream_rule.rs` | [`StreamRule`], Wireshark 4.0's or 4.4's stream numbering |
 //! | `departed.rs` | a bounded record of 4-tuples whose entry left the table |
 //! | `decoded_segment.rs` | [`DecodedSegment`], a segment its caller decoded, for [`Tracker::feed_decoded`] |
-//! | `annotation.rs` | [`Annotation`], DESIGN's per-segment fields |
+//! | `annotation.rs` | [`Annotation`], the per-segment fields of docs/labels.md |
 
 pub mod annotation;
 pub mod decoded_segment;

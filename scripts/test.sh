@@ -22,6 +22,21 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
 fi
 
+# The Debian roots of the plugin's other Wireshark versions and of the
+# package test are made in the background while Rust builds (mostly waiting
+# on Debian's archive; cached under target/ afterwards); their steps wait.
+mkdir -p target/debroot
+(
+    bash plugin/tests/wireshark_versions.sh --roots-only &
+    if [ ! -f target/debroot/base/.tcpphase-complete ]; then
+        rm -rf target/debroot/base
+        debootstrap --variant=minbase bookworm target/debroot/base http://deb.debian.org/debian &&
+            touch target/debroot/base/.tcpphase-complete
+    fi
+    wait
+) >target/roots-prepare.log 2>&1 &
+roots_pid=$!
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
@@ -36,6 +51,7 @@ echo "== C ABI tests"
 bash ffi/tests/c_abi.sh 2>&1 | tee -a "$log"
 echo "== Wireshark plugin in the real tshark"
 bash plugin/tests/tshark_plugin.sh 2>&1 | tee -a "$log"
+wait "$roots_pid" || true
 echo "== Debian packages installed and used in a fresh Debian 12 root (debootstrap)"
 bash packaging/test-debs.sh 2>&1 | tee -a "$log"
 echo "== the plugin in Wireshark 4.4 and 4.6 (Debian roots, made once under target/)"

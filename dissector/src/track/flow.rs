@@ -1,12 +1,15 @@
 //! One entry of the flow table: a 4-tuple's current stream and connection.
 
+use super::annotation::Annotation;
 use super::key::{FlowKey, KeySide};
 use super::stream_rule::StreamRule;
-use crate::phase::{ConnectionPhase, Direction, Ending, Opening, SegmentFacts};
+use crate::phase::connection::Label;
+use crate::phase::{AnomalyFlags, ConnectionPhase, Direction, Ending, Opening, SegmentFacts};
 use crate::summary::completeness::{self, Completeness};
 use crate::summary::zeek::ZeekConn;
 use crate::summary::{CloseKind, ConnSummary, HandshakeOutcome, Role};
 use crate::wire::SeqNumber;
+use core::net::SocketAddr;
 
 /// Ports on which the side is taken for the server when no SYN says so
 /// (besides every port below 1024), after Zeek's `likely_server_ports`.
@@ -184,6 +187,51 @@ pub struct FlowEntry {
 }
 
 impl FlowEntry {
+    /// The annotation of a segment from `from` (`dir`) that the phase
+    /// machine labelled `label`: relative seq/ack against this entry's
+    /// base sequence numbers, as Wireshark shows them.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    pub(crate) fn annotation(
+        &self,
+        frame: u64,
+        facts: &SegmentFacts,
+        from: KeySide,
+        dir: Direction,
+        label: Label,
+        flags: AnomalyFlags,
+        (src, dst): (SocketAddr, SocketAddr),
+    ) -> Annotation {
+        let base = |side: KeySide| self.base_seq[side.index()].unwrap_or(facts.seq);
+        let rel_seq = (facts.seq - base(from)) as u32;
+        let rel_ack = if facts.flags.ack() {
+            (facts.ack - base(from.other())) as u32
+        } else {
+            0
+        };
+        Annotation {
+            frame,
+            ts_ns: facts.ts_ns,
+            stream: self.stream,
+            conn: self.record.conn,
+            dir,
+            phase: label.phase,
+            step: label.step,
+            client_state: label.client_state,
+            server_state: label.server_state,
+            closer: label.closer,
+            flags: label.flags | flags,
+            origin_guessed: self.record.origin_guessed,
+            src,
+            dst,
+            tcp_flags: facts.flags,
+            seq: rel_seq,
+            ack: rel_ack,
+            len: facts.payload_len,
+            window: facts.window,
+        }
+    }
+
     /// Applies Wireshark's per-direction base sequence numbers for a
     /// segment from `from`: the first segment of a side sets it (its seq,
     /// or seq - 1 without SYN), the first ACK of the other side sets it to

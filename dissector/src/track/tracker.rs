@@ -280,35 +280,7 @@ impl Tracker {
         }
         let label = record.phase.on_segment(&facts, dir);
         record.account(&facts, dir);
-
-        let base = |side: KeySide| entry.base_seq[side.index()].unwrap_or(facts.seq);
-        let rel_seq = (facts.seq - base(from)) as u32;
-        let rel_ack = if facts.flags.ack() {
-            (facts.ack - base(from.other())) as u32
-        } else {
-            0
-        };
-        Annotation {
-            frame,
-            ts_ns,
-            stream: entry.stream,
-            conn: record.conn,
-            dir,
-            phase: label.phase,
-            step: label.step,
-            client_state: label.client_state,
-            server_state: label.server_state,
-            closer: label.closer,
-            flags: label.flags | extra,
-            origin_guessed: record.origin_guessed,
-            src,
-            dst,
-            tcp_flags: facts.flags,
-            seq: rel_seq,
-            ack: rel_ack,
-            len: facts.payload_len,
-            window: facts.window,
-        }
+        entry.annotation(frame, &facts, from, dir, label, extra, (src, dst))
     }
 
     /// Annotates an ICMP or ICMPv6 error quoting a TCP segment as frame
@@ -352,34 +324,15 @@ impl Tracker {
         let record = &mut entry.record;
         let dir = record.direction(from);
         let label = record.phase.on_icmp_error(&facts, dir);
-        let base = |side: KeySide| entry.base_seq[side.index()].unwrap_or(facts.seq);
-        let rel_seq = (facts.seq - base(from)) as u32;
-        let rel_ack = if facts.flags.ack() {
-            (facts.ack - base(from.other())) as u32
-        } else {
-            0
-        };
-        Annotation {
+        entry.annotation(
             frame,
-            ts_ns,
-            stream: entry.stream,
-            conn: record.conn,
+            &facts,
+            from,
             dir,
-            phase: label.phase,
-            step: label.step,
-            client_state: label.client_state,
-            server_state: label.server_state,
-            closer: label.closer,
-            flags: label.flags,
-            origin_guessed: record.origin_guessed,
-            src: q.src,
-            dst: q.dst,
-            tcp_flags: facts.flags,
-            seq: rel_seq,
-            ack: rel_ack,
-            len: 0,
-            window: facts.window,
-        }
+            label,
+            AnomalyFlags::NONE,
+            (q.src, q.dst),
+        )
     }
 
     /// The entry for a 4-tuple not in the table: it continues the stream

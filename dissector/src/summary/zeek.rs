@@ -9,24 +9,9 @@
 use crate::phase::SegmentFacts;
 use crate::wire::SeqNumber;
 
-/// Zeek's per-endpoint TCP state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ZeekEndpointState {
-    /// Nothing seen.
-    Inactive,
-    /// Sent a SYN.
-    SynSent,
-    /// Sent a SYN-ACK as originator.
-    SynAckSent,
-    /// Seen in the middle of a connection.
-    Partial,
-    /// Established.
-    Established,
-    /// Sent a FIN.
-    Closed,
-    /// Sent a RST.
-    Reset,
-}
+/// Zeek's per-endpoint TCP state: the one the `--zeek` log's bounding
+/// uses ([`crate::zeek::EndpointState`]).
+pub use crate::zeek::EndpointState as ZeekEndpointState;
 
 /// The longest history string kept; Zeek's letters are bounded (once per
 /// direction or logarithmic), so real histories are much shorter.

@@ -3,6 +3,9 @@
 //! states itself, so it agrees with `annotate` at every frame, and with the
 //! core across a TIME-WAIT restarted by a retransmitted FIN.
 
+mod common;
+
+use common::raw_ipv4_pcap as pcap;
 use std::path::{Path, PathBuf};
 use tcpphase::capture::CaptureReader;
 use tcpphase::track::{Config, FrameOutcome, Tracker};
@@ -11,39 +14,6 @@ use tcpphase_cli::states::{endpoints_at, Side};
 use tcpphase_cli::tracking::Moment;
 
 const SECOND: u64 = 1_000_000_000;
-
-/// A raw-IPv4 (LINKTYPE 101) pcap of `(seconds, from client, flags, seq, ack)`
-/// segments between 10.0.0.1:40000 and 10.0.0.2:80.
-fn pcap(segments: &[(u32, bool, u8, u32, u32)]) -> Vec<u8> {
-    let mut out = Vec::new();
-    out.extend(0xa1b2c3d4u32.to_le_bytes());
-    out.extend(2u16.to_le_bytes());
-    out.extend(4u16.to_le_bytes());
-    out.extend([0; 8]);
-    out.extend(65535u32.to_le_bytes());
-    out.extend(101u32.to_le_bytes());
-    for &(secs, from_client, flags, seq, ack) in segments {
-        let (src, dst, sport, dport) = if from_client {
-            ([10, 0, 0, 1], [10, 0, 0, 2], 40000u16, 80u16)
-        } else {
-            ([10, 0, 0, 2], [10, 0, 0, 1], 80, 40000)
-        };
-        let mut frame = vec![0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0];
-        frame.extend(src);
-        frame.extend(dst);
-        frame.extend(sport.to_be_bytes());
-        frame.extend(dport.to_be_bytes());
-        frame.extend(seq.to_be_bytes());
-        frame.extend(ack.to_be_bytes());
-        frame.extend([0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
-        out.extend(secs.to_le_bytes());
-        out.extend(0u32.to_le_bytes());
-        out.extend((frame.len() as u32).to_le_bytes());
-        out.extend((frame.len() as u32).to_le_bytes());
-        out.extend(frame);
-    }
-    out
-}
 
 fn write_temp(name: &str, bytes: &[u8]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("tcpphase-states-{}", std::process::id()));

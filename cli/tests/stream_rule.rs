@@ -9,39 +9,11 @@ use common::tcpphase;
 
 /// SYN, RST-ACK, then the same SYN again, on raw IPv4 (LINKTYPE 101).
 fn retry_after_rst() -> Vec<u8> {
-    let mut out = Vec::new();
-    out.extend(0xa1b2c3d4u32.to_le_bytes());
-    out.extend(2u16.to_le_bytes());
-    out.extend(4u16.to_le_bytes());
-    out.extend([0; 8]);
-    out.extend(65535u32.to_le_bytes());
-    out.extend(101u32.to_le_bytes());
-    let frames: [(bool, u8, u32, u32); 3] = [
-        (true, 0x02, 1000, 0),
-        (false, 0x14, 0, 1001),
-        (true, 0x02, 1000, 0),
-    ];
-    for (i, (from_client, flags, seq, ack)) in frames.into_iter().enumerate() {
-        let (src, dst, sport, dport) = if from_client {
-            ([10, 0, 0, 1], [10, 0, 0, 2], 40000u16, 80u16)
-        } else {
-            ([10, 0, 0, 2], [10, 0, 0, 1], 80, 40000)
-        };
-        let mut frame = vec![0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0];
-        frame.extend(src);
-        frame.extend(dst);
-        frame.extend(sport.to_be_bytes());
-        frame.extend(dport.to_be_bytes());
-        frame.extend(seq.to_be_bytes());
-        frame.extend(ack.to_be_bytes());
-        frame.extend([0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
-        out.extend((100 + i as u32).to_le_bytes());
-        out.extend(0u32.to_le_bytes());
-        out.extend((frame.len() as u32).to_le_bytes());
-        out.extend((frame.len() as u32).to_le_bytes());
-        out.extend(frame);
-    }
-    out
+    common::raw_ipv4_pcap(&[
+        (100, true, 0x02, 1000, 0),
+        (101, false, 0x14, 0, 1001),
+        (102, true, 0x02, 1000, 0),
+    ])
 }
 
 #[test]

@@ -146,3 +146,36 @@ pub fn pcapng_with_a_second_link_type(pcap: &Pcap, other_linktype: u16) -> Vec<u
     }
     out
 }
+
+/// A raw-IPv4 (LINKTYPE 101) pcap of `(seconds, from client, flags, seq, ack)`
+/// segments between 10.0.0.1:40000 and 10.0.0.2:80.
+pub fn raw_ipv4_pcap(segments: &[(u32, bool, u8, u32, u32)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend(0xa1b2c3d4u32.to_le_bytes());
+    out.extend(2u16.to_le_bytes());
+    out.extend(4u16.to_le_bytes());
+    out.extend([0; 8]);
+    out.extend(65535u32.to_le_bytes());
+    out.extend(101u32.to_le_bytes());
+    for &(secs, from_client, flags, seq, ack) in segments {
+        let (src, dst, sport, dport) = if from_client {
+            ([10, 0, 0, 1], [10, 0, 0, 2], 40000u16, 80u16)
+        } else {
+            ([10, 0, 0, 2], [10, 0, 0, 1], 80, 40000)
+        };
+        let mut frame = vec![0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0];
+        frame.extend(src);
+        frame.extend(dst);
+        frame.extend(sport.to_be_bytes());
+        frame.extend(dport.to_be_bytes());
+        frame.extend(seq.to_be_bytes());
+        frame.extend(ack.to_be_bytes());
+        frame.extend([0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
+        out.extend(secs.to_le_bytes());
+        out.extend(0u32.to_le_bytes());
+        out.extend((frame.len() as u32).to_le_bytes());
+        out.extend((frame.len() as u32).to_le_bytes());
+        out.extend(frame);
+    }
+    out
+}

@@ -205,8 +205,9 @@ fn zeek_corpus() -> Option<PathBuf> {
 }
 
 /// The fields compared with Zeek's baseline rows: addresses and ports,
-/// duration, bytes, conn_state, missed_bytes, history, packets, IP bytes.
-const COMPARED: [&str; 14] = [
+/// duration, bytes, conn_state, missed_bytes, history, packets, IP bytes,
+/// and `ip_proto` where the baseline has it (Zeek 8.0 on).
+const COMPARED: [&str; 15] = [
     "id.orig_h",
     "id.orig_p",
     "id.resp_h",
@@ -221,6 +222,7 @@ const COMPARED: [&str; 14] = [
     "orig_ip_bytes",
     "resp_pkts",
     "resp_ip_bytes",
+    "ip_proto",
 ];
 
 /// The `#fields` of most baselines (up to `tunnel_parents`, which all have).
@@ -575,4 +577,80 @@ fn baseline_ftp_ipv6_pcap() {
             "XXXXXXXXXX.XXXXXX\tCmES5u32sYpV7JYN\t2001:470:4867:99::21\t55647\t2001:470:1f11:81f:c999:d94:aa7c:2e3e\t49190\ttcp\tftp-data\t0.109181\t342\t0\tSF\t-\t-\t0\tShADFaf\t5\t714\t4\t300\t-",
         ],
     );
+}
+
+/// The `#fields` of Zeek's baselines from 8.0 on, which end in `ip_proto`.
+const FIELDS_IP_PROTO: &str = "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes conn_state local_orig local_resp missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents ip_proto";
+
+/// Zeek's baseline `testing/btest/Baseline/scripts.base.frameworks.analyzer.request-response-protocol-differences/conn-http-to-ssh.log`
+/// (zeek/zeek), for `http/http-to-ssh.pcap`: the client's FIN answered by the
+/// server's RST.
+#[test]
+fn baseline_http_http_to_ssh_pcap() {
+    agrees_with_fields(
+        "http/http-to-ssh.pcap",
+        &[],
+        FIELDS_IP_PROTO,
+        &["XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t127.0.0.1\t40896\t127.0.0.1\t22\ttcp\t-\t0.001845\t75\t78\tRSTR\tT\tT\t0\tShADadFr\t7\t447\t6\t398\t-\t6"],
+    );
+}
+
+/// Zeek's baseline `testing/btest/Baseline/scripts.base.frameworks.analyzer.request-response-protocol-differences/conn-https-to-http.log`
+/// (zeek/zeek), for `tls/https-to-http.pcap`: the server's FIN answered by
+/// the client's RST.
+#[test]
+fn baseline_tls_https_to_http_pcap() {
+    agrees_with_fields(
+        "tls/https-to-http.pcap",
+        &[],
+        FIELDS_IP_PROTO,
+        &["XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t127.0.0.1\t50382\t127.0.0.1\t80\ttcp\t-\t0.028273\t517\t468\tRSTO\tT\tT\t0\tShADadfR\t5\t785\t4\t684\t-\t6"],
+    );
+}
+
+/// Zeek's baseline `testing/btest/Baseline/scripts.base.protocols.ldap.spnego-ntlmssp/conn.log`
+/// (zeek/zeek), for `ldap/ctu-sme-11-win7ad-1-ldap-tcp-50041.pcap` (`zeek -C`),
+/// cut with `zeek-cut -Cn local_orig local_resp`: two hosts on the same
+/// client port, each FIN acked and then reset by the server.
+#[test]
+fn baseline_ldap_ctu_sme_11_win7ad_1_ldap_tcp_50041_pcap() {
+    agrees_with_fields(
+        "ldap/ctu-sme-11-win7ad-1-ldap-tcp-50041.pcap",
+        &["ignore_checksums=T"],
+        "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes conn_state missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents ip_proto",
+        &[
+            "XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t192.168.1.105\t50041\t192.168.1.108\t389\ttcp\tldap_tcp\t0.004745\t93\t283\tRSTR\t0\tShADdFar\t5\t305\t4\t455\t-\t6",
+            "XXXXXXXXXX.XXXXXX\tClEkJM2Vm5giqnMf4h\t192.168.1.107\t50041\t192.168.1.108\t389\ttcp\tldap_tcp\t0.005883\t93\t283\tRSTR\t0\tShADdFar\t5\t305\t4\t455\t-\t6",
+        ],
+    );
+}
+
+/// Zeek's baseline `testing/btest/Baseline/scripts.base.protocols.conn.conn_state-RST-behavior/out`
+/// (zeek/zeek): `print c$history, c$conn$conn_state` for the four crafted
+/// RST traces, each run with `zeek -b -C`.
+#[test]
+fn baseline_conn_state_rst_behavior() {
+    let Some(corpus) = zeek_corpus() else {
+        eprintln!("skipped: ../shared/corpus/zeek is not beside the repository");
+        return;
+    };
+    let zeeks = [
+        ("tcp/single-rst.pcap", "R OTH"),
+        ("tcp/syn-then-rst.pcap", "SR RSTOS0"),
+        ("tcp/syn-then-ack-then-rst.pcap", "SaR RSTOS0"),
+        ("tcp/syn-then-stuff-then-rst.pcap", "SaFR OTH"),
+    ];
+    for (trace, row) in zeeks {
+        let path = corpus.join(trace).to_string_lossy().into_owned();
+        let run = tcpphase(
+            &["conns", "--zeek", "--zeek-opt", "ignore_checksums=T", &path],
+            None,
+        );
+        assert_eq!(run.code, 0, "{}", run.err);
+        assert_eq!(
+            ZeekLog::parse(&run.out).cut(&["history", "conn_state"]),
+            [row],
+            "{trace}"
+        );
+    }
 }

@@ -158,6 +158,8 @@ fn zeek_json_is_one_object_per_connection_without_unset_fields() {
 fn help_says_tcp_only_and_bad_options_are_usage_errors() {
     let help = tcpphase(&["conns", "--help"], None);
     assert!(help.out.contains("TCP connections only"), "{}", help.out);
+    assert!(help.out.contains("Zeek 8's conn.log"), "{}", help.out);
+    assert!(help.out.contains("tcp_excessive_data_without_further_acks"));
     let bad = tcpphase(
         &[
             "conns",

@@ -7,7 +7,7 @@ use crate::filter::Filter;
 use crate::input::{read_frames, Flow, Source};
 use std::io::Write;
 use tcpphase::wire::{decode_frame_linktype, Decoded, WireError};
-use tcpphase::zeek::{ZeekConfig, ZeekConnRecord, ZeekSessions};
+use tcpphase::zeek::{ServerPorts, ZeekConfig, ZeekConnRecord, ZeekSessions};
 
 /// Which of Zeek's log formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +50,9 @@ pub const FIELDS: [(&str, &str); 22] = [
 /// [`ZeekConfig::TIMER_NAMES`] in seconds, a byte count of
 /// [`ZeekConfig::COUNT_NAMES`], `report_gaps_for_partial=T|F`,
 /// `ignore_checksums=T|F`, `connection_partial_close=T|F` (as if a script
-/// handled that event) or `Site::private_address_space_is_local=T|F`.
+/// handled that event), `likely_server_ports=PORT,...` (empty: none, as
+/// `zeek -b` without protocol scripts) or
+/// `Site::private_address_space_is_local=T|F`.
 pub fn set_option(config: &mut ZeekConfig, text: &str) -> Result<(), String> {
     let (name, value) = text
         .split_once('=')
@@ -66,6 +68,25 @@ pub fn set_option(config: &mut ZeekConfig, text: &str) -> Result<(), String> {
         "connection_partial_close" => config.connection_partial_close = flag(value)?,
         "Site::private_address_space_is_local" => {
             config.private_address_space_is_local = flag(value)?
+        }
+        "likely_server_ports" => {
+            let ports = value
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    p.trim_end_matches("/tcp")
+                        .parse::<u16>()
+                        .map_err(|_| format!("likely_server_ports: '{p}' is not a port"))
+                })
+                .collect::<Result<Vec<u16>, String>>()?;
+            config.likely_server_ports = ServerPorts::of(&ports).ok_or_else(|| {
+                format!(
+                    "likely_server_ports: at most {} ports, not {}",
+                    ServerPorts::MAX,
+                    ports.len()
+                )
+            })?;
         }
         _ if ZeekConfig::COUNT_NAMES.contains(&name) => {
             let bytes: u64 = value
@@ -86,7 +107,7 @@ pub fn set_option(config: &mut ZeekConfig, text: &str) -> Result<(), String> {
             }
             if !config.set_timer(name, (secs * 1e9).round() as u64) {
                 return Err(format!(
-                    "unknown Zeek option '{name}'; known: {}, {}, report_gaps_for_partial, ignore_checksums, connection_partial_close, Site::private_address_space_is_local",
+                    "unknown Zeek option '{name}'; known: {}, {}, report_gaps_for_partial, ignore_checksums, connection_partial_close, likely_server_ports, Site::private_address_space_is_local",
                     ZeekConfig::TIMER_NAMES.join(", "),
                     ZeekConfig::COUNT_NAMES.join(", ")
                 ));
@@ -355,6 +376,12 @@ mod tests {
         assert_eq!(c.tcp_partial_close_delay, 1_500_000_000);
         assert!(c.connection_partial_close);
         assert!(set_option(&mut c, "tcp_max_initial_window=1.5").is_err());
+        assert!(c.likely_server_ports.contains(80));
+        set_option(&mut c, "likely_server_ports=").unwrap();
+        assert!(!c.likely_server_ports.contains(80));
+        set_option(&mut c, "likely_server_ports=8443/tcp,80").unwrap();
+        assert!(c.likely_server_ports.contains(8443) && c.likely_server_ports.contains(80));
+        assert!(set_option(&mut c, "likely_server_ports=http").is_err());
     }
 
     #[test]

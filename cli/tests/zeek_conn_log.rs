@@ -656,3 +656,34 @@ fn baseline_conn_state_rst_behavior() {
         );
     }
 }
+
+/// Zeek's baseline `testing/btest/Baseline/core.checksums_ignore_nets/conn-failed.log`
+/// (zeek/zeek), for `chksums/localhost-bad-chksum.pcap` run as `zeek -b` with
+/// only `base/protocols/conn` (so no likely server ports: our
+/// `likely_server_ports=`). Every packet of 192.168.1.28 has a wrong checksum:
+/// its SYN makes a connection of nothing but `C`, the server's SYN-ACK reuses
+/// the 4-tuple, and the client's next packet, `c`, keeps Zeek from flipping.
+#[test]
+fn baseline_chksums_localhost_bad_chksum_pcap() {
+    agrees(
+        "chksums/localhost-bad-chksum.pcap",
+        &["likely_server_ports="],
+        &[
+            "XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t192.168.1.28\t53246\t35.221.46.9\t80\ttcp\t-\t-\t-\t-\tOTH\tT\tF\t0\tC\t0\t0\t0\t0\t-",
+            "XXXXXXXXXX.XXXXXX\tClEkJM2Vm5giqnMf4h\t35.221.46.9\t80\t192.168.1.28\t53246\ttcp\t-\t0.063810\t432\t0\tSH\tF\tT\t0\tHcADF\t4\t604\t0\t0\t-",
+        ],
+    );
+}
+
+/// Zeek's baseline `testing/btest/Baseline/core.checksums_ignore_nets/conn-worked.log`
+/// (zeek/zeek), for `chksums/localhost-bad-chksum.pcap` with
+/// `ignore_checksums_nets += {192.168.0.0/16}`: the only sender of wrong
+/// checksums is 192.168.1.28, so this is `ignore_checksums=T` here.
+#[test]
+fn baseline_chksums_localhost_bad_chksum_pcap_ignored() {
+    agrees(
+        "chksums/localhost-bad-chksum.pcap",
+        &["ignore_checksums=T", "likely_server_ports="],
+        &["XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t192.168.1.28\t53246\t35.221.46.9\t80\ttcp\t-\t0.091969\t74\t432\tSF\tT\tF\t0\tShADadFf\t6\t338\t4\t604\t-"],
+    );
+}

@@ -7,7 +7,7 @@
 use std::net::IpAddr;
 use tcpphase::wire::TcpFlags;
 use tcpphase::zeek::connection::ZeekPacket;
-use tcpphase::zeek::{ZeekConfig, ZeekConnRecord, ZeekSessions};
+use tcpphase::zeek::{ServerPorts, ZeekConfig, ZeekConnRecord, ZeekSessions};
 
 const MS: u64 = 1_000_000;
 const SEC: u64 = 1_000_000_000;
@@ -262,6 +262,11 @@ fn a_first_syn_ack_from_a_server_port_flips() {
         .seg(2, true, "A", 1001, 5001, 0)
         .seg(3, true, "AP", 1001, 5001, 10);
     assert_eq!(c.rows(), ["S1 ^hAD 2 1"]);
+    // `likely_server_ports` empty (zeek -b without protocol scripts): the
+    // first packet from port 80 is a SYN-ACK as any other.
+    let mut c = configured(|z| z.likely_server_ports = ServerPorts::of(&[]).unwrap());
+    c.seg(1, false, "SA", 5000, 1001, 0);
+    assert_eq!(c.rows(), ["OTH H 1 0"]);
 }
 
 /// WantConnection: between two ports that are no likely server ports,
@@ -463,6 +468,19 @@ fn a_syn_ack_followed_by_an_ack_flips() {
     let mut c = Capture::between(ZeekConfig::default(), 40000, 41000);
     c.seg(0, false, "SA", 5000, 1001, 0);
     assert_eq!(c.rows(), ["OTH H 1 0"]);
+    // A repeat of the SYN-ACK writes nothing: the ACK after it still flips.
+    let mut c = Capture::between(ZeekConfig::default(), 40000, 41000);
+    c.seg(0, false, "SA", 5000, 1001, 0)
+        .seg(0, false, "SA", 5000, 1001, 0)
+        .seg(1, true, "A", 1001, 5001, 0);
+    assert_eq!(c.rows(), ["OTH ^hA 1 2"]);
+    // Right after only: a packet with a wrong checksum in between (`c`)
+    // and Zeek never flips (core.checksums_ignore_nets, conn-failed.log).
+    let mut c = Capture::between(ZeekConfig::default(), 40000, 41000);
+    c.seg(0, false, "SA", 5000, 1001, 0);
+    c.packet(1, true, "A", 1001, 5001, 0, 65535, false);
+    c.seg(2, false, "A", 5001, 1001, 0);
+    assert_eq!(c.rows(), ["OTH HcA 2 0"]);
 }
 
 // ---- Partial close, pending data, reassembly limits ------------------------

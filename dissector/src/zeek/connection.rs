@@ -203,15 +203,21 @@ impl Connection {
         }
     }
 
-    /// Zeek's flip of a connection that began with a SYN-ACK once an ack or
-    /// data segment follows, in either direction (zeek/zeek pull request
-    /// 2191: a stealth scan's SYN-ACK gets a RST or nothing, never that):
-    /// the SYN-ACK's sender was the responder. The history reads as if the
-    /// roles had been right from the start and the packet counts follow the
-    /// real sides (Zeek's baselines core.tcp.flip-without-syn and
-    /// core.conn-size-flip: `^haf` for a server's SYN-ACK, ACK, FIN).
+    /// Zeek's flip of a connection that began with a SYN-ACK when an ack
+    /// or data segment follows right after it, in either direction
+    /// (zeek/zeek pull request 2191: a stealth scan's SYN-ACK gets a RST or
+    /// nothing, never that): the SYN-ACK's sender was the responder. Right
+    /// after: nothing but the SYN-ACK in the history yet (its repeats write
+    /// nothing; a packet with a wrong checksum writes `c`, and then Zeek
+    /// never flips: baseline core.checksums_ignore_nets, conn-failed.log,
+    /// `HcADF`; core.conn-size-flip's ctu trace flips after a repeated
+    /// SYN-ACK). The history reads as if the roles had been right from the
+    /// start and the packet counts follow the real sides (Zeek's baselines
+    /// core.tcp.flip-without-syn and core.conn-size-flip: `^haf` for a
+    /// server's SYN-ACK, ACK, FIN).
     fn flip_after_syn_ack(&mut self, p: &ZeekPacket) {
-        if self.endpoints[ORIG].state == St::SynAckSent
+        if self.history.as_str() == "H"
+            && self.endpoints[ORIG].state == St::SynAckSent
             && self.endpoints[RESP].state == St::Inactive
             && !p.flags.syn()
             && !p.flags.rst()

@@ -39,7 +39,7 @@ pub mod record;
 pub mod sessions;
 pub mod uid;
 
-pub use config::ZeekConfig;
+pub use config::{ServerPorts, ZeekConfig};
 pub use conn_state::ConnState;
 pub use endpoint_state::EndpointState;
 pub use history::History;

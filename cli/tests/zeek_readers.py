@@ -1,9 +1,9 @@
 """`tcpphase conns --zeek` / `--zeek-json` read by third-party Zeek log readers.
 
 zeek-cut is not packaged for Debian 12, so the log is checked with readers
-from PyPI that Zeek's users run: zat (ZeekLogReader for the TSV log,
-JSONLogToDataFrame for the JSON log) and parsezeeklogs (ZeekLog, both
-formats). Each must take every row of every log without a complaint, and
+from PyPI that Zeek's users run: zat (ZeekLogReader and LogToDataFrame for
+the TSV log, JSONLogToDataFrame for the JSON log) and parsezeeklogs
+(ZeekLog, both formats). Each must take every row of every log without a complaint, and
 every value it reads must be the one we wrote: the reader's typed value is
 turned back into Zeek's text and compared with our TSV cell, field by field.
 A doctored log must be caught (the comparison is not vacuous).
@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from parsezeeklogs import ZeekLog
 from zat.json_log_to_dataframe import JSONLogToDataFrame
+from zat.log_to_dataframe import LogToDataFrame
 from zat.zeek_log_reader import ZeekLogReader
 
 
@@ -133,30 +134,45 @@ def check_zat_tsv(path, fields, types, rows):
             expect(name, f"zat ZeekLogReader row {i}", got, cell)
 
 
-def check_zat_json(path, fields, types, rows):
-    frame = JSONLogToDataFrame().create_dataframe(path, ts_index=False)
-    expect("rows", "zat JSONLogToDataFrame", len(frame), len(rows))
+def frame_text(value, ztype):
+    """Zeek's text for a value of a pandas DataFrame cell."""
+    if value is None or (not isinstance(value, (list, str)) and pd.isna(value)):
+        return "-"
+    if isinstance(value, pd.Timestamp):
+        return seconds(value.value / 1e9)
+    if isinstance(value, pd.Timedelta):
+        return seconds(value.total_seconds())
+    if isinstance(value, (bool, np.bool_)):
+        return "T" if value else "F"
+    if ztype in ("time", "interval", "double"):
+        return seconds(float(value))
+    if ztype in ("count", "port", "int"):
+        return str(int(value))
+    return str(value)
+
+
+def check_frame(frame, reader, fields, types, rows):
+    expect("rows", reader, len(frame), len(rows))
     if not set(frame.columns) <= set(fields):
-        raise Mismatch(f"zat JSON columns {set(frame.columns) - set(fields)} not in #fields")
+        raise Mismatch(f"{reader}: columns {set(frame.columns) - set(fields)} not in #fields")
     for i, row in enumerate(rows):
         for name, ztype, cell in zip(fields, types, row):
             value = frame[name].iloc[i] if name in frame.columns else None
-            if value is None or (isinstance(value, float) and math.isnan(value)):
-                got = "-"
-            elif isinstance(value, pd.Timestamp):
-                got = seconds(value.value / 1e9)
-            elif ztype in ("time", "interval", "double"):
-                got = seconds(float(value))
-            elif isinstance(value, (bool, np.bool_)):
-                got = "T" if value else "F"
-            elif ztype in ("count", "port", "int"):
-                got = str(int(value))
-            else:
-                got = str(value)
-            expect(name, f"zat JSONLogToDataFrame row {i}", got, cell)
+            expect(name, f"{reader} row {i}", frame_text(value, ztype), cell)
 
 
-CHECKS = [check_parsezeeklogs_tsv, check_zat_tsv]
+def check_zat_dataframe(path, fields, types, rows):
+    frame = LogToDataFrame().create_dataframe(path, ts_index=False)
+    expect("columns", "zat LogToDataFrame", list(frame.columns), fields)
+    check_frame(frame, "zat LogToDataFrame", fields, types, rows)
+
+
+def check_zat_json(path, fields, types, rows):
+    frame = JSONLogToDataFrame().create_dataframe(path, ts_index=False)
+    check_frame(frame, "zat JSONLogToDataFrame", fields, types, rows)
+
+
+CHECKS = [check_parsezeeklogs_tsv, check_zat_tsv, check_zat_dataframe]
 JSON_CHECKS = [check_parsezeeklogs_json, check_zat_json]
 
 

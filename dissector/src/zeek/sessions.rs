@@ -7,9 +7,10 @@
 //! packet's time first).
 
 use super::checksum::checksum_ok;
-use super::config::{ServerPorts, ZeekConfig};
+use super::config::ZeekConfig;
 use super::connection::{Connection, Removal, ZeekPacket};
 use super::record::ZeekConnRecord;
+use super::server_ports::ServerPorts;
 use super::uid::uid;
 use crate::wire::{IpHeader, TcpSegment};
 use core::cmp::Reverse;

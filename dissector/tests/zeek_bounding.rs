@@ -643,6 +643,38 @@ fn excessive_data_without_acks_stops_gap_reporting() {
     );
 }
 
+/// 100 bytes, 1000 the capture missed, 20000 above that hole, none of it
+/// acked until an ack past everything.
+fn data_above_a_hole_unacked(c: &mut Capture) {
+    c.handshake(0)
+        .seg(10, true, "AP", 1001, 5001, 100)
+        .seg(11, true, "AP", 2101, 5001, 10_000)
+        .seg(12, true, "AP", 12_101, 5001, 10_000)
+        .seg(20, false, "A", 5001, 22_101, 0);
+}
+
+/// TCP_Reassembler::DataSent with `tcp_max_above_hole_without_any_acks`
+/// (16384): more than that waiting above a hole with nothing acked, and
+/// Zeek stops following the side's content: the hole is no gap (no G, no
+/// missed_bytes). With the limit off (0) it is one.
+#[test]
+fn max_above_hole_without_any_acks_stops_gap_reporting() {
+    let mut c = zeek();
+    data_above_a_hole_unacked(&mut c);
+    let r = c.records();
+    assert_eq!(
+        (r[0].history.as_deref(), r[0].missed_bytes),
+        (Some("ShADa"), 0)
+    );
+    let mut c = configured(|z| z.tcp_max_above_hole_without_any_acks = 0);
+    data_above_a_hole_unacked(&mut c);
+    let r = c.records();
+    assert_eq!(
+        (r[0].history.as_deref(), r[0].missed_bytes),
+        (Some("ShADaG"), 1000)
+    );
+}
+
 mod robustness {
     use super::*;
     use proptest::prelude::*;

@@ -687,3 +687,15 @@ fn baseline_chksums_localhost_bad_chksum_pcap_ignored() {
         &["XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t192.168.1.28\t53246\t35.221.46.9\t80\ttcp\t-\t0.091969\t74\t432\tSF\tT\tF\t0\tShADadFf\t6\t338\t4\t604\t-"],
     );
 }
+
+/// Zeek's baseline `testing/btest/Baseline/core.tcp-padding/conn.log`
+/// (zeek/zeek), for `tcp-http-with-padding.pcap` (`zeek -C`): the Ethernet
+/// padding of short frames is no TCP payload.
+#[test]
+fn baseline_tcp_http_with_padding_pcap() {
+    agrees(
+        "tcp-http-with-padding.pcap",
+        &["ignore_checksums=T"],
+        &["XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t167.221.30.181\t59406\t217.207.159.63\t27272\ttcp\thttp\t10.914549\t16\t191\tSF\tF\tF\t0\tShADadfF\t13\t704\t12\t823\t-"],
+    );
+}

@@ -247,6 +247,19 @@ fn agrees_with_fields(trace: &str, options: &[&str], fields: &str, baseline: &[&
 
 /// [`agrees_with_fields`] leaving out the fields in `skip`.
 fn agrees_except(trace: &str, options: &[&str], fields: &str, skip: &[&str], baseline: &[&str]) {
+    agrees_filtered(trace, &[], options, fields, skip, baseline)
+}
+
+/// [`agrees_except`] for the rows our `filter` arguments (`--host`, ...)
+/// keep.
+fn agrees_filtered(
+    trace: &str,
+    filter: &[&str],
+    options: &[&str],
+    fields: &str,
+    skip: &[&str],
+    baseline: &[&str],
+) {
     let compared: Vec<&str> = COMPARED
         .iter()
         .copied()
@@ -258,6 +271,7 @@ fn agrees_except(trace: &str, options: &[&str], fields: &str, skip: &[&str], bas
     };
     let path = corpus.join(trace);
     let mut args = vec!["conns".to_string(), "--zeek".to_string()];
+    args.extend(filter.iter().map(|f| f.to_string()));
     for o in options {
         args.push("--zeek-opt".into());
         args.push(o.to_string());
@@ -697,5 +711,23 @@ fn baseline_tcp_http_with_padding_pcap() {
         "tcp-http-with-padding.pcap",
         &["ignore_checksums=T"],
         &["XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t167.221.30.181\t59406\t217.207.159.63\t27272\ttcp\thttp\t10.914549\t16\t191\tSF\tF\tF\t0\tShADadfF\t13\t704\t12\t823\t-"],
+    );
+}
+
+/// Zeek's baseline `testing/btest/Baseline/core.print-bpf-filters/conn.log`
+/// (zeek/zeek, its stored version of 2014), for `mixed-vlan-mpls.pcap` read
+/// with `PacketFilter::restricted_filter="vlan"`: only the 802.1Q connection
+/// (F5 Ethernet trailer), here kept with `--host 10.20.80.1`. That old
+/// baseline has no `local_resp` column and writes `(empty)` for an unset
+/// `tunnel_parents`; the compared fields are the same.
+#[test]
+fn baseline_mixed_vlan_mpls_pcap_vlan_connection() {
+    agrees_filtered(
+        "mixed-vlan-mpls.pcap",
+        &["--host", "10.20.80.1"],
+        &[],
+        "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes conn_state local_orig missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents",
+        &[],
+        &["1278600802.069419\tCXWv6p3arKYeMETxOg\t10.20.80.1\t50343\t10.0.0.15\t80\ttcp\t-\t0.004152\t9\t3429\tSF\t-\t0\tShADadfF\t7\t381\t7\t3801\t(empty)"],
     );
 }

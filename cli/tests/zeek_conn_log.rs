@@ -731,3 +731,19 @@ fn baseline_mixed_vlan_mpls_pcap_vlan_connection() {
         &["1278600802.069419\tCXWv6p3arKYeMETxOg\t10.20.80.1\t50343\t10.0.0.15\t80\ttcp\t-\t0.004152\t9\t3429\tSF\t-\t0\tShADadfF\t7\t381\t7\t3801\t(empty)"],
     );
 }
+
+/// Zeek's baseline `testing/btest/Baseline/core.print-bpf-filters/conn.log`
+/// at zeek/zeek commit 012acb22e96fa4296f2c9df35d64f6d2bb55e38a (Bro's, from
+/// `bro -C -f "port 56730"`), for `mixed-vlan-mpls.pcap`: the plain-Ethernet
+/// HTTP connection, here kept with `--port 56730`.
+#[test]
+fn baseline_mixed_vlan_mpls_pcap_port_56730() {
+    agrees_filtered(
+        "mixed-vlan-mpls.pcap",
+        &["--port", "56730"],
+        &["ignore_checksums=T"],
+        "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes conn_state local_orig missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents",
+        &[],
+        &["1128727435.450898\tUWkUyAuUGXf\t141.42.64.125\t56730\t125.190.109.199\t80\ttcp\thttp\t1.733303\t98\t9417\tSF\t-\t0\tShADdFaf\t12\t730\t10\t9945\t(empty)"],
+    );
+}

@@ -11,7 +11,8 @@ repo="$PWD"
 venv="$(mktemp -d)/venv"
 trap 'rm -rf "$(dirname "$venv")"' EXIT
 python3 -m venv "$venv"
-pip=("$venv/bin/pip" install -q --disable-pip-version-check)
+# --no-compile: the few modules imported compile on import; the rest need not.
+pip=("$venv/bin/pip" install -q --no-compile --disable-pip-version-check)
 "${pip[@]}" parsezeeklogs==3.0.1 pandas==3.1.1
 # zat's other requirements (scikit-learn, ...) serve its machine-learning
 # helpers, not its log readers.

@@ -62,6 +62,8 @@ echo "== mutated and cut captures through the CLI and the C tool"
 bash scripts/mutate.sh 2>&1 | tee -a "$log"
 echo "== Python package: pip install ./python in a fresh venv, pytest against the CLI's JSON"
 bash python/tests/run.sh 2>&1 | tee -a "$log"
+echo "== conn.log read by Zeek log readers from PyPI (zat, parsezeeklogs) in a fresh venv"
+bash cli/tests/zeek_readers.sh 2>&1 | tee -a "$log"
 echo "== fuzzing, 30 s per target"
 bash fuzz/smoke.sh 2>&1 | tee -a "$log"
 # One closing line for the whole run: cargo's test counts and the scripts'.

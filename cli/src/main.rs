@@ -217,7 +217,8 @@ Examples:
 ICMP), bounded as Zeek bounds them (its timers, role flips and 4-tuple
 reuse); segments with a wrong TCP checksum count only as C/c in the
 history, as in Zeek (--zeek-opt ignore_checksums=T is zeek -C); service is
-left unset.")]
+left unset. The columns are those of Zeek 8's conn.log (ending in
+ip_proto).")]
     Conns {
         #[command(flatten)]
         inputs: Inputs,
@@ -229,7 +230,7 @@ left unset.")]
         /// Zeek's conn.log in Zeek's JSON log format, TCP connections only.
         #[arg(long, conflicts_with_all = ["format", "json", "csv", "list", "phase"])]
         zeek_json: bool,
-        /// A Zeek setting for --zeek: tcp_attempt_delay, tcp_close_delay, tcp_reset_delay, tcp_inactivity_timeout, udp_inactivity_timeout, tcp_SYN_timeout, tcp_session_timer, tcp_connection_linger (seconds), report_gaps_for_partial, ignore_checksums (as zeek -C), Site::private_address_space_is_local (T/F); repeat for several.
+        /// A Zeek setting for --zeek: tcp_attempt_delay, tcp_close_delay, tcp_reset_delay, tcp_partial_close_delay, tcp_inactivity_timeout, udp_inactivity_timeout, tcp_SYN_timeout, tcp_session_timer, tcp_connection_linger (seconds); tcp_max_initial_window, tcp_max_above_hole_without_any_acks, tcp_excessive_data_without_further_acks (bytes, 0: off); report_gaps_for_partial, ignore_checksums (as zeek -C), connection_partial_close (as if a script handled it), Site::private_address_space_is_local (T/F); likely_server_ports (PORT,..., empty: none); repeat for several.
         #[arg(long, value_name = "NAME=VALUE", value_parser = zeek_log::check_option)]
         zeek_opt: Vec<String>,
         #[command(flatten)]

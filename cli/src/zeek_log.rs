@@ -7,7 +7,7 @@ use crate::filter::Filter;
 use crate::input::{read_frames, Flow, Source};
 use std::io::Write;
 use tcpphase::wire::{decode_frame_linktype, Decoded, WireError};
-use tcpphase::zeek::{ZeekConfig, ZeekConnRecord, ZeekSessions};
+use tcpphase::zeek::{ServerPorts, ZeekConfig, ZeekConnRecord, ZeekSessions};
 
 /// Which of Zeek's log formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +18,9 @@ pub enum ZeekFormat {
     Json,
 }
 
-/// conn.log's fields, in Zeek's order, with their Zeek types.
+/// conn.log's fields, in Zeek's order, with their Zeek types: those of
+/// Zeek 8's conn.log, which ends in `ip_proto` (Zeek's own test baselines
+/// have it too).
 pub const FIELDS: [(&str, &str); 22] = [
     ("ts", "time"),
     ("uid", "string"),
@@ -45,9 +47,12 @@ pub const FIELDS: [(&str, &str); 22] = [
 ];
 
 /// Parses `NAME=VALUE` for `--zeek-opt` into `config`: a timer of
-/// [`ZeekConfig::TIMER_NAMES`] in seconds, `report_gaps_for_partial=T|F`,
-/// `ignore_checksums=T|F`
-/// or `Site::private_address_space_is_local=T|F`.
+/// [`ZeekConfig::TIMER_NAMES`] in seconds, a byte count of
+/// [`ZeekConfig::COUNT_NAMES`], `report_gaps_for_partial=T|F`,
+/// `ignore_checksums=T|F`, `connection_partial_close=T|F` (as if a script
+/// handled that event), `likely_server_ports=PORT,...` (empty: none, as
+/// `zeek -b` without protocol scripts) or
+/// `Site::private_address_space_is_local=T|F`.
 pub fn set_option(config: &mut ZeekConfig, text: &str) -> Result<(), String> {
     let (name, value) = text
         .split_once('=')
@@ -60,8 +65,35 @@ pub fn set_option(config: &mut ZeekConfig, text: &str) -> Result<(), String> {
     match name {
         "report_gaps_for_partial" => config.report_gaps_for_partial = flag(value)?,
         "ignore_checksums" => config.ignore_checksums = flag(value)?,
+        "connection_partial_close" => config.connection_partial_close = flag(value)?,
         "Site::private_address_space_is_local" => {
             config.private_address_space_is_local = flag(value)?
+        }
+        "likely_server_ports" => {
+            let ports = value
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    p.trim_end_matches("/tcp")
+                        .parse::<u16>()
+                        .map_err(|_| format!("likely_server_ports: '{p}' is not a port"))
+                })
+                .collect::<Result<Vec<u16>, String>>()?;
+            config.likely_server_ports = ServerPorts::of(&ports).ok_or_else(|| {
+                format!(
+                    "likely_server_ports: at most {} ports, not {}",
+                    ServerPorts::MAX,
+                    ports.len()
+                )
+            })?;
+        }
+        _ if ZeekConfig::COUNT_NAMES.contains(&name) => {
+            let bytes: u64 = value
+                .trim()
+                .parse()
+                .map_err(|_| format!("{name}: '{value}' is not a number of bytes"))?;
+            config.set_count(name, bytes);
         }
         _ => {
             let secs: f64 = value
@@ -75,8 +107,9 @@ pub fn set_option(config: &mut ZeekConfig, text: &str) -> Result<(), String> {
             }
             if !config.set_timer(name, (secs * 1e9).round() as u64) {
                 return Err(format!(
-                    "unknown Zeek option '{name}'; known: {}, report_gaps_for_partial, ignore_checksums, Site::private_address_space_is_local",
-                    ZeekConfig::TIMER_NAMES.join(", ")
+                    "unknown Zeek option '{name}'; known: {}, {}, report_gaps_for_partial, ignore_checksums, connection_partial_close, likely_server_ports, Site::private_address_space_is_local",
+                    ZeekConfig::TIMER_NAMES.join(", "),
+                    ZeekConfig::COUNT_NAMES.join(", ")
                 ));
             }
         }
@@ -330,6 +363,26 @@ pub fn zeek_date(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_counts_and_the_partial_close_handler_are_options() {
+        let mut c = ZeekConfig::default();
+        set_option(&mut c, "tcp_max_initial_window=0").unwrap();
+        set_option(&mut c, "tcp_excessive_data_without_further_acks=2500").unwrap();
+        set_option(&mut c, "tcp_partial_close_delay=1.5").unwrap();
+        set_option(&mut c, "connection_partial_close=T").unwrap();
+        assert_eq!(c.tcp_max_initial_window, 0);
+        assert_eq!(c.tcp_excessive_data_without_further_acks, 2500);
+        assert_eq!(c.tcp_partial_close_delay, 1_500_000_000);
+        assert!(c.connection_partial_close);
+        assert!(set_option(&mut c, "tcp_max_initial_window=1.5").is_err());
+        assert!(c.likely_server_ports.contains(80));
+        set_option(&mut c, "likely_server_ports=").unwrap();
+        assert!(!c.likely_server_ports.contains(80));
+        set_option(&mut c, "likely_server_ports=8443/tcp,80").unwrap();
+        assert!(c.likely_server_ports.contains(8443) && c.likely_server_ports.contains(80));
+        assert!(set_option(&mut c, "likely_server_ports=http").is_err());
+    }
 
     #[test]
     fn zeek_dates() {

@@ -158,6 +158,8 @@ fn zeek_json_is_one_object_per_connection_without_unset_fields() {
 fn help_says_tcp_only_and_bad_options_are_usage_errors() {
     let help = tcpphase(&["conns", "--help"], None);
     assert!(help.out.contains("TCP connections only"), "{}", help.out);
+    assert!(help.out.contains("Zeek 8's conn.log"), "{}", help.out);
+    assert!(help.out.contains("tcp_excessive_data_without_further_acks"));
     let bad = tcpphase(
         &[
             "conns",
@@ -205,8 +207,9 @@ fn zeek_corpus() -> Option<PathBuf> {
 }
 
 /// The fields compared with Zeek's baseline rows: addresses and ports,
-/// duration, bytes, conn_state, missed_bytes, history, packets, IP bytes.
-const COMPARED: [&str; 14] = [
+/// duration, bytes, conn_state, missed_bytes, history, packets, IP bytes,
+/// and `ip_proto` where the baseline has it (Zeek 8.0 on).
+const COMPARED: [&str; 15] = [
     "id.orig_h",
     "id.orig_p",
     "id.resp_h",
@@ -221,6 +224,7 @@ const COMPARED: [&str; 14] = [
     "orig_ip_bytes",
     "resp_pkts",
     "resp_ip_bytes",
+    "ip_proto",
 ];
 
 /// The `#fields` of most baselines (up to `tunnel_parents`, which all have).
@@ -243,6 +247,19 @@ fn agrees_with_fields(trace: &str, options: &[&str], fields: &str, baseline: &[&
 
 /// [`agrees_with_fields`] leaving out the fields in `skip`.
 fn agrees_except(trace: &str, options: &[&str], fields: &str, skip: &[&str], baseline: &[&str]) {
+    agrees_filtered(trace, &[], options, fields, skip, baseline)
+}
+
+/// [`agrees_except`] for the rows our `filter` arguments (`--host`, ...)
+/// keep.
+fn agrees_filtered(
+    trace: &str,
+    filter: &[&str],
+    options: &[&str],
+    fields: &str,
+    skip: &[&str],
+    baseline: &[&str],
+) {
     let compared: Vec<&str> = COMPARED
         .iter()
         .copied()
@@ -254,6 +271,7 @@ fn agrees_except(trace: &str, options: &[&str], fields: &str, skip: &[&str], bas
     };
     let path = corpus.join(trace);
     let mut args = vec!["conns".to_string(), "--zeek".to_string()];
+    args.extend(filter.iter().map(|f| f.to_string()));
     for o in options {
         args.push("--zeek-opt".into());
         args.push(o.to_string());
@@ -574,5 +592,158 @@ fn baseline_ftp_ipv6_pcap() {
             "XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t2001:470:1f11:81f:c999:d94:aa7c:2e3e\t49185\t2001:470:4867:99::21\t21\ttcp\tftp\t26.658219\t310\t3448\tSF\t-\t-\t0\tShAdDfFa\t57\t4426\t34\t5908\t-",
             "XXXXXXXXXX.XXXXXX\tCmES5u32sYpV7JYN\t2001:470:4867:99::21\t55647\t2001:470:1f11:81f:c999:d94:aa7c:2e3e\t49190\ttcp\tftp-data\t0.109181\t342\t0\tSF\t-\t-\t0\tShADFaf\t5\t714\t4\t300\t-",
         ],
+    );
+}
+
+/// The `#fields` of Zeek's baselines from 8.0 on, which end in `ip_proto`.
+const FIELDS_IP_PROTO: &str = "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes conn_state local_orig local_resp missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents ip_proto";
+
+/// Zeek's baseline `testing/btest/Baseline/scripts.base.frameworks.analyzer.request-response-protocol-differences/conn-http-to-ssh.log`
+/// (zeek/zeek), for `http/http-to-ssh.pcap`: the client's FIN answered by the
+/// server's RST.
+#[test]
+fn baseline_http_http_to_ssh_pcap() {
+    agrees_with_fields(
+        "http/http-to-ssh.pcap",
+        &[],
+        FIELDS_IP_PROTO,
+        &["XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t127.0.0.1\t40896\t127.0.0.1\t22\ttcp\t-\t0.001845\t75\t78\tRSTR\tT\tT\t0\tShADadFr\t7\t447\t6\t398\t-\t6"],
+    );
+}
+
+/// Zeek's baseline `testing/btest/Baseline/scripts.base.frameworks.analyzer.request-response-protocol-differences/conn-https-to-http.log`
+/// (zeek/zeek), for `tls/https-to-http.pcap`: the server's FIN answered by
+/// the client's RST.
+#[test]
+fn baseline_tls_https_to_http_pcap() {
+    agrees_with_fields(
+        "tls/https-to-http.pcap",
+        &[],
+        FIELDS_IP_PROTO,
+        &["XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t127.0.0.1\t50382\t127.0.0.1\t80\ttcp\t-\t0.028273\t517\t468\tRSTO\tT\tT\t0\tShADadfR\t5\t785\t4\t684\t-\t6"],
+    );
+}
+
+/// Zeek's baseline `testing/btest/Baseline/scripts.base.protocols.ldap.spnego-ntlmssp/conn.log`
+/// (zeek/zeek), for `ldap/ctu-sme-11-win7ad-1-ldap-tcp-50041.pcap` (`zeek -C`),
+/// cut with `zeek-cut -Cn local_orig local_resp`: two hosts on the same
+/// client port, each FIN acked and then reset by the server.
+#[test]
+fn baseline_ldap_ctu_sme_11_win7ad_1_ldap_tcp_50041_pcap() {
+    agrees_with_fields(
+        "ldap/ctu-sme-11-win7ad-1-ldap-tcp-50041.pcap",
+        &["ignore_checksums=T"],
+        "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes conn_state missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents ip_proto",
+        &[
+            "XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t192.168.1.105\t50041\t192.168.1.108\t389\ttcp\tldap_tcp\t0.004745\t93\t283\tRSTR\t0\tShADdFar\t5\t305\t4\t455\t-\t6",
+            "XXXXXXXXXX.XXXXXX\tClEkJM2Vm5giqnMf4h\t192.168.1.107\t50041\t192.168.1.108\t389\ttcp\tldap_tcp\t0.005883\t93\t283\tRSTR\t0\tShADdFar\t5\t305\t4\t455\t-\t6",
+        ],
+    );
+}
+
+/// Zeek's baseline `testing/btest/Baseline/scripts.base.protocols.conn.conn_state-RST-behavior/out`
+/// (zeek/zeek): `print c$history, c$conn$conn_state` for the four crafted
+/// RST traces, each run with `zeek -b -C`.
+#[test]
+fn baseline_conn_state_rst_behavior() {
+    let Some(corpus) = zeek_corpus() else {
+        eprintln!("skipped: ../shared/corpus/zeek is not beside the repository");
+        return;
+    };
+    let zeeks = [
+        ("tcp/single-rst.pcap", "R OTH"),
+        ("tcp/syn-then-rst.pcap", "SR RSTOS0"),
+        ("tcp/syn-then-ack-then-rst.pcap", "SaR RSTOS0"),
+        ("tcp/syn-then-stuff-then-rst.pcap", "SaFR OTH"),
+    ];
+    for (trace, row) in zeeks {
+        let path = corpus.join(trace).to_string_lossy().into_owned();
+        let run = tcpphase(
+            &["conns", "--zeek", "--zeek-opt", "ignore_checksums=T", &path],
+            None,
+        );
+        assert_eq!(run.code, 0, "{}", run.err);
+        assert_eq!(
+            ZeekLog::parse(&run.out).cut(&["history", "conn_state"]),
+            [row],
+            "{trace}"
+        );
+    }
+}
+
+/// Zeek's baseline `testing/btest/Baseline/core.checksums_ignore_nets/conn-failed.log`
+/// (zeek/zeek), for `chksums/localhost-bad-chksum.pcap` run as `zeek -b` with
+/// only `base/protocols/conn` (so no likely server ports: our
+/// `likely_server_ports=`). Every packet of 192.168.1.28 has a wrong checksum:
+/// its SYN makes a connection of nothing but `C`, the server's SYN-ACK reuses
+/// the 4-tuple, and the client's next packet, `c`, keeps Zeek from flipping.
+#[test]
+fn baseline_chksums_localhost_bad_chksum_pcap() {
+    agrees(
+        "chksums/localhost-bad-chksum.pcap",
+        &["likely_server_ports="],
+        &[
+            "XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t192.168.1.28\t53246\t35.221.46.9\t80\ttcp\t-\t-\t-\t-\tOTH\tT\tF\t0\tC\t0\t0\t0\t0\t-",
+            "XXXXXXXXXX.XXXXXX\tClEkJM2Vm5giqnMf4h\t35.221.46.9\t80\t192.168.1.28\t53246\ttcp\t-\t0.063810\t432\t0\tSH\tF\tT\t0\tHcADF\t4\t604\t0\t0\t-",
+        ],
+    );
+}
+
+/// Zeek's baseline `testing/btest/Baseline/core.checksums_ignore_nets/conn-worked.log`
+/// (zeek/zeek), for `chksums/localhost-bad-chksum.pcap` with
+/// `ignore_checksums_nets += {192.168.0.0/16}`: the only sender of wrong
+/// checksums is 192.168.1.28, so this is `ignore_checksums=T` here.
+#[test]
+fn baseline_chksums_localhost_bad_chksum_pcap_ignored() {
+    agrees(
+        "chksums/localhost-bad-chksum.pcap",
+        &["ignore_checksums=T", "likely_server_ports="],
+        &["XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t192.168.1.28\t53246\t35.221.46.9\t80\ttcp\t-\t0.091969\t74\t432\tSF\tT\tF\t0\tShADadFf\t6\t338\t4\t604\t-"],
+    );
+}
+
+/// Zeek's baseline `testing/btest/Baseline/core.tcp-padding/conn.log`
+/// (zeek/zeek), for `tcp-http-with-padding.pcap` (`zeek -C`): the Ethernet
+/// padding of short frames is no TCP payload.
+#[test]
+fn baseline_tcp_http_with_padding_pcap() {
+    agrees(
+        "tcp-http-with-padding.pcap",
+        &["ignore_checksums=T"],
+        &["XXXXXXXXXX.XXXXXX\tCHhAvVGS1DHFjwGM9\t167.221.30.181\t59406\t217.207.159.63\t27272\ttcp\thttp\t10.914549\t16\t191\tSF\tF\tF\t0\tShADadfF\t13\t704\t12\t823\t-"],
+    );
+}
+
+/// Zeek's baseline `testing/btest/Baseline/core.print-bpf-filters/conn.log`
+/// (zeek/zeek, its stored version of 2014), for `mixed-vlan-mpls.pcap` read
+/// with `PacketFilter::restricted_filter="vlan"`: only the 802.1Q connection
+/// (F5 Ethernet trailer), here kept with `--host 10.20.80.1`. That old
+/// baseline has no `local_resp` column and writes `(empty)` for an unset
+/// `tunnel_parents`; the compared fields are the same.
+#[test]
+fn baseline_mixed_vlan_mpls_pcap_vlan_connection() {
+    agrees_filtered(
+        "mixed-vlan-mpls.pcap",
+        &["--host", "10.20.80.1"],
+        &[],
+        "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes conn_state local_orig missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents",
+        &[],
+        &["1278600802.069419\tCXWv6p3arKYeMETxOg\t10.20.80.1\t50343\t10.0.0.15\t80\ttcp\t-\t0.004152\t9\t3429\tSF\t-\t0\tShADadfF\t7\t381\t7\t3801\t(empty)"],
+    );
+}
+
+/// Zeek's baseline `testing/btest/Baseline/core.print-bpf-filters/conn.log`
+/// at zeek/zeek commit 012acb22e96fa4296f2c9df35d64f6d2bb55e38a (Bro's, from
+/// `bro -C -f "port 56730"`), for `mixed-vlan-mpls.pcap`: the plain-Ethernet
+/// HTTP connection, here kept with `--port 56730`.
+#[test]
+fn baseline_mixed_vlan_mpls_pcap_port_56730() {
+    agrees_filtered(
+        "mixed-vlan-mpls.pcap",
+        &["--port", "56730"],
+        &["ignore_checksums=T"],
+        "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes conn_state local_orig missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents",
+        &[],
+        &["1128727435.450898\tUWkUyAuUGXf\t141.42.64.125\t56730\t125.190.109.199\t80\ttcp\thttp\t1.733303\t98\t9417\tSF\t-\t0\tShADdFaf\t12\t730\t10\t9945\t(empty)"],
     );
 }

@@ -7,7 +7,7 @@
 use std::net::IpAddr;
 use tcpphase::wire::TcpFlags;
 use tcpphase::zeek::connection::ZeekPacket;
-use tcpphase::zeek::{ZeekConfig, ZeekSessions};
+use tcpphase::zeek::{ServerPorts, ZeekConfig, ZeekConnRecord, ZeekSessions};
 
 const MS: u64 = 1_000_000;
 const SEC: u64 = 1_000_000_000;
@@ -91,20 +91,30 @@ impl Capture {
             .seg(ms + 2, true, "A", 1001, 5001, 0)
     }
 
+    /// Every record, at the end of the capture.
+    fn records(&mut self) -> Vec<ZeekConnRecord> {
+        self.sessions.finish();
+        let mut records = Vec::new();
+        while let Some(r) = self.sessions.next_record() {
+            records.push(r);
+        }
+        records
+    }
+
     /// Every row, at the end of the capture.
     fn rows(&mut self) -> Vec<String> {
-        self.sessions.finish();
-        let mut rows = Vec::new();
-        while let Some(r) = self.sessions.next_record() {
-            rows.push(format!(
-                "{} {} {} {}",
-                r.conn_state,
-                r.history.as_deref().unwrap_or("-"),
-                r.orig_pkts,
-                r.resp_pkts
-            ));
-        }
-        rows
+        self.records()
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} {} {}",
+                    r.conn_state,
+                    r.history.as_deref().unwrap_or("-"),
+                    r.orig_pkts,
+                    r.resp_pkts
+                )
+            })
+            .collect()
     }
 }
 
@@ -252,6 +262,11 @@ fn a_first_syn_ack_from_a_server_port_flips() {
         .seg(2, true, "A", 1001, 5001, 0)
         .seg(3, true, "AP", 1001, 5001, 10);
     assert_eq!(c.rows(), ["S1 ^hAD 2 1"]);
+    // `likely_server_ports` empty (zeek -b without protocol scripts): the
+    // first packet from port 80 is a SYN-ACK as any other.
+    let mut c = configured(|z| z.likely_server_ports = ServerPorts::of(&[]).unwrap());
+    c.seg(1, false, "SA", 5000, 1001, 0);
+    assert_eq!(c.rows(), ["OTH H 1 0"]);
 }
 
 /// WantConnection: between two ports that are no likely server ports,
@@ -453,6 +468,211 @@ fn a_syn_ack_followed_by_an_ack_flips() {
     let mut c = Capture::between(ZeekConfig::default(), 40000, 41000);
     c.seg(0, false, "SA", 5000, 1001, 0);
     assert_eq!(c.rows(), ["OTH H 1 0"]);
+    // A repeat of the SYN-ACK writes nothing: the ACK after it still flips.
+    let mut c = Capture::between(ZeekConfig::default(), 40000, 41000);
+    c.seg(0, false, "SA", 5000, 1001, 0)
+        .seg(0, false, "SA", 5000, 1001, 0)
+        .seg(1, true, "A", 1001, 5001, 0);
+    assert_eq!(c.rows(), ["OTH ^hA 1 2"]);
+    // Right after only: a packet with a wrong checksum in between (`c`)
+    // and Zeek never flips (core.checksums_ignore_nets, conn-failed.log).
+    let mut c = Capture::between(ZeekConfig::default(), 40000, 41000);
+    c.seg(0, false, "SA", 5000, 1001, 0);
+    c.packet(1, true, "A", 1001, 5001, 0, 65535, false);
+    c.seg(2, false, "A", 5001, 1001, 0);
+    assert_eq!(c.rows(), ["OTH HcA 2 0"]);
+}
+
+// ---- Partial close, pending data, reassembly limits ------------------------
+
+fn configured(set: impl FnOnce(&mut ZeekConfig)) -> Capture {
+    let mut config = ZeekConfig::default();
+    set(&mut config);
+    Capture::new(config)
+}
+
+/// A SYN, then the responder's first packet is a FIN (no SYN-ACK), then
+/// the client's data 4 s later.
+fn syn_then_responders_fin(c: &mut Capture) {
+    c.seg(0, true, "S", 1000, 0, 0)
+        .seg(100, false, "FA", 5001, 1001, 0)
+        .seg(4_000, true, "AP", 1001, 5002, 10);
+}
+
+/// TCPSessionAdapter::ConnectionClosed and PartialCloseTimer: a side whose
+/// first packet is a FIN, its peer open, ends the connection
+/// `tcp_partial_close_delay` (3 s) later; Zeek sets that timer only when a
+/// script handles `connection_partial_close`, which none of its base
+/// scripts does, so by default the client's later data stays in it.
+#[test]
+fn partial_close_delay_ends_a_connection_closed_by_its_first_packet() {
+    let mut c = zeek();
+    syn_then_responders_fin(&mut c);
+    assert_eq!(c.rows(), ["S3 SfD 2 1"]);
+    let mut c = configured(|z| z.connection_partial_close = true);
+    syn_then_responders_fin(&mut c);
+    assert_eq!(c.rows(), ["S3 Sf 1 1", "OTH D 1 0"]);
+    let mut c = configured(|z| {
+        z.connection_partial_close = true;
+        z.tcp_partial_close_delay = 5 * SEC;
+    });
+    syn_then_responders_fin(&mut c);
+    assert_eq!(c.rows(), ["S3 SfD 2 1"]);
+}
+
+/// PartialCloseTimer: no removal when a RST caused the close.
+#[test]
+fn partial_close_is_not_reported_after_a_reset() {
+    let mut c = configured(|z| z.connection_partial_close = true);
+    c.seg(0, true, "S", 1000, 0, 0)
+        .seg(100, false, "FA", 5001, 1001, 0)
+        .seg(200, true, "R", 1001, 0, 0)
+        .seg(4_000, true, "AP", 1001, 5002, 10);
+    assert_eq!(c.rows().len(), 1, "{:?}", c.rows());
+}
+
+/// The server's FIN after 1000 bytes the capture never had, then the
+/// client's FIN acking only what it got, then a client ACK 20 s later.
+fn fin_after_missing_data(c: &mut Capture, missing: u32) {
+    c.handshake(0)
+        .seg(10, false, "FA", 5001 + missing, 1001, 0)
+        .seg(20, true, "FA", 1001, 5001, 0)
+        .seg(20_000, true, "A", 1002, 5001, 0);
+}
+
+/// TCPSessionAdapter::ConnectionClosed holds a close while
+/// TCP_Reassembler::DataPending (data of the closing side not delivered):
+/// the server's FIN after a hole never completes its close (the client's
+/// close resets `close_deferred`), so both-closed removal
+/// (`tcp_close_delay`) never comes and the ACK 20 s later is the same
+/// connection. Without the hole it is a new one.
+#[test]
+fn a_close_waits_while_data_is_pending() {
+    let mut c = zeek();
+    fin_after_missing_data(&mut c, 1000);
+    assert_eq!(c.rows(), ["SF ShAfF 4 2"]);
+    let mut c = zeek();
+    fin_after_missing_data(&mut c, 0);
+    assert_eq!(c.rows(), ["SF ShAfF 3 2", "OTH A 1 0"]);
+}
+
+/// TCP_Reassembler::AckReceived ends in CheckEOF: the client's ack of the
+/// server's FIN (on the client's own FIN, so g follows F: Zeek writes a
+/// packet's flag letters before its ack is processed) reveals the missing
+/// data as a gap (g, missed_bytes), the held close then completes, and the
+/// connection leaves 5 s after both closed.
+#[test]
+fn an_ack_past_the_hole_releases_the_held_close() {
+    let mut c = zeek();
+    c.handshake(0)
+        .seg(10, false, "FA", 6001, 1001, 0)
+        .seg(20, true, "FA", 1001, 6002, 0)
+        .seg(20_000, true, "A", 1002, 6002, 0);
+    let r = c.records();
+    assert_eq!(r.len(), 2, "{r:?}");
+    assert_eq!(r[0].history.as_deref(), Some("ShAfFg"));
+    assert_eq!(r[0].missed_bytes, 1000);
+}
+
+/// The client sends 20000 bytes the server never acks (its acks stay at the
+/// SYN), the server closes, the client closes, then a client ACK 20 s
+/// later.
+fn unacked_data_then_fins(c: &mut Capture) {
+    c.handshake(0)
+        .seg(10, true, "AP", 1001, 5001, 10_000)
+        .seg(11, true, "AP", 11_001, 5001, 10_000)
+        .seg(20, false, "FA", 5001, 1001, 0)
+        .seg(30, true, "FA", 21_001, 5002, 0)
+        .seg(20_000, true, "A", 21_002, 5002, 0);
+}
+
+/// TCP_Reassembler::BlockInserted with `tcp_max_initial_window` (16384):
+/// past it with nothing acked, the client's delivered data is not held
+/// for an ack, so the server's FIN has no peer data pending and the close
+/// completes (new connection 20 s later). With the limit off (0) the
+/// client's 20000 bytes stay held, the server's close waits and never
+/// completes.
+#[test]
+fn max_initial_window_stops_holding_unacked_data() {
+    let mut c = zeek();
+    unacked_data_then_fins(&mut c);
+    assert_eq!(c.rows(), ["SF ShADfF 5 2", "OTH A 1 0"]);
+    let mut c = configured(|z| z.tcp_max_initial_window = 0);
+    unacked_data_then_fins(&mut c);
+    assert_eq!(c.rows(), ["SF ShADfF 6 2"]);
+    let mut c = configured(|z| z.tcp_max_initial_window = 30_000);
+    unacked_data_then_fins(&mut c);
+    assert_eq!(c.rows(), ["SF ShADfF 6 2"]);
+}
+
+/// 100 bytes acked, 3000 more never acked, then 1000 bytes the capture
+/// missed and an ack past them.
+fn held_data_then_a_gap(c: &mut Capture) {
+    c.handshake(0)
+        .seg(10, true, "AP", 1001, 5001, 100)
+        .seg(11, false, "A", 5001, 1101, 0)
+        .seg(12, true, "AP", 1101, 5001, 1000)
+        .seg(13, true, "AP", 2101, 5001, 1000)
+        .seg(14, true, "AP", 3101, 5001, 1000)
+        .seg(15, true, "AP", 5101, 5001, 100)
+        .seg(16, false, "A", 5001, 5201, 0);
+}
+
+/// TCP_Reassembler::DataSent with `tcp_excessive_data_without_further_acks`
+/// (10 MiB): past it, Zeek stops following the side's content, so a later
+/// gap is neither G nor missed_bytes.
+#[test]
+fn excessive_data_without_acks_stops_gap_reporting() {
+    let mut c = zeek();
+    held_data_then_a_gap(&mut c);
+    let r = c.records();
+    assert_eq!(
+        (r[0].history.as_deref(), r[0].missed_bytes),
+        (Some("ShADaG"), 1000)
+    );
+    let mut c = configured(|z| z.tcp_excessive_data_without_further_acks = 2_500);
+    held_data_then_a_gap(&mut c);
+    let r = c.records();
+    assert_eq!(
+        (r[0].history.as_deref(), r[0].missed_bytes),
+        (Some("ShADa"), 0)
+    );
+    assert_eq!(
+        ZeekConfig::default().tcp_excessive_data_without_further_acks,
+        10 * 1024 * 1024
+    );
+}
+
+/// 100 bytes, 1000 the capture missed, 20000 above that hole, none of it
+/// acked until an ack past everything.
+fn data_above_a_hole_unacked(c: &mut Capture) {
+    c.handshake(0)
+        .seg(10, true, "AP", 1001, 5001, 100)
+        .seg(11, true, "AP", 2101, 5001, 10_000)
+        .seg(12, true, "AP", 12_101, 5001, 10_000)
+        .seg(20, false, "A", 5001, 22_101, 0);
+}
+
+/// TCP_Reassembler::DataSent with `tcp_max_above_hole_without_any_acks`
+/// (16384): more than that waiting above a hole with nothing acked, and
+/// Zeek stops following the side's content: the hole is no gap (no G, no
+/// missed_bytes). With the limit off (0) it is one.
+#[test]
+fn max_above_hole_without_any_acks_stops_gap_reporting() {
+    let mut c = zeek();
+    data_above_a_hole_unacked(&mut c);
+    let r = c.records();
+    assert_eq!(
+        (r[0].history.as_deref(), r[0].missed_bytes),
+        (Some("ShADa"), 0)
+    );
+    let mut c = configured(|z| z.tcp_max_above_hole_without_any_acks = 0);
+    data_above_a_hole_unacked(&mut c);
+    let r = c.records();
+    assert_eq!(
+        (r[0].history.as_deref(), r[0].missed_bytes),
+        (Some("ShADaG"), 1000)
+    );
 }
 
 mod robustness {
@@ -479,11 +699,16 @@ mod robustness {
         fn any_packets_any_timers(
             packets in proptest::collection::vec(packet(), 0..60),
             timer in 0u64..20,
+            count in 0u64..5000,
         ) {
             let mut config = ZeekConfig::default();
             for name in ZeekConfig::TIMER_NAMES {
                 config.set_timer(name, timer * SEC);
             }
+            for name in ZeekConfig::COUNT_NAMES {
+                config.set_count(name, count);
+            }
+            config.connection_partial_close = timer % 2 == 0;
             let mut sessions = ZeekSessions::new(config);
             let client = (IpAddr::from([10, 0, 0, 1]), 40000);
             let server = (IpAddr::from([10, 0, 0, 2]), 80);

@@ -8,6 +8,7 @@ use super::config::ZeekConfig;
 use super::endpoint::{seq_delta, Endpoint};
 use super::endpoint_state::EndpointState as St;
 use super::history::{cased, History, HistoryKind};
+use super::reassembly::Limits;
 use crate::wire::TcpFlags;
 use core::net::IpAddr;
 
@@ -80,7 +81,12 @@ pub struct Connection {
     attempt_at: Option<u64>,
     expire_at: [Option<u64>; 2],
     reset_at: Option<u64>,
+    partial_close_at: Option<u64>,
     delete_at: Option<u64>,
+    /// A close waits for data still pending (Zeek's `close_deferred`).
+    close_deferred: bool,
+    /// Whether the held close reports a finish (`deferred_gen_event`).
+    deferred_gen_event: bool,
     /// The deadline the session table has queued for this connection.
     pub(crate) queued: Option<u64>,
 }
@@ -107,7 +113,10 @@ impl Connection {
             attempt_at: None,
             expire_at: [Some(first.ts.saturating_add(config.tcp_syn_timeout)), None],
             reset_at: None,
+            partial_close_at: None,
             delete_at: None,
+            close_deferred: false,
+            deferred_gen_event: false,
             queued: None,
         };
         if flip {
@@ -194,15 +203,21 @@ impl Connection {
         }
     }
 
-    /// Zeek's flip of a connection that began with a SYN-ACK once an ack or
-    /// data segment follows, in either direction (zeek/zeek pull request
-    /// 2191: a stealth scan's SYN-ACK gets a RST or nothing, never that):
-    /// the SYN-ACK's sender was the responder. The history reads as if the
-    /// roles had been right from the start and the packet counts follow the
-    /// real sides (Zeek's baselines core.tcp.flip-without-syn and
-    /// core.conn-size-flip: `^haf` for a server's SYN-ACK, ACK, FIN).
+    /// Zeek's flip of a connection that began with a SYN-ACK when an ack
+    /// or data segment follows right after it, in either direction
+    /// (zeek/zeek pull request 2191: a stealth scan's SYN-ACK gets a RST or
+    /// nothing, never that): the SYN-ACK's sender was the responder. Right
+    /// after: nothing but the SYN-ACK in the history yet (its repeats write
+    /// nothing; a packet with a wrong checksum writes `c`, and then Zeek
+    /// never flips: baseline core.checksums_ignore_nets, conn-failed.log,
+    /// `HcADF`; core.conn-size-flip's ctu trace flips after a repeated
+    /// SYN-ACK). The history reads as if the roles had been right from the
+    /// start and the packet counts follow the real sides (Zeek's baselines
+    /// core.tcp.flip-without-syn and core.conn-size-flip: `^haf` for a
+    /// server's SYN-ACK, ACK, FIN).
     fn flip_after_syn_ack(&mut self, p: &ZeekPacket) {
-        if self.endpoints[ORIG].state == St::SynAckSent
+        if self.history.as_str() == "H"
+            && self.endpoints[ORIG].state == St::SynAckSent
             && self.endpoints[RESP].state == St::Inactive
             && !p.flags.syn()
             && !p.flags.rst()
@@ -307,9 +322,13 @@ impl Connection {
             // The peer's reassembler learns what was acked; gaps it
             // reveals count only in a cleanly established connection.
             let partial = self.is_partial;
+            let trim_delivered = self.over_initial_window(other, config);
             let peer = &mut self.endpoints[other];
             let fin_seq = (peer.fin_cnt > 0).then_some(peer.fin_seq);
-            let gaps = peer.reassembly.ack_received(rel_ack, fin_seq, partial);
+            let acked = peer
+                .reassembly
+                .ack_received(rel_ack, fin_seq, partial, trim_delivered);
+            let gaps = acked.unwrap_or_default();
             if gaps.count > 0 {
                 let clean = self.endpoints[other].is_clean() && self.endpoints[me].is_clean();
                 if clean {
@@ -323,6 +342,10 @@ impl Connection {
                     self.missed_bytes += gaps.bytes;
                 }
             }
+            if acked.is_some() {
+                // AckReceived ends with the peer's end-of-data check.
+                self.check_eof(other, config);
+            }
         }
 
         self.first_packet_seen[me] = true;
@@ -332,15 +355,20 @@ impl Connection {
             rel_seq
         };
         if len > 0 && !flags.rst() && !seq_underflow && p.caplen >= len {
+            let limits = Limits {
+                trim_delivered: self.over_initial_window(me, config),
+                above_hole: self.endpoints[me]
+                    .no_data_acked()
+                    .then_some(config.tcp_max_above_hole_without_any_acks)
+                    .filter(|&l| l > 0),
+                excessive: Some(config.tcp_excessive_data_without_further_acks).filter(|&l| l > 0),
+            };
             let e = &mut self.endpoints[me];
             let acked = e.relative_ack();
-            let limit = e
-                .no_data_acked()
-                .then_some(config.tcp_max_above_hole_without_any_acks)
-                .filter(|&l| l > 0);
             e.reassembly
-                .data_sent(rel_data_seq, u64::from(len), acked, limit);
+                .data_sent(rel_data_seq, u64::from(len), acked, limits);
         }
+        self.check_eof(me, config);
         if do_close {
             self.connection_closed(me, gen_event, config);
         }
@@ -620,9 +648,63 @@ impl Connection {
         (do_close, gen_event)
     }
 
-    /// Zeek's `ConnectionClosed` (without deferral for pending data).
+    /// `BlockInserted`'s test: `side` sent more than
+    /// `tcp_max_initial_window` and none of it was acked.
+    fn over_initial_window(&self, side: usize, config: &ZeekConfig) -> bool {
+        let e = &self.endpoints[side];
+        config.tcp_max_initial_window > 0
+            && e.no_data_acked()
+            && e.size(self.endpoints[1 - side].state) > config.tcp_max_initial_window
+    }
+
+    /// Zeek's `TCP_Reassembler::DataPending` for `side` closing: data of
+    /// its own not yet delivered (short of the FIN's octet), or, unless it
+    /// reset, any of the peer's data it has not acked.
+    fn data_pending(&self, side: usize) -> bool {
+        let e = &self.endpoints[side];
+        if e.reassembly.skipping() {
+            return false;
+        }
+        let delivered = u64::from(e.start_seq).wrapping_add(e.reassembly.data_seq());
+        let last = e.full_last_seq();
+        if last < delivered {
+            return false;
+        }
+        if delivered != last.wrapping_sub(1) && delivered != last {
+            return true;
+        }
+        e.state != St::Reset && self.endpoints[1 - side].reassembly.has_blocks()
+    }
+
+    /// Zeek's `TCP_Reassembler::CheckEOF` and `EndpointEOF`: once `side`
+    /// closed and has nothing pending, a close held for data goes on.
+    fn check_eof(&mut self, side: usize, config: &ZeekConfig) {
+        let e = &self.endpoints[side];
+        if e.reassembly.did_eof
+            || !(e.fin_cnt > 0 || matches!(e.state, St::Closed | St::Reset))
+            || self.data_pending(side)
+        {
+            return;
+        }
+        self.endpoints[side].reassembly.did_eof = true;
+        if self.close_deferred {
+            self.connection_closed(side, self.deferred_gen_event, config);
+            self.close_deferred = false;
+        }
+    }
+
+    /// Zeek's `ConnectionClosed`: held while data is pending (a later
+    /// end-of-data check, of either side, goes on with it).
     fn connection_closed(&mut self, me: usize, gen_event: bool, config: &ZeekConfig) {
         let other = 1 - me;
+        if self.data_pending(me) {
+            self.close_deferred = true;
+            if !self.deferred_gen_event {
+                self.deferred_gen_event = gen_event;
+            }
+            return;
+        }
+        self.close_deferred = false;
         if self.endpoints[me].did_close {
             return;
         }
@@ -631,18 +713,30 @@ impl Connection {
         let close_complete =
             self.endpoints[me].state == St::Reset || peer.did_close || peer.state == St::Inactive;
         if close_complete {
-            if gen_event
-                && (self.endpoints[me].prev_state != St::Inactive || peer.state != St::Inactive)
-            {
-                self.is_active = false; // ConnectionFinished
+            if self.endpoints[me].prev_state != St::Inactive || peer.state != St::Inactive {
+                let finished = gen_event || self.deferred_gen_event;
+                self.deferred_gen_event = false;
+                if finished {
+                    self.is_active = false; // ConnectionFinished
+                }
             }
             // CancelTimers: the analyzer's timers go; the connection's
             // inactivity timer stays.
             self.attempt_at = None;
             self.expire_at = [None, None];
             self.reset_at = None;
+            self.partial_close_at = None;
             self.delete_at = Some(self.last_time.saturating_add(config.tcp_close_delay));
-        } else if self.endpoints[me].prev_state != St::Inactive {
+        } else if self.endpoints[me].prev_state == St::Inactive {
+            // The first thing this side sent closed it: PartialCloseTimer,
+            // set only when a script handles connection_partial_close.
+            if config.connection_partial_close {
+                self.partial_close_at = Some(
+                    self.last_time
+                        .saturating_add(config.tcp_partial_close_delay),
+                );
+            }
+        } else {
             let at = self.last_time.saturating_add(config.tcp_session_timer);
             match self.expire_at.iter_mut().find(|t| t.is_none()) {
                 Some(slot) => *slot = Some(at),
@@ -659,6 +753,7 @@ impl Connection {
             self.expire_at[0],
             self.expire_at[1],
             self.reset_at,
+            self.partial_close_at,
             self.delete_at,
         ]
         .into_iter()
@@ -709,6 +804,17 @@ impl Connection {
         if self.reset_at == Some(at) {
             self.reset_at = None;
             return self.is_active;
+        }
+        if self.partial_close_at == Some(at) {
+            self.partial_close_at = None;
+            // PartialCloseTimer: both sides active, not both closed, and
+            // no RST (a RST presumably caused the close).
+            return self.is_active
+                && o.state != St::Inactive
+                && r.state != St::Inactive
+                && !(o.did_close && r.did_close)
+                && o.state != St::Reset
+                && r.state != St::Reset;
         }
         if let Some(slot) = self.expire_at.iter().position(|&t| t == Some(at)) {
             self.expire_at[slot] = None;

@@ -90,6 +90,11 @@ impl Endpoint {
         (u64::from(wraps) << 32) | u64::from(seq)
     }
 
+    /// Zeek's `ToFullSeqSpace` of the last sequence number.
+    pub(crate) fn full_last_seq(&self) -> u64 {
+        Self::full(self.last_seq, self.seq_wraps)
+    }
+
     /// Zeek's `ToRelativeSeqSpace`.
     pub(crate) fn relative(&self, seq: u32, wraps: u32) -> u64 {
         Self::full(seq, wraps).wrapping_sub(u64::from(self.start_seq))

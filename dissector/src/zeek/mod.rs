@@ -15,9 +15,10 @@
 //! | --- | --- |
 //! | `checksum.rs` | the TCP checksum Zeek verifies first |
 //! | `config.rs` | [`ZeekConfig`]: Zeek's timers and options, with its defaults |
+//! | `server_ports.rs` | [`ServerPorts`]: Zeek's `likely_server_ports` |
 //! | `endpoint_state.rs` | [`EndpointState`]: Zeek's per-endpoint TCP states |
 //! | `history.rs` | [`History`]: the history letters and their repeat rules |
-//! | `reassembly.rs` | content gaps: what the acks reveal was never seen |
+//! | `reassembly.rs` | Zeek's block list: content gaps, pending data, its limits |
 //! | `endpoint.rs` | one side's sequence space, sizes and packet counts |
 //! | `connection.rs` | one connection: Zeek's per-packet TCP processing |
 //! | `conn_state.rs` | [`ConnState`]: conn_state from the endpoint states |
@@ -36,6 +37,7 @@ pub mod history;
 pub mod local_nets;
 pub mod reassembly;
 pub mod record;
+pub mod server_ports;
 pub mod sessions;
 pub mod uid;
 
@@ -44,4 +46,5 @@ pub use conn_state::ConnState;
 pub use endpoint_state::EndpointState;
 pub use history::History;
 pub use record::ZeekConnRecord;
+pub use server_ports::ServerPorts;
 pub use sessions::ZeekSessions;

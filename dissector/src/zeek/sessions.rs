@@ -10,6 +10,7 @@ use super::checksum::checksum_ok;
 use super::config::ZeekConfig;
 use super::connection::{Connection, Removal, ZeekPacket};
 use super::record::ZeekConnRecord;
+use super::server_ports::ServerPorts;
 use super::uid::uid;
 use crate::wire::{IpHeader, TcpSegment};
 use core::cmp::Reverse;
@@ -27,32 +28,19 @@ fn key(a: (IpAddr, u16), b: (IpAddr, u16)) -> Key {
     }
 }
 
-/// TCP ports in Zeek's `likely_server_ports` with its default analyzers
-/// (the ports they register in `scripts/base/protocols/*/main.zeek`).
-const LIKELY_SERVER_PORTS: &[u16] = &[
-    21, 22, 23, 25, 53, 80, 81, 88, 110, 135, 139, 143, 389, 443, 445, 502, 512, 513, 514, 563,
-    585, 587, 614, 631, 636, 989, 990, 992, 993, 995, 1080, 1883, 2811, 3128, 3268, 3306, 3389,
-    5222, 5223, 5269, 5432, 5672, 5900, 6379, 6666, 6667, 6668, 6669, 8000, 8080, 8888, 20000,
-];
-
-/// Whether Zeek takes `port` for a server's.
-pub fn is_likely_server_port(port: u16) -> bool {
-    LIKELY_SERVER_PORTS.binary_search(&port).is_ok()
-}
-
 /// Zeek's `WantConnection` for a first packet: whether the new
 /// connection's roles flip (a first packet without SYN, or a SYN-ACK,
 /// from a likely server port).
-fn flips(p: &ZeekPacket) -> bool {
+fn flips(p: &ZeekPacket, ports: &ServerPorts) -> bool {
     let f = p.flags;
     if f.syn() && !f.ack() {
         return false;
     }
     let (src, dst) = (p.src.1, p.dst.1);
-    if !is_likely_server_port(src) {
+    if !ports.contains(src) {
         return false;
     }
-    if is_likely_server_port(dst) {
+    if ports.contains(dst) {
         !f.syn() && src < dst
     } else {
         true
@@ -143,7 +131,8 @@ impl ZeekSessions {
         if !self.table.contains_key(&k) {
             let serial = self.next_serial;
             self.next_serial += 1;
-            let conn = Connection::new(serial, p, flips(p), &self.config);
+            let flip = flips(p, &self.config.likely_server_ports);
+            let conn = Connection::new(serial, p, flip, &self.config);
             self.by_serial.insert(serial, k);
             self.table.insert(k, conn);
         }

@@ -60,6 +60,17 @@ impl core::fmt::Display for History {
 /// Every letter a history holds; a letter is kept as its index here.
 const HISTORY_ALPHABET: &[u8; 23] = b"^SHADFRIQTWGshadfriqtwg";
 
+/// Each ASCII letter's index in [`HISTORY_ALPHABET`], plus one (0: not in it).
+const LETTER_CODES: [u8; 128] = {
+    let mut codes = [0; 128];
+    let mut i = 0;
+    while i < HISTORY_ALPHABET.len() {
+        codes[HISTORY_ALPHABET[i] as usize] = i as u8 + 1;
+        i += 1;
+    }
+    codes
+};
+
 /// Bits per letter in a [`PackedHistory`]: the alphabet's 23 letters fit 5.
 const LETTER_BITS: usize = 5;
 
@@ -111,9 +122,9 @@ impl PackedHistory {
     /// alphabet is never pushed (every caller pushes one of its letters).
     fn push(&mut self, letter: u8) {
         let len = self.len();
-        let code = HISTORY_ALPHABET.iter().position(|&l| l == letter);
-        if let (true, Some(code)) = (len < HISTORY_CAPACITY, code) {
-            self.put(len, code as u8);
+        let code = LETTER_CODES.get(usize::from(letter)).copied().unwrap_or(0);
+        if len < HISTORY_CAPACITY && code != 0 {
+            self.put(len, code - 1);
             self.put(HISTORY_CAPACITY, len as u8 + 1);
         }
     }

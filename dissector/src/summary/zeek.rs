@@ -155,6 +155,11 @@ const SEEN_FIN_RST: u8 = 64;
 /// Not a letter: the endpoint's `start_seq` and `last_seq` are set.
 const INITIALIZED: u8 = 128;
 
+/// Zeek's view of one endpoint (36 bytes). Its numbers keep their full
+/// width, as the letters depend on each exactly: a T, W or G count makes a
+/// letter at 1, 10, ... 10^9 and again once saturated, which a long lossy
+/// transfer passes 65 535 on the way to; a SYN, FIN or RST repeats its
+/// letter only at another relative sequence number than the last one's.
 #[derive(Debug, Clone, Copy)]
 struct ZeekEndpoint {
     state: ZeekEndpointState,
@@ -208,6 +213,7 @@ pub struct ZeekConn {
     history: PackedHistory,
 }
 
+const _: () = assert!(core::mem::size_of::<ZeekEndpoint>() <= 36);
 const _: () = assert!(core::mem::size_of::<ZeekConn>() <= 92);
 
 impl Default for ZeekConn {

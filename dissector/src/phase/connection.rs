@@ -77,39 +77,52 @@ impl Sides {
     pub fn iter(&self) -> core::slice::Iter<'_, Endpoint> {
         self.0.iter()
     }
-
-    /// Both endpoints, client first, to change.
-    pub fn iter_mut(&mut self) -> core::slice::IterMut<'_, Endpoint> {
-        self.0.iter_mut()
-    }
 }
 
+/// The yes/no facts of a connection, one bit each.
+mod bit {
+    pub const SIMULTANEOUS_CLOSE: u16 = 1 << 0;
+    pub const SIMULTANEOUS_OPEN: u16 = 1 << 1;
+    pub const REFUSED: u16 = 1 << 2;
+    pub const UNREACHABLE: u16 = 1 << 3;
+    pub const HANDSHAKE_COMPLETE: u16 = 1 << 4;
+    pub const PASSIVE_FIN_ACKED_FIRST: u16 = 1 << 5;
+    pub const ENDED: u16 = 1 << 6;
+    /// `TIME_WAIT_SEEN << side`: the endpoint has entered TIME-WAIT.
+    pub const TIME_WAIT_SEEN: u16 = 1 << 7;
+}
+
+/// An endpoint's window scale shift, `NONE` when its SYN offered none.
+/// Kept as `min(shift, 14)`, the only value RFC 7323 lets it take.
+const NO_WINDOW_SCALE: u8 = u8::MAX;
+
 /// Both endpoints of one connection and what has happened to it.
+///
+/// Packed for the flow table (80 bytes): the yes/no facts share one bit
+/// set, the optional times are a time plus a presence bit (no sentinel: a
+/// caller may hand any `u64` time), and the fields are read through
+/// accessors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionPhase {
+    /// See [`ConnectionPhase::ended_at`]; 0 while it has not ended.
+    ended_at: u64,
+    /// See [`ConnectionPhase::time_wait_since`], by direction; 0 until set.
+    time_wait_since: [u64; 2],
     /// `[client, server]`, indexed by the direction each sends in.
     pub endpoints: Sides,
     /// How it started.
     pub opening: Opening,
     /// Which side sent the first FIN.
     pub active_closer: Option<Direction>,
-    /// Both sides sent a FIN before receiving the other's.
-    pub simultaneous_close: bool,
-    /// Both sides sent a pure SYN.
-    pub simultaneous_open: bool,
     /// Which side sent the first RST.
     pub reset_by: Option<Direction>,
-    /// The RST answered a SYN (connection refused).
-    pub refused: bool,
-    /// An ICMP or ICMPv6 error answered a SYN before the handshake completed.
-    pub unreachable: bool,
-    /// The third segment of the handshake (or what stands for it) was seen.
-    pub handshake_complete: bool,
-    /// The passive side's FIN also acknowledged the first FIN.
-    pub passive_fin_acked_first: bool,
-    /// Capture time (ns) the connection ended (both FINs acked, or reset).
-    pub ended_at: Option<u64>,
+    /// See [`ConnectionPhase::window_scale`], by direction.
+    window_scale: [u8; 2],
+    /// The `bit` flags.
+    bits: u16,
 }
+
+const _: () = assert!(core::mem::size_of::<ConnectionPhase>() <= 80);
 
 impl ConnectionPhase {
     /// A connection whose first segment is `first`. Returns the machine;
@@ -131,17 +144,90 @@ impl ConnectionPhase {
             Opening::Midstream => (TcpState::Unknown, TcpState::Unknown),
         };
         ConnectionPhase {
+            ended_at: 0,
+            time_wait_since: [0; 2],
             endpoints: Sides([Endpoint::new(client), Endpoint::new(server)]),
             opening,
             active_closer: None,
-            simultaneous_close: false,
-            simultaneous_open: false,
             reset_by: None,
-            refused: false,
-            unreachable: false,
-            handshake_complete: false,
-            passive_fin_acked_first: false,
-            ended_at: None,
+            window_scale: [NO_WINDOW_SCALE; 2],
+            bits: 0,
+        }
+    }
+
+    const fn has(&self, bit: u16) -> bool {
+        self.bits & bit != 0
+    }
+
+    fn set(&mut self, bit: u16) {
+        self.bits |= bit;
+    }
+
+    /// Both sides sent a FIN before receiving the other's.
+    pub const fn simultaneous_close(&self) -> bool {
+        self.has(bit::SIMULTANEOUS_CLOSE)
+    }
+
+    /// Both sides sent a pure SYN.
+    pub const fn simultaneous_open(&self) -> bool {
+        self.has(bit::SIMULTANEOUS_OPEN)
+    }
+
+    /// The RST answered a SYN (connection refused).
+    pub const fn refused(&self) -> bool {
+        self.has(bit::REFUSED)
+    }
+
+    /// An ICMP or ICMPv6 error answered a SYN before the handshake completed.
+    pub const fn unreachable(&self) -> bool {
+        self.has(bit::UNREACHABLE)
+    }
+
+    /// The third segment of the handshake (or what stands for it) was seen.
+    pub const fn handshake_complete(&self) -> bool {
+        self.has(bit::HANDSHAKE_COMPLETE)
+    }
+
+    /// The passive side's FIN also acknowledged the first FIN.
+    pub const fn passive_fin_acked_first(&self) -> bool {
+        self.has(bit::PASSIVE_FIN_ACKED_FIRST)
+    }
+
+    /// Capture time (ns) the connection ended (both FINs acked, or reset).
+    pub const fn ended_at(&self) -> Option<u64> {
+        if self.has(bit::ENDED) {
+            Some(self.ended_at)
+        } else {
+            None
+        }
+    }
+
+    fn set_ended_at(&mut self, ts: u64) {
+        self.set(bit::ENDED);
+        self.ended_at = ts;
+    }
+
+    /// Capture time (ns) the endpoint sending in `side` last entered (or
+    /// restarted) TIME-WAIT.
+    pub const fn time_wait_since(&self, side: Direction) -> Option<u64> {
+        if self.has(bit::TIME_WAIT_SEEN << side as u16) {
+            Some(self.time_wait_since[side as usize])
+        } else {
+            None
+        }
+    }
+
+    fn set_time_wait_since(&mut self, side: Direction, ts: u64) {
+        self.set(bit::TIME_WAIT_SEEN << side as u16);
+        self.time_wait_since[side as usize] = ts;
+    }
+
+    /// The window scale shift the SYN of the endpoint sending in `side`
+    /// offered, at most 14 (`None`: no option, or no SYN seen).
+    pub const fn window_scale(&self, side: Direction) -> Option<u8> {
+        match self.window_scale[side as usize] {
+            NO_WINDOW_SCALE => None,
+            shift => Some(shift),
         }
     }
 
@@ -168,7 +254,7 @@ impl ConnectionPhase {
     pub fn ending(&self) -> Ending {
         if self.reset_by.is_some() {
             Ending::Reset
-        } else if self.ended_at.is_some() {
+        } else if self.ended_at().is_some() {
             Ending::Closed
         } else if self.active_closer.is_some() {
             Ending::Closing
@@ -180,18 +266,18 @@ impl ConnectionPhase {
     /// Whether the connection has ended (reset, or both FINs acknowledged):
     /// a new SYN on its 4-tuple starts a new connection.
     pub fn has_ended(&self) -> bool {
-        self.ended_at.is_some()
+        self.ended_at().is_some()
     }
 
     /// Capture time (ns) the last wait of 2 x MSL began: when the
     /// connection ended, or later when a retransmitted FIN restarted an
     /// endpoint's TIME-WAIT. `None` while it has not ended.
     pub fn last_wait_start(&self) -> Option<u64> {
-        let ended = self.ended_at?;
+        let ended = self.ended_at()?;
         Some(
-            self.endpoints
-                .iter()
-                .filter_map(|e| e.time_wait_since)
+            [Direction::ClientToServer, Direction::ServerToClient]
+                .into_iter()
+                .filter_map(|side| self.time_wait_since(side))
                 .fold(ended, u64::max),
         )
     }
@@ -199,8 +285,10 @@ impl ConnectionPhase {
     /// Moves endpoints out of TIME-WAIT once `time_wait_ns` of capture time
     /// has passed since they entered it.
     pub fn expire_time_wait(&mut self, now_ns: u64, time_wait_ns: u64) {
-        for ep in self.endpoints.iter_mut() {
-            if let (TcpState::TimeWait, Some(since)) = (ep.state, ep.time_wait_since) {
+        for side in [Direction::ClientToServer, Direction::ServerToClient] {
+            let since = self.time_wait_since(side);
+            let ep = &mut self.endpoints[side];
+            if let (TcpState::TimeWait, Some(since)) = (ep.state, since) {
                 if now_ns.saturating_sub(since) >= time_wait_ns {
                     ep.state = TcpState::Closed;
                 }
@@ -209,11 +297,10 @@ impl ConnectionPhase {
     }
 
     fn set_state(&mut self, side: Direction, state: TcpState, ts: u64) {
-        let ep = &mut self.endpoints[side];
-        if state == TcpState::TimeWait && ep.state != TcpState::TimeWait {
-            ep.time_wait_since = Some(ts);
+        if state == TcpState::TimeWait && self.endpoints[side].state != TcpState::TimeWait {
+            self.set_time_wait_since(side, ts);
         }
-        ep.state = state;
+        self.endpoints[side].state = state;
     }
 
     /// Labels an ICMP or ICMPv6 error quoting `quoted`, a segment sent in
@@ -221,12 +308,12 @@ impl ConnectionPhase {
     /// SYN before the handshake completed makes the handshake unreachable;
     /// no state moves (a stack may keep retrying after a soft error).
     pub fn on_icmp_error(&mut self, quoted: &SegmentFacts, dir: Direction) -> Label {
-        if quoted.flags.syn() && !self.handshake_complete {
-            self.unreachable = true;
+        if quoted.flags.syn() && !self.handshake_complete() {
+            self.set(bit::UNREACHABLE);
         }
         let closer = match self.active_closer {
             None => Closer::None,
-            Some(_) if self.simultaneous_close => Closer::Active,
+            Some(_) if self.simultaneous_close() => Closer::Active,
             Some(c) if c == dir => Closer::Active,
             Some(_) => Closer::Passive,
         };
@@ -250,19 +337,19 @@ impl ConnectionPhase {
         // Acknowledges what the capture never showed the peer sending. A
         // peer never seen so far is taken to have sent up to this first ACK.
         if f.ack() && !f.rst() {
-            if let Some(hole) = self.endpoints[r].hole_start {
+            if let Some(hole) = self.endpoints[r].hole_start() {
                 if seg.ack > hole {
                     anomalies.insert(AnomalyFlags::ACK_UNSEEN);
-                    self.endpoints[r].hole_start = None;
+                    self.endpoints[r].set_hole_start(None);
                 }
             }
-            match self.endpoints[r].next_seq {
+            match self.endpoints[r].next_seq() {
                 Some(peer_next) if seg.ack > peer_next => {
                     anomalies.insert(AnomalyFlags::ACK_UNSEEN);
-                    self.endpoints[r].next_seq = Some(seg.ack);
+                    self.endpoints[r].set_next_seq(seg.ack);
                 }
                 Some(_) => {}
-                None => self.endpoints[r].next_seq = Some(seg.ack),
+                None => self.endpoints[r].set_next_seq(seg.ack),
             }
         }
 
@@ -281,18 +368,18 @@ impl ConnectionPhase {
             self.on_established(seg, s, r, &mut anomalies)
         };
 
-        if self.simultaneous_open && phase == Phase::Handshake {
+        if self.simultaneous_open() && phase == Phase::Handshake {
             anomalies.insert(AnomalyFlags::SIMULTANEOUS_OPEN);
         }
-        if self.simultaneous_close && matches!(phase, Phase::ActiveClose) {
+        if self.simultaneous_close() && matches!(phase, Phase::ActiveClose) {
             anomalies.insert(AnomalyFlags::SIMULTANEOUS_CLOSE);
         }
-        if self.ended_at.is_none() && self.both_closed_by_fin() {
-            self.ended_at = Some(seg.ts_ns);
+        if self.ended_at().is_none() && self.both_closed_by_fin() {
+            self.set_ended_at(seg.ts_ns);
         }
         let closer = match self.active_closer {
             None => Closer::None,
-            Some(_) if self.simultaneous_close => Closer::Active,
+            Some(_) if self.simultaneous_close() => Closer::Active,
             Some(c) if c == dir => Closer::Active,
             Some(_) => Closer::Passive,
         };
@@ -313,8 +400,8 @@ impl ConnectionPhase {
     fn beyond_window(&self, seg: &SegmentFacts, s: Direction) -> bool {
         let receiver = &self.endpoints[s.reverse()];
         let sender = &self.endpoints[s];
-        let syn_seen = |e: &Endpoint| e.sent_syn || e.sent_syn_ack;
-        let Some(left) = receiver.highest_ack else {
+        let syn_seen = |e: &Endpoint| e.sent_syn() || e.sent_syn_ack();
+        let Some(left) = receiver.highest_ack() else {
             return false;
         };
         if !syn_seen(receiver) || !syn_seen(sender) {
@@ -324,7 +411,7 @@ impl ConnectionPhase {
             return false;
         }
         // Scaling applies only when both SYNs offered it (RFC 7323 2.2).
-        let shift = match (receiver.window_scale, sender.window_scale) {
+        let shift = match (self.window_scale(s.reverse()), self.window_scale(s)) {
             (Some(own), Some(_)) => u32::from(own.min(14)),
             _ => 0,
         };
@@ -335,7 +422,7 @@ impl ConnectionPhase {
     fn both_closed_by_fin(&self) -> bool {
         self.endpoints
             .iter()
-            .all(|e| e.fin_seq.is_some() && e.fin_acked && e.acked_peer_fin)
+            .all(|e| e.fin_seq().is_some() && e.fin_acked() && e.acked_peer_fin())
     }
 
     /// Records the sequence space of a segment; returns whether it was a
@@ -343,28 +430,28 @@ impl ConnectionPhase {
     fn note_sent(&mut self, seg: &SegmentFacts, s: Direction) -> bool {
         let ep = &mut self.endpoints[s];
         if seg.flags.ack() {
-            match ep.highest_ack {
+            match ep.highest_ack() {
                 Some(a) if seg.ack <= a => {}
-                _ => ep.highest_ack = Some(seg.ack),
+                _ => ep.set_highest_ack(seg.ack),
             }
         }
         ep.window = seg.window;
         let len = seg.seq_len();
         let end = seg.seq_end();
-        if let Some(hole) = ep.hole_start {
+        if let Some(hole) = ep.hole_start() {
             if seg.seq <= hole && end > hole {
-                ep.hole_start = None;
+                ep.set_hole_start(None);
             }
         }
-        if let Some(next) = ep.next_seq {
-            if len > 0 && seg.seq > next && !seg.flags.rst() {
-                ep.hole_start.get_or_insert(next);
+        if let Some(next) = ep.next_seq() {
+            if len > 0 && seg.seq > next && !seg.flags.rst() && ep.hole_start().is_none() {
+                ep.set_hole_start(Some(next));
             }
         }
-        match ep.next_seq {
+        match ep.next_seq() {
             Some(next) if end <= next => len > 0,
             _ => {
-                ep.next_seq = Some(end);
+                ep.set_next_seq(end);
                 false
             }
         }
@@ -386,8 +473,8 @@ impl ConnectionPhase {
         {
             return false;
         }
-        let delivered = sender.next_seq.filter(|_| sender.hole_start.is_none());
-        let rcv_nxt = match (receiver.highest_ack, delivered) {
+        let delivered = sender.next_seq().filter(|_| sender.hole_start().is_none());
+        let rcv_nxt = match (receiver.highest_ack(), delivered) {
             (Some(a), Some(n)) => {
                 if a > n {
                     a
@@ -403,11 +490,11 @@ impl ConnectionPhase {
             return true;
         }
         // The right edge, when the window and its scale are known.
-        let syn_seen = |e: &Endpoint| e.sent_syn || e.sent_syn_ack;
-        if receiver.highest_ack.is_none() || !syn_seen(receiver) || !syn_seen(sender) {
+        let syn_seen = |e: &Endpoint| e.sent_syn() || e.sent_syn_ack();
+        if receiver.highest_ack().is_none() || !syn_seen(receiver) || !syn_seen(sender) {
             return false;
         }
-        let shift = match (receiver.window_scale, sender.window_scale) {
+        let shift = match (self.window_scale(s.reverse()), self.window_scale(s)) {
             (Some(own), Some(_)) => u32::from(own.min(14)),
             _ => 0,
         };
@@ -438,22 +525,21 @@ impl ConnectionPhase {
             } else {
                 Step::RstLate
             }
-        } else if self.ended_at.is_some() {
+        } else if self.ended_at().is_some() {
             Step::RstLate
-        } else if self.endpoints[r].sent_syn
-            && !self.endpoints[s].sent_syn
-            && !self.endpoints[s].sent_syn_ack
-            && !self.handshake_complete
+        } else if self.endpoints[r].sent_syn()
+            && !self.endpoints[s].sent_syn()
+            && !self.endpoints[s].sent_syn_ack()
+            && !self.handshake_complete()
         {
-            self.refused = true;
+            self.set(bit::REFUSED);
             Step::Refused
         } else {
             Step::Abort
         };
-        self.endpoints[s].sent_rst = true;
-        if self.reset_by.is_none() && self.ended_at.is_none() {
+        if self.reset_by.is_none() && self.ended_at().is_none() {
             self.reset_by = Some(dir);
-            self.ended_at = Some(seg.ts_ns);
+            self.set_ended_at(seg.ts_ns);
         }
         self.set_state(s, TcpState::Closed, seg.ts_ns);
         self.set_state(r, TcpState::Closed, seg.ts_ns);
@@ -468,19 +554,18 @@ impl ConnectionPhase {
         anomalies: &mut AnomalyFlags,
     ) -> (Phase, Step) {
         let ts = seg.ts_ns;
-        self.endpoints[s].window_scale = seg.window_scale;
+        self.window_scale[s as usize] = seg.window_scale.map_or(NO_WINDOW_SCALE, |w| w.min(14));
         if !seg.flags.ack() {
             let ep = self.endpoints[s];
-            if ep.sent_syn && ep.isn == Some(seg.seq) {
+            if ep.sent_syn() && ep.isn() == Some(seg.seq) {
                 anomalies.insert(AnomalyFlags::RETRANSMISSION);
-            } else if self.endpoints[r].sent_syn && !self.endpoints[r].sent_syn_ack {
+            } else if self.endpoints[r].sent_syn() && !self.endpoints[r].sent_syn_ack() {
                 // The peer sent its own SYN first: both are opening.
-                self.simultaneous_open = true;
+                self.set(bit::SIMULTANEOUS_OPEN);
             }
             self.note_sent(seg, s);
             let ep = &mut self.endpoints[s];
-            ep.sent_syn = true;
-            ep.isn = Some(seg.seq);
+            ep.note_syn(seg.seq, false);
             if matches!(
                 ep.state,
                 TcpState::Closed | TcpState::Unknown | TcpState::Listen
@@ -494,29 +579,28 @@ impl ConnectionPhase {
         }
         // SYN-ACK.
         let ep = self.endpoints[s];
-        if ep.sent_syn_ack && ep.isn == Some(seg.seq) {
+        if ep.sent_syn_ack() && ep.isn() == Some(seg.seq) {
             anomalies.insert(AnomalyFlags::RETRANSMISSION);
         }
         self.note_sent(seg, s);
-        let ep = &mut self.endpoints[s];
-        ep.sent_syn_ack = true;
-        ep.isn = Some(seg.seq);
+        self.endpoints[s].note_syn(seg.seq, true);
+        let ep = self.endpoints[s];
         // From CLOSED too when a refusal had shown nothing listening: the
         // server has started to listen since.
-        let reopened = ep.state == TcpState::Closed && self.ended_at.is_none();
+        let reopened = ep.state == TcpState::Closed && self.ended_at().is_none();
         if !ep.is_synchronized() || reopened {
             self.set_state(s, TcpState::SynReceived, ts);
         }
         // In a simultaneous open the SYN-ACK also acknowledges the peer's
         // SYN, which needs no answer: the peer is synchronized.
-        if self.simultaneous_open
+        if self.simultaneous_open()
             && self.endpoints[r].state == TcpState::SynReceived
             && self.acks_syn_of(seg, r)
         {
             self.set_state(r, TcpState::Established, ts);
         }
         if matches!(self.endpoints[r].state, TcpState::Closed | TcpState::Listen)
-            || (self.endpoints[r].state == TcpState::Unknown && self.endpoints[r].sent_syn)
+            || (self.endpoints[r].state == TcpState::Unknown && self.endpoints[r].sent_syn())
         {
             self.set_state(r, TcpState::SynSent, ts);
         }
@@ -543,13 +627,13 @@ impl ConnectionPhase {
     }
 
     fn acks_syn_of(&self, seg: &SegmentFacts, side: Direction) -> bool {
-        seg.flags.ack() && self.endpoints[side].isn.is_some_and(|isn| seg.ack > isn)
+        seg.flags.ack() && self.endpoints[side].isn().is_some_and(|isn| seg.ack > isn)
     }
 
     fn acks_fin_of(&self, seg: &SegmentFacts, side: Direction) -> bool {
         seg.flags.ack()
             && self.endpoints[side]
-                .fin_seq
+                .fin_seq()
                 .is_some_and(|fin| seg.ack > fin)
     }
 
@@ -569,15 +653,15 @@ impl ConnectionPhase {
         // A pure ACK that acknowledges nothing the sender had not
         // acknowledged before: it repeats its ACK.
         let repeated_ack =
-            len == 0 && !f.fin() && f.ack() && self.endpoints[s].highest_ack == Some(seg.ack);
+            len == 0 && !f.fin() && f.ack() && self.endpoints[s].highest_ack() == Some(seg.ack);
 
         // Keep-alive: one byte (or none) just below what was already sent.
         let keepalive = !f.fin()
             && len <= 1
             && self.endpoints[s]
-                .next_seq
+                .next_seq()
                 .is_some_and(|next| seg.seq + 1 == next);
-        let fin_retransmitted = f.fin() && self.endpoints[s].fin_seq == Some(fin_pos);
+        let fin_retransmitted = f.fin() && self.endpoints[s].fin_seq() == Some(fin_pos);
         let retransmission = self.note_sent(seg, s) && !keepalive;
         if retransmission || fin_retransmitted {
             anomalies.insert(AnomalyFlags::RETRANSMISSION);
@@ -590,7 +674,7 @@ impl ConnectionPhase {
         // The sender shows it is synchronized: it acknowledges without SYN.
         let mut completes_handshake = false;
         if f.ack() && !self.endpoints[s].is_synchronized() {
-            if matches!(was_state, TcpState::SynSent) && !self.handshake_complete {
+            if matches!(was_state, TcpState::SynSent) && !self.handshake_complete() {
                 completes_handshake = true;
             }
             self.set_state(s, TcpState::Established, ts);
@@ -601,15 +685,15 @@ impl ConnectionPhase {
         // Receipt that needs no answer: the ACK of the peer's SYN.
         if self.acks_syn_of(seg, r) && self.endpoints[r].state == TcpState::SynReceived {
             self.set_state(r, TcpState::Established, ts);
-            completes_handshake = completes_handshake || !self.handshake_complete;
+            completes_handshake = completes_handshake || !self.handshake_complete();
         }
-        if completes_handshake && !self.handshake_complete {
-            self.handshake_complete = true;
+        if completes_handshake && !self.handshake_complete() {
+            self.set(bit::HANDSHAKE_COMPLETE);
         } else {
             completes_handshake = false;
         }
 
-        let acks_peer_fin_now = self.acks_fin_of(seg, r) && !self.endpoints[s].acked_peer_fin;
+        let acks_peer_fin_now = self.acks_fin_of(seg, r) && !self.endpoints[s].acked_peer_fin();
         let dir = s;
         let label = if f.fin() {
             self.on_fin(seg, s, r, fin_retransmitted, acks_peer_fin_now)
@@ -620,9 +704,9 @@ impl ConnectionPhase {
                 None if completes_handshake && len == 0 => (Phase::Handshake, Step::Ack),
                 None => (Phase::Data, data_or_ack(len)),
                 Some(closer) => {
-                    let second_fin_sent = self.endpoints[closer.reverse()].fin_seq.is_some();
+                    let second_fin_sent = self.endpoints[closer.reverse()].fin_seq().is_some();
                     let passive_repeat = closer != dir
-                        && !self.simultaneous_close
+                        && !self.simultaneous_close()
                         && self.repeats_ack_of_peer_fin(seg, s);
                     if passive_repeat {
                         // The passive closer acknowledges the first FIN again.
@@ -630,7 +714,7 @@ impl ConnectionPhase {
                             anomalies.insert(AnomalyFlags::RETRANSMISSION);
                         }
                         (Phase::PassiveClose, Step::Ack)
-                    } else if !second_fin_sent && !self.simultaneous_close {
+                    } else if !second_fin_sent && !self.simultaneous_close() {
                         if closer != dir || len == 0 {
                             (Phase::HalfClose, data_or_ack(len))
                         } else {
@@ -639,7 +723,7 @@ impl ConnectionPhase {
                         }
                     } else if self.is_repeated_last_ack(seg, s) {
                         (Phase::ActiveClose, Step::LastAck)
-                    } else if closer == dir || self.simultaneous_close {
+                    } else if closer == dir || self.simultaneous_close() {
                         (Phase::ActiveClose, Step::Ack)
                     } else {
                         (Phase::PassiveClose, Step::Ack)
@@ -649,15 +733,15 @@ impl ConnectionPhase {
         };
 
         // Receipt that needs no answer: the ACK of the peer's FIN.
-        if self.acks_fin_of(seg, r) && !self.endpoints[r].fin_acked {
-            self.endpoints[r].fin_acked = true;
+        if self.acks_fin_of(seg, r) && !self.endpoints[r].fin_acked() {
+            self.endpoints[r].set_fin_acked(true);
             let next = match self.endpoints[r].state {
                 TcpState::FinWait1 => {
                     // In a simultaneous close the peer's own FIN reached it
                     // before this ACK did (same path, sent earlier).
-                    if self.simultaneous_close
-                        && self.endpoints[s].fin_seq.is_some()
-                        && !self.endpoints[r].acked_peer_fin
+                    if self.simultaneous_close()
+                        && self.endpoints[s].fin_seq().is_some()
+                        && !self.endpoints[r].acked_peer_fin()
                     {
                         TcpState::Closing
                     } else {
@@ -675,7 +759,7 @@ impl ConnectionPhase {
 
     /// Whether `seg` from side `s` repeats its ACK of the peer's FIN.
     fn repeats_ack_of_peer_fin(&self, seg: &SegmentFacts, s: Direction) -> bool {
-        self.endpoints[s].acked_peer_fin
+        self.endpoints[s].acked_peer_fin()
             && seg.payload_len == 0
             && !seg.flags.fin()
             && self.acks_fin_of(seg, s.reverse())
@@ -684,7 +768,7 @@ impl ConnectionPhase {
     /// Whether `seg` from side `s` repeats an active closer's last ACK: only
     /// a side whose own FIN went first (or crossed) sends a last ACK.
     fn is_repeated_last_ack(&self, seg: &SegmentFacts, s: Direction) -> bool {
-        let active = self.simultaneous_close || self.active_closer == Some(s);
+        let active = self.simultaneous_close() || self.active_closer == Some(s);
         active && self.repeats_ack_of_peer_fin(seg, s)
     }
 
@@ -701,7 +785,7 @@ impl ConnectionPhase {
         if retransmitted {
             // Sending its FIN again shows the sender never got the ACK the
             // capture showed: it still waits for it (the ACK was lost).
-            if self.endpoints[s].fin_acked {
+            if self.endpoints[s].fin_acked() {
                 let waiting = match self.endpoints[s].state {
                     TcpState::Closed => Some(TcpState::LastAck),
                     TcpState::TimeWait => Some(TcpState::Closing),
@@ -709,15 +793,15 @@ impl ConnectionPhase {
                     _ => None,
                 };
                 if let Some(state) = waiting {
-                    self.endpoints[s].fin_acked = false;
+                    self.endpoints[s].set_fin_acked(false);
                     self.set_state(s, state, ts);
                 }
             }
             // It may acknowledge the peer's FIN for the first time: the
             // sender moves on as its last ACK would move it.
             if acks_peer_fin_now {
-                self.endpoints[s].acked_peer_fin = true;
-                let next = if self.endpoints[s].fin_acked {
+                self.endpoints[s].note_acked_peer_fin();
+                let next = if self.endpoints[s].fin_acked() {
                     TcpState::TimeWait
                 } else {
                     TcpState::Closing
@@ -732,23 +816,23 @@ impl ConnectionPhase {
             // A peer in TIME-WAIT acknowledges it again and restarts its
             // 2 x MSL wait (RFC 9293 section 3.10.7.4).
             if self.endpoints[r].state == TcpState::TimeWait {
-                self.endpoints[r].time_wait_since = Some(ts);
+                self.set_time_wait_since(r, ts);
             }
             return match self.active_closer {
-                Some(c) if c == dir || self.simultaneous_close => (Phase::ActiveClose, Step::Fin),
-                _ if self.passive_fin_acked_first => (Phase::PassiveClose, Step::FinAck),
+                Some(c) if c == dir || self.simultaneous_close() => (Phase::ActiveClose, Step::Fin),
+                _ if self.passive_fin_acked_first() => (Phase::PassiveClose, Step::FinAck),
                 _ => (Phase::PassiveClose, Step::Fin),
             };
         }
-        if self.endpoints[s].fin_seq.is_some() {
+        if self.endpoints[s].fin_seq().is_some() {
             // A second FIN at a new place: no stack sends data past its FIN.
             // The sender's role and state stay those of its first FIN.
             return match self.active_closer {
-                Some(c) if c == dir || self.simultaneous_close => (Phase::ActiveClose, Step::Fin),
+                Some(c) if c == dir || self.simultaneous_close() => (Phase::ActiveClose, Step::Fin),
                 _ => (Phase::PassiveClose, Step::Fin),
             };
         }
-        self.endpoints[s].fin_seq = Some(seg.seq + seg.payload_len);
+        self.endpoints[s].set_fin_seq(seg.seq + seg.payload_len);
         match self.active_closer {
             None => {
                 self.active_closer = Some(dir);
@@ -757,20 +841,20 @@ impl ConnectionPhase {
             }
             Some(closer) if closer == dir => (Phase::ActiveClose, Step::Fin),
             Some(_) => {
-                let acks_peer_fin = acks_peer_fin_now || self.endpoints[s].acked_peer_fin;
+                let acks_peer_fin = acks_peer_fin_now || self.endpoints[s].acked_peer_fin();
                 if !acks_peer_fin {
                     // Sent before the peer's FIN arrived: both close actively.
-                    self.simultaneous_close = true;
+                    self.set(bit::SIMULTANEOUS_CLOSE);
                     self.set_state(s, TcpState::FinWait1, ts);
                     (Phase::ActiveClose, Step::Fin)
                 } else {
-                    let already_acked = self.endpoints[s].acked_peer_fin;
-                    self.endpoints[s].acked_peer_fin = true;
+                    let already_acked = self.endpoints[s].acked_peer_fin();
+                    self.endpoints[s].note_acked_peer_fin();
                     self.set_state(s, TcpState::LastAck, ts);
                     if already_acked {
                         (Phase::PassiveClose, Step::Fin)
                     } else {
-                        self.passive_fin_acked_first = true;
+                        self.set(bit::PASSIVE_FIN_ACKED_FIRST);
                         (Phase::PassiveClose, Step::FinAck)
                     }
                 }
@@ -780,11 +864,11 @@ impl ConnectionPhase {
 
     /// Side `s` acknowledges the peer's FIN for the first time (no FIN of its own here).
     fn on_ack_of_peer_fin(&mut self, s: Direction, ts: u64, len: u32) -> (Phase, Step) {
-        self.endpoints[s].acked_peer_fin = true;
-        let own_fin_sent = self.endpoints[s].fin_seq.is_some();
+        self.endpoints[s].note_acked_peer_fin();
+        let own_fin_sent = self.endpoints[s].fin_seq().is_some();
         if own_fin_sent {
             // Its FIN went first (or crossed): this is its last ACK.
-            let next = if self.endpoints[s].fin_acked {
+            let next = if self.endpoints[s].fin_acked() {
                 TcpState::TimeWait
             } else {
                 TcpState::Closing

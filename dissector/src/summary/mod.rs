@@ -95,6 +95,14 @@ impl Role {
         }
     }
 
+    /// The direction this role's segments go.
+    pub const fn direction(self) -> Direction {
+        match self {
+            Role::Client => Direction::ClientToServer,
+            Role::Server => Direction::ServerToClient,
+        }
+    }
+
     /// The role of the sender of a segment going `dir`.
     pub const fn sender_of(dir: Direction) -> Role {
         match dir {

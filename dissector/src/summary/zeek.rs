@@ -57,6 +57,94 @@ impl core::fmt::Display for History {
     }
 }
 
+/// Every letter a history holds; a letter is kept as its index here.
+const HISTORY_ALPHABET: &[u8; 23] = b"^SHADFRIQTWGshadfriqtwg";
+
+/// Each ASCII letter's index in [`HISTORY_ALPHABET`], plus one (0: not in it).
+const LETTER_CODES: [u8; 128] = {
+    let mut codes = [0; 128];
+    let mut i = 0;
+    while i < HISTORY_ALPHABET.len() {
+        codes[HISTORY_ALPHABET[i] as usize] = i as u8 + 1;
+        i += 1;
+    }
+    codes
+};
+
+/// Bits per letter in a [`PackedHistory`]: the alphabet's 23 letters fit 5.
+const LETTER_BITS: usize = 5;
+
+/// A [`History`] as the flow table keeps it: 5 bits a letter (the 23
+/// letters Zeek uses here) and the length in the last 5 bits, 20 bytes
+/// instead of 32. Same capacity, same letters, same order.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct PackedHistory([u8; 20]);
+
+const _: () = assert!(HISTORY_CAPACITY * LETTER_BITS + LETTER_BITS <= 20 * 8);
+
+impl PackedHistory {
+    const fn new() -> Self {
+        PackedHistory([0; 20])
+    }
+
+    /// The two bytes holding the 5 bits at letter slot `slot` (slot
+    /// `HISTORY_CAPACITY` holds the length), and the shift to them. The
+    /// last slot lies wholly in the last byte: no second byte there.
+    fn pair(&self, slot: usize) -> (u16, usize) {
+        let bit = slot * LETTER_BITS;
+        let low = self.0[bit / 8];
+        let high = self.0.get(bit / 8 + 1).copied().unwrap_or(0);
+        (u16::from_le_bytes([low, high]), bit % 8)
+    }
+
+    fn get(&self, slot: usize) -> u8 {
+        let (pair, shift) = self.pair(slot);
+        ((pair >> shift) & 0x1f) as u8
+    }
+
+    fn put(&mut self, slot: usize, value: u8) {
+        let (mut pair, shift) = self.pair(slot);
+        pair &= !(0x1f << shift);
+        pair |= u16::from(value & 0x1f) << shift;
+        let [low, high] = pair.to_le_bytes();
+        let byte = slot * LETTER_BITS / 8;
+        self.0[byte] = low;
+        if let Some(next) = self.0.get_mut(byte + 1) {
+            *next = high;
+        }
+    }
+
+    fn len(&self) -> usize {
+        usize::from(self.get(HISTORY_CAPACITY))
+    }
+
+    /// Appends `letter` while there is room; a letter outside the
+    /// alphabet is never pushed (every caller pushes one of its letters).
+    fn push(&mut self, letter: u8) {
+        let len = self.len();
+        let code = LETTER_CODES.get(usize::from(letter)).copied().unwrap_or(0);
+        if len < HISTORY_CAPACITY && code != 0 {
+            self.put(len, code - 1);
+            self.put(HISTORY_CAPACITY, len as u8 + 1);
+        }
+    }
+
+    /// The letters, spelled out.
+    fn unpack(&self) -> History {
+        let mut history = History::new();
+        for slot in 0..self.len() {
+            history.push(HISTORY_ALPHABET[usize::from(self.get(slot))]);
+        }
+        history
+    }
+}
+
+impl core::fmt::Debug for PackedHistory {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.unpack().fmt(f)
+    }
+}
+
 const SEEN_SYN: u8 = 1;
 const SEEN_FIN: u8 = 2;
 const SEEN_RST: u8 = 4;
@@ -64,7 +152,14 @@ const SEEN_DATA: u8 = 8;
 const SEEN_ACK: u8 = 16;
 const SEEN_MULTI: u8 = 32;
 const SEEN_FIN_RST: u8 = 64;
+/// Not a letter: the endpoint's `start_seq` and `last_seq` are set.
+const INITIALIZED: u8 = 128;
 
+/// Zeek's view of one endpoint (36 bytes). Its numbers keep their full
+/// width, as the letters depend on each exactly: a T, W or G count makes a
+/// letter at 1, 10, ... 10^9 and again once saturated, which a long lossy
+/// transfer passes 65 535 on the way to; a SYN, FIN or RST repeats its
+/// letter only at another relative sequence number than the last one's.
 #[derive(Debug, Clone, Copy)]
 struct ZeekEndpoint {
     state: ZeekEndpointState,
@@ -72,7 +167,7 @@ struct ZeekEndpoint {
     prev_state: ZeekEndpointState,
     start_seq: SeqNumber,
     last_seq: SeqNumber,
-    initialized: bool,
+    /// The `SEEN_*` letters it sent, and `INITIALIZED`.
     seen: u8,
     last_syn: u32,
     last_fin: u32,
@@ -96,7 +191,6 @@ impl ZeekEndpoint {
             prev_state: ZeekEndpointState::Inactive,
             start_seq: SeqNumber(0),
             last_seq: SeqNumber(0),
-            initialized: false,
             seen: 0,
             last_syn: 0,
             last_fin: 0,
@@ -116,8 +210,11 @@ const LOG_G: usize = 2;
 pub struct ZeekConn {
     /// `[originator, responder]`.
     endpoints: [ZeekEndpoint; 2],
-    history: History,
+    history: PackedHistory,
 }
+
+const _: () = assert!(core::mem::size_of::<ZeekEndpoint>() <= 36);
+const _: () = assert!(core::mem::size_of::<ZeekConn>() <= 92);
 
 impl Default for ZeekConn {
     fn default() -> Self {
@@ -129,7 +226,7 @@ impl ZeekConn {
     /// A connection; `flipped` when the first segment came from the
     /// responder (Zeek then starts the history with `^`).
     pub fn new(flipped: bool) -> Self {
-        let mut history = History::new();
+        let mut history = PackedHistory::new();
         if flipped {
             history.push(b'^');
         }
@@ -141,7 +238,7 @@ impl ZeekConn {
 
     /// The history letters so far.
     pub fn history(&self) -> History {
-        self.history
+        self.history.unpack()
     }
 
     /// Zeek's `conn_state` from the endpoint states and history.
@@ -163,7 +260,7 @@ impl ZeekConn {
         }
         if os == Reset {
             if r_inactive {
-                return if rstos0_history(self.history.as_str()) {
+                return if rstos0_history(self.history.unpack().as_str()) {
                     "RSTOS0"
                 } else {
                     "OTH"
@@ -208,8 +305,8 @@ impl ZeekConn {
                     ZeekEndpointState::Established | ZeekEndpointState::Partial => true,
                     _ => false,
                 };
-            if !ep.initialized || rebase {
-                ep.initialized = true;
+            if ep.seen & INITIALIZED == 0 || rebase {
+                ep.seen |= INITIALIZED;
                 if f.syn() {
                     ep.start_seq = seg.seq;
                     ep.last_seq = seq_end;
@@ -222,9 +319,9 @@ impl ZeekConn {
                 }
             }
         }
-        if f.ack() && !self.endpoints[p].initialized {
+        if f.ack() && self.endpoints[p].seen & INITIALIZED == 0 {
             let peer = &mut self.endpoints[p];
-            peer.initialized = true;
+            peer.seen |= INITIALIZED;
             peer.start_seq = seg.ack + u32::MAX;
             peer.last_seq = seg.ack;
         }
@@ -302,7 +399,7 @@ impl ZeekConn {
 
         // Content gap: the sender acknowledges what the peer never showed.
         if f.ack()
-            && self.endpoints[p].initialized
+            && self.endpoints[p].seen & INITIALIZED != 0
             && seg.ack > self.endpoints[p].last_seq
             && self.both_established_or_closing()
         {
@@ -491,6 +588,24 @@ mod tests {
         z.on_segment(&seg(101, 0, R, 0), true);
         assert_eq!(z.history().as_str(), "SR");
         assert_eq!(z.conn_state(), "RSTOS0");
+    }
+
+    #[test]
+    fn the_packed_history_keeps_every_letter_in_order_up_to_the_capacity() {
+        let mut packed = PackedHistory::new();
+        let mut plain = History::new();
+        // Every letter, then more than the capacity holds.
+        let letters = HISTORY_ALPHABET.iter().chain(HISTORY_ALPHABET.iter().rev());
+        for (i, &letter) in letters.enumerate() {
+            packed.push(letter);
+            plain.push(letter);
+            assert_eq!(packed.unpack(), plain, "after {} letters", i + 1);
+        }
+        assert_eq!(plain.as_str().len(), HISTORY_CAPACITY);
+        assert_eq!(
+            packed.unpack().as_str(),
+            "^SHADFRIQTWGshadfriqtwggwtqirfdahs"[..HISTORY_CAPACITY].to_string()
+        );
     }
 
     #[test]

@@ -111,7 +111,7 @@ impl ConnRecord {
         if seg.flags.syn() && seg.flags.ack() && dir == Direction::ServerToClient {
             self.syn_ack_ts.get_or_insert(seg.ts_ns);
         }
-        if self.phase.handshake_complete && self.handshake_ack_ts.is_none() {
+        if self.phase.handshake_complete() && self.handshake_ack_ts.is_none() {
             self.handshake_ack_ts = Some(seg.ts_ns);
         }
         self.zeek.on_segment(seg, dir == Direction::ClientToServer);
@@ -121,24 +121,24 @@ impl ConnRecord {
     /// The summary of this connection.
     pub fn summary(&self, key: &FlowKey, stream: u64, completeness: u8) -> ConnSummary {
         let p = &self.phase;
-        let handshake = if p.handshake_complete {
+        let handshake = if p.handshake_complete() {
             HandshakeOutcome::Complete
-        } else if p.refused {
+        } else if p.refused() {
             HandshakeOutcome::Refused
-        } else if p.unreachable {
+        } else if p.unreachable() {
             HandshakeOutcome::Unreachable
         } else if p.opening != Opening::Syn {
             // Begun at the SYN-ACK or later: the SYN was not captured.
             HandshakeOutcome::NotSeen
-        } else if p.reset_by.is_some() && p.endpoints.iter().any(|e| e.sent_syn_ack) {
+        } else if p.reset_by.is_some() && p.endpoints.iter().any(|e| e.sent_syn_ack()) {
             HandshakeOutcome::Aborted
         } else {
             HandshakeOutcome::NoAnswer
         };
         let close = match p.ending() {
             Ending::Reset => CloseKind::Reset,
-            _ if p.simultaneous_close => CloseKind::Simultaneous,
-            Ending::Closed if p.passive_fin_acked_first => CloseKind::Fin3,
+            _ if p.simultaneous_close() => CloseKind::Simultaneous,
+            Ending::Closed if p.passive_fin_acked_first() => CloseKind::Fin3,
             Ending::Closed => CloseKind::Fin4,
             Ending::Closing => CloseKind::HalfOpen,
             Ending::Open => CloseKind::Open,

@@ -232,7 +232,7 @@ impl Tracker {
                         .record
                         .summary(&key, entry.stream, entry.completeness.bits());
                     self.summaries.push_back(old);
-                    let refused = entry.record.phase.refused;
+                    let refused = entry.record.phase.refused();
                     *entry = new_entry(
                         &mut self.next_stream,
                         &mut self.next_conn,
@@ -251,7 +251,7 @@ impl Tracker {
                                 .record
                                 .summary(&key, entry.stream, entry.completeness.bits());
                         self.summaries.push_back(old);
-                        let refused = entry.record.phase.refused;
+                        let refused = entry.record.phase.refused();
                         entry.record = ConnRecord::new(self.next_conn, &key, from, &facts);
                         if refused {
                             entry.record.phase.after_refusal();
@@ -381,7 +381,8 @@ impl Tracker {
                 (Role::Client, record.phase.client(), client, server),
                 (Role::Server, record.phase.server(), server, client),
             ] {
-                let expiry = match (ep.state, ep.time_wait_since) {
+                let since = record.phase.time_wait_since(role.direction());
+                let expiry = match (ep.state, since) {
                     (TcpState::TimeWait, Some(since)) => Some(since.saturating_add(wait)),
                     _ => None,
                 };

@@ -20,6 +20,7 @@
 #include <epan/prefs.h>
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
+#include <epan/conversation_filter.h>
 #include <ws_version.h>
 #if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
 #include <wsutil/plugins.h> /* WS_PLUGIN_DESC_DISSECTOR */
@@ -126,6 +127,12 @@ typedef struct {
 } gathered;
 
 static void finish_first_pass(void);
+static void prime_wanted_fields(gboolean prime);
+
+/* The postdissector's handle, for its primed fields. */
+static dissector_handle_t tcpphase_handle = NULL;
+/* Whether this file's first frame has been seen (see dissect_tcpphase). */
+static gboolean first_frame_seen = FALSE;
 
 static void drain_summaries(void)
 {
@@ -361,6 +368,16 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     if (!r) {
         if (PINFO_FD_VISITED(pinfo))
             return 0; /* a frame the first pass never gave us: nothing to say */
+        /* A first pass whose trees are shown in full (tshark -V, -T fields,
+         * single pass) holds every node the plugin reads without priming,
+         * and a primed field costs each frame a lookup array: prime only
+         * where the trees are not (the GUI's and tshark -2's first pass,
+         * filters, taps). Decided on the file's first frame. */
+        if (!first_frame_seen) {
+            first_frame_seen = TRUE;
+            if (tree && PTREE_DATA(tree)->visible)
+                prime_wanted_fields(FALSE);
+        }
         r = compute(pinfo, tree);
         p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpphase, 0, r);
     } else {
@@ -548,6 +565,42 @@ static void table_free_item(stat_tap_table *table _U_, guint row _U_, guint colu
     }
 }
 
+/* The connection of the last TCP layer the first pass labelled in a
+ * frame, or NULL. */
+static const tcpphase_annotation *frame_connection(packet_info *pinfo)
+{
+    const frame_result *r = (const frame_result *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpphase, 0);
+    for (unsigned i = r ? r->count : 0; i-- > 0;) {
+        if (r->layers[i].status == TCPPHASE_STATUS_OK)
+            return &r->layers[i].annotation;
+    }
+    return NULL;
+}
+
+/* "Conversation Filter > TCP Connection Phase" in the packet list's menu
+ * and the Analyze menu (and "Colorize Conversation"): the selected frame's
+ * connection, `tcpphase.conn == N`. The statistics table's own menu offers
+ * no filter in Wireshark's Qt GUI. 4.2 gave the callbacks user data. */
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+static bool conn_filter_valid(packet_info *pinfo, void *user_data _U_)
+{
+    return frame_connection(pinfo) != NULL;
+}
+
+static char *conn_filter(packet_info *pinfo, void *user_data _U_)
+#else
+static gboolean conn_filter_valid(packet_info *pinfo)
+{
+    return frame_connection(pinfo) != NULL;
+}
+
+static gchar *conn_filter(packet_info *pinfo)
+#endif
+{
+    const tcpphase_annotation *a = frame_connection(pinfo);
+    return a ? g_strdup_printf("tcpphase.conn == %" PRIu64, a->conn) : NULL;
+}
+
 static void tcpphase_init(void)
 {
     tcpphase_tracker_free(tracker);
@@ -555,6 +608,9 @@ static void tcpphase_init(void)
     summaries = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     finished = FALSE;
     conns_seen = 0;
+    first_frame_seen = FALSE;
+    if (tcpphase_handle)
+        prime_wanted_fields(TRUE);
 }
 
 static void tcpphase_cleanup(void)
@@ -663,29 +719,38 @@ static void proto_register_tcpphase(void)
     register_cleanup_routine(tcpphase_cleanup);
 }
 
+/* Asks Wireshark to build the nodes the plugin reads ("tcp", tcp.len,
+ * tcp.stream) in every tree, or in none. */
+static void prime_wanted_fields(gboolean prime)
+{
+    GArray *ids = NULL;
+    if (prime) {
+        ids = g_array_new(FALSE, FALSE, (guint)sizeof(int));
+        const int wanted[] = {proto_tcp, hf_tcp_len, hf_tcp_stream};
+        for (size_t i = 0; i < G_N_ELEMENTS(wanted); i++) {
+            if (wanted[i] >= 0)
+                g_array_append_val(ids, wanted[i]);
+        }
+    }
+    set_postdissector_wanted_hfids(tcpphase_handle, ids);
+}
+
 static void proto_reg_handoff_tcpphase(void)
 {
-    dissector_handle_t handle = create_dissector_handle(dissect_tcpphase, proto_tcpphase);
-    register_postdissector(handle);
-    /* Wireshark's fields the plugin reads: primed in every tree. */
-    static const struct {
-        int *id;
-        const char *name;
-    } wanted[] = {
-        {&proto_tcp, "tcp"},
-        {&hf_tcp_len, "tcp.len"},
-        {&hf_tcp_stream, "tcp.stream"},
-    };
-    GArray *ids = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-    for (size_t i = 0; i < G_N_ELEMENTS(wanted); i++) {
-        *wanted[i].id = proto_registrar_get_id_byname(wanted[i].name);
-        if (*wanted[i].id >= 0)
-            g_array_append_val(ids, *wanted[i].id);
-    }
+    tcpphase_handle = create_dissector_handle(dissect_tcpphase, proto_tcpphase);
+    register_postdissector(tcpphase_handle);
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+    register_conversation_filter("tcpphase", "TCP Connection Phase", conn_filter_valid, conn_filter, NULL);
+#else
+    register_conversation_filter("tcpphase", "TCP Connection Phase", conn_filter_valid, conn_filter);
+#endif
+    proto_tcp = proto_registrar_get_id_byname("tcp");
+    hf_tcp_len = proto_registrar_get_id_byname("tcp.len");
+    hf_tcp_stream = proto_registrar_get_id_byname("tcp.stream");
     /* Read when the tree holds them, never primed. */
     proto_ip = proto_registrar_get_id_byname("ip");
     proto_ipv6 = proto_registrar_get_id_byname("ipv6");
-    set_postdissector_wanted_hfids(handle, ids);
+    prime_wanted_fields(TRUE);
 }
 
 void plugin_register(void)

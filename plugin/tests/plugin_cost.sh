@@ -65,7 +65,10 @@ measure() {
     chown -R nobody:nogroup "$work/with" "$work/without"
     chmod -R a+rX "$work"
     chmod 777 "$work"
-    [ -n "$dir" ] && { mountpoint -q "$dir/proc" || mount -t proc proc "$dir/proc"; }
+    local mounted=false
+    if [ -n "$dir" ] && ! mountpoint -q "$dir/proc"; then
+        mount -t proc proc "$dir/proc" && mounted=true
+    fi
     local counts=""
     for way in with without; do
         local extra=()
@@ -83,7 +86,7 @@ measure() {
     local labelled
     labelled=$(awk -F'\t' '$5 != ""' "$work/out.with" | wc -l)
     echo "$counts $labelled $version" >"$out/$name.counts"
-    [ -n "$dir" ] && umount "$dir/proc" 2>/dev/null
+    $mounted && umount "$dir/proc" 2>/dev/null
     $keep || rm -rf "$work"
 }
 

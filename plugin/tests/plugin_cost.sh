@@ -4,7 +4,8 @@
 # -T fields on the workload's capture with the plugin vs without, as an
 # unprivileged user, in this machine's Wireshark and in the Debian roots
 # plugin/tests/wireshark_versions.sh made (4.4, 4.6; skipped when absent).
-# Limit: 1.10. Run by hand (several minutes; not in the test command):
+# Limit: 1.10. Run by hand, not by the test command: the three versions run
+# at once and took 15-20 minutes on 2 busy cores (--connections 30: about 4).
 #   plugin/tests/plugin_cost.sh [--connections N] [--keep]
 # --keep leaves the callgrind files (target/plugin-artifacts/cost/) for
 # callgrind_annotate --inclusive=yes. Needs root (chroot, setpriv),

@@ -4,7 +4,8 @@
  * active/passive close, half-close, reset) and both endpoints' RFC 9293
  * states. It takes each TCP layer Wireshark decoded (whatever carried it:
  * any link type, tunnel or reassembled fragment): Wireshark's tcp.stream and
- * tcp.len, and the IP and TCP headers Wireshark's dissectors located, and
+ * tcp.len, the TCP header Wireshark's dissector located and the addresses
+ * of the IP layer that carried it, and
  * hands the segment to libtcpphase (Rust, through its C ABI), where all
  * the logic and every label's spelling live; this file only turns the
  * answers into fields, an Info text, expert items and tables.
@@ -19,6 +20,7 @@
 #include <epan/prefs.h>
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
+#include <epan/conversation_filter.h>
 #include <ws_version.h>
 #if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
 #include <wsutil/plugins.h> /* WS_PLUGIN_DESC_DISSECTOR */
@@ -86,9 +88,10 @@ static int tcpphase_tap = -1;
 /* Connections numbered so far (the highest conn seen + 1). */
 static guint64 conns_seen = 0;
 
-/* Wireshark's own protocols and fields the plugin reads (the fields
- * primed for it, so that they are in the tree even when nothing else asks
- * for them). */
+/* Wireshark's own protocols and fields the plugin reads: "tcp", tcp.len
+ * and tcp.stream are primed for it (in the tree even when nothing else
+ * asks for them; each costs every frame a node and a lookup), "ip" and
+ * "ipv6" are read when the tree holds them. */
 static int proto_tcp = -1;
 static int proto_ip = -1;
 static int proto_ipv6 = -1;
@@ -124,6 +127,12 @@ typedef struct {
 } gathered;
 
 static void finish_first_pass(void);
+static void prime_wanted_fields(gboolean prime);
+
+/* The postdissector's handle, for its primed fields. */
+static dissector_handle_t tcpphase_handle = NULL;
+/* Whether this file's first frame has been seen (see dissect_tcpphase). */
+static gboolean first_frame_seen = FALSE;
 
 static void drain_summaries(void)
 {
@@ -147,8 +156,9 @@ static gboolean read_address(const field_info *fi, int offset, int len, tcpphase
 }
 
 /* The addresses of the IP layer that carried a TCP layer: the header
- * bytes Wireshark's IP dissector marked as that layer's (no field is
- * primed for them: every primed field costs each frame a tree node). */
+ * bytes Wireshark's IP dissector marked as that layer's. The IP node is
+ * in the tree only when the tree is shown in full (it is not primed:
+ * every primed field costs each frame a node and a lookup). */
 static void gather_ip(proto_node *ip, gathered *g)
 {
     const field_info *fi = PNODE_FINFO(ip);
@@ -156,6 +166,21 @@ static void gather_ip(proto_node *ip, gathered *g)
         g->have_addresses = read_address(fi, 12, 4, &g->segment.src) && read_address(fi, 16, 4, &g->segment.dst);
     else
         g->have_addresses = read_address(fi, 8, 16, &g->segment.src) && read_address(fi, 24, 16, &g->segment.dst);
+}
+
+/* A network-layer address Wireshark's innermost IP layer left in pinfo. */
+static gboolean endpoint_of_address(const address *a, tcpphase_endpoint *e)
+{
+    if (a->type == AT_IPv4 && a->len == 4) {
+        e->family = TCPPHASE_FAMILY_IPV4;
+    } else if (a->type == AT_IPv6 && a->len == 16) {
+        e->family = TCPPHASE_FAMILY_IPV6;
+    } else {
+        return FALSE;
+    }
+    memset(e->addr, 0, sizeof e->addr);
+    memcpy(e->addr, a->data, (size_t)a->len);
+    return TRUE;
 }
 
 /* A TCP layer: the header as Wireshark's TCP dissector located it (its
@@ -179,12 +204,14 @@ static void gather_tcp(proto_node *node, gathered *g)
             g->have_ports = g->have_flags = TRUE;
         }
     }
-    for (proto_node *n = node->first_child; n; n = n->next) {
+    gboolean have_len = FALSE;
+    for (proto_node *n = node->first_child; n && !(have_len && g->have_stream); n = n->next) {
         field_info *fi = PNODE_FINFO(n);
         if (!fi)
             continue;
         if (fi->hfinfo->id == hf_tcp_len) {
             g->segment.payload_len = FIELD_UINT(fi);
+            have_len = TRUE;
         } else if (fi->hfinfo->id == hf_tcp_stream) {
             g->segment.stream = FIELD_UINT(fi);
             g->have_stream = TRUE;
@@ -193,42 +220,59 @@ static void gather_tcp(proto_node *node, gathered *g)
 }
 
 /* Feeds every TCP layer of the frame, as Wireshark's TCP dissector decoded
- * it: each top-level "tcp" node of the tree with the IP layer before it
- * (a TCP header quoted in an ICMP error sits deeper and is left out). */
+ * it: each top-level "tcp" node of the tree (a TCP header quoted in an
+ * ICMP error sits deeper and is left out). Its addresses are those of the
+ * IP node before it when the tree holds one, else, for the innermost TCP
+ * layer, those Wireshark's innermost IP layer left in pinfo. */
 static frame_result *compute(packet_info *pinfo, proto_tree *tree)
 {
-    frame_result *r = wmem_new0(wmem_file_scope(), frame_result);
-    if (!tracker || !tree)
-        return r;
-    proto_node *ip = NULL;
-    for (proto_node *n = tree->first_child; n && r->count < MAX_LAYERS; n = n->next) {
-        const field_info *fi = PNODE_FINFO(n);
-        if (!fi)
-            continue;
-        int id = fi->hfinfo->id;
-        if (id == proto_ip || id == proto_ipv6) {
-            ip = n;
-            continue;
+    gathered layers[MAX_LAYERS];
+    unsigned count = 0;
+    if (tracker && tree) {
+        proto_node *ip = NULL;
+        for (proto_node *n = tree->first_child; n && count < MAX_LAYERS; n = n->next) {
+            const field_info *fi = PNODE_FINFO(n);
+            if (!fi)
+                continue;
+            int id = fi->hfinfo->id;
+            if (id == proto_ip || id == proto_ipv6) {
+                ip = n;
+                continue;
+            }
+            if (id != proto_tcp)
+                continue;
+            gathered *g = &layers[count++];
+            memset(g, 0, sizeof *g);
+            if (ip)
+                gather_ip(ip, g);
+            ip = NULL;
+            gather_tcp(n, g);
         }
-        if (id != proto_tcp)
-            continue;
-        gathered g;
-        memset(&g, 0, sizeof g);
-        if (ip)
-            gather_ip(ip, &g);
-        gather_tcp(n, &g);
-        layer_result *l = &r->layers[r->count++];
+        gathered *last = count ? &layers[count - 1] : NULL;
+        if (last && !last->have_addresses)
+            last->have_addresses = endpoint_of_address(&pinfo->net_src, &last->segment.src) &&
+                                   endpoint_of_address(&pinfo->net_dst, &last->segment.dst) &&
+                                   last->segment.src.family == last->segment.dst.family;
+    }
+    /* Kept for the whole file: only as many layers as the frame has. */
+    frame_result *r = (frame_result *)wmem_alloc(
+        wmem_file_scope(), offsetof(frame_result, layers) + MAX(count, 1) * sizeof(layer_result));
+    r->count = count;
+    for (unsigned i = 0; i < count; i++) {
+        gathered *g = &layers[i];
+        layer_result *l = &r->layers[i];
+        memset(&l->annotation, 0, sizeof l->annotation);
         l->annotation.frame = pinfo->num;
-        if (!(g.have_addresses && g.have_ports && g.have_flags && g.have_stream)) {
+        if (!(g->have_addresses && g->have_ports && g->have_flags && g->have_stream)) {
             /* Wireshark could not read this header whole: say so. */
             l->status = TCPPHASE_STATUS_MALFORMED;
             l->annotation.phase = TCPPHASE_PHASE_OTHER;
             l->annotation.step = TCPPHASE_STEP_MALFORMED;
             continue;
         }
-        g.segment.frame = pinfo->num;
-        g.segment.ts_ns = (uint64_t)pinfo->abs_ts.secs * 1000000000u + (uint64_t)pinfo->abs_ts.nsecs;
-        l->status = tcpphase_tracker_feed_segment(tracker, &g.segment, &l->annotation);
+        g->segment.frame = pinfo->num;
+        g->segment.ts_ns = (uint64_t)pinfo->abs_ts.secs * 1000000000u + (uint64_t)pinfo->abs_ts.nsecs;
+        l->status = tcpphase_tracker_feed_segment(tracker, &g->segment, &l->annotation);
         if (l->status == TCPPHASE_STATUS_OK && l->annotation.conn >= conns_seen)
             conns_seen = l->annotation.conn + 1;
         drain_summaries();
@@ -277,14 +321,10 @@ static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         proto_tree_add_string(pt, hf_step, tvb, 0, 0, tcpphase_step_name(a->step));
         return;
     }
-    /* Texts cost a formatting each: only for a tree someone will look at
-     * (not for -T fields or a filter pass). */
-    const gboolean shown = tree && PTREE_DATA(tree)->visible;
-    if (shown)
-        proto_item_append_text(ti, ": %s %s, client %s, server %s", tcpphase_phase_name(a->phase),
-                               tcpphase_step_name(a->step), tcpphase_state_name(a->client_state),
-                               tcpphase_state_name(a->server_state));
-
+    /* Every item costs Wireshark a node to build, walk and free in each
+     * tree shown in full (tshark -T fields and -V, the GUI's details): the
+     * fields whose value is the usual one are left out, as Wireshark's
+     * tcp.analysis.* are, and none gets a formatted text. */
     proto_item_set_generated(proto_tree_add_uint(pt, hf_stream, tvb, 0, 0, (guint32)a->stream));
     proto_item_set_generated(proto_tree_add_uint(pt, hf_conn, tvb, 0, 0, (guint32)a->conn));
     proto_item_set_generated(proto_tree_add_string(pt, hf_dir, tvb, 0, 0, tcpphase_dir_name(a->dir)));
@@ -295,31 +335,29 @@ static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         proto_tree_add_string(pt, hf_client_state, tvb, 0, 0, tcpphase_state_name(a->client_state)));
     proto_item_set_generated(
         proto_tree_add_string(pt, hf_server_state, tvb, 0, 0, tcpphase_state_name(a->server_state)));
-    proto_item_set_generated(
-        proto_tree_add_string(pt, hf_closer, tvb, 0, 0, tcpphase_closer_name(a->closer)));
-    proto_item_set_generated(proto_tree_add_boolean(pt, hf_origin_guessed, tvb, 0, 0, a->origin_guessed));
+    /* The closer role once a FIN has been seen (empty before). */
+    if (a->closer != TCPPHASE_CLOSER_NONE)
+        proto_item_set_generated(
+            proto_tree_add_string(pt, hf_closer, tvb, 0, 0, tcpphase_closer_name(a->closer)));
+    if (a->origin_guessed)
+        proto_item_set_generated(proto_tree_add_boolean(pt, hf_origin_guessed, tvb, 0, 0, TRUE));
 
-    /* Only the flags that are set get a field, so that a filter on a flag's
-     * name (`tcpphase.flags.retransmission`) picks exactly those frames. */
-    static int *const flag_fields[] = {&hf_flag_retransmission, &hf_flag_simultaneous_open,
-                                       &hf_flag_simultaneous_close, &hf_flag_midstream,
-                                       &hf_flag_out_of_window, &hf_flag_port_reuse,
-                                       &hf_flag_ack_unseen};
-    proto_item *fi = proto_tree_add_uint(pt, hf_flags, tvb, 0, 0, a->flags);
-    proto_item_set_generated(fi);
+    /* The flags only when one is set, and then only the flags that are
+     * set, so that a filter on a flag's name
+     * (`tcpphase.flags.retransmission`) picks exactly those frames. */
     if (a->flags) {
+        static int *const flag_fields[] = {&hf_flag_retransmission, &hf_flag_simultaneous_open,
+                                           &hf_flag_simultaneous_close, &hf_flag_midstream,
+                                           &hf_flag_out_of_window, &hf_flag_port_reuse,
+                                           &hf_flag_ack_unseen};
+        proto_item *fi = proto_tree_add_uint(pt, hf_flags, tvb, 0, 0, a->flags);
+        proto_item_set_generated(fi);
         proto_tree *ft = proto_item_add_subtree(fi, ett_tcpphase_flags);
         for (size_t bit = 0; bit < G_N_ELEMENTS(flag_fields); bit++) {
-            if (a->flags & (1u << bit)) {
+            if (a->flags & (1u << bit))
                 proto_item_set_generated(
                     proto_tree_add_boolean(ft, *flag_fields[bit], tvb, 0, 0, a->flags));
-                if (shown)
-                    proto_item_append_text(fi, !(a->flags & ((1u << bit) - 1)) ? " (%s" : ", %s",
-                                           tcpphase_flag_name(1u << bit));
-            }
         }
-        if (shown)
-            proto_item_append_text(fi, ")");
     }
     add_summary(pt, tvb, a->conn);
 }
@@ -330,6 +368,16 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     if (!r) {
         if (PINFO_FD_VISITED(pinfo))
             return 0; /* a frame the first pass never gave us: nothing to say */
+        /* A first pass whose trees are shown in full (tshark -V, -T fields,
+         * single pass) holds every node the plugin reads without priming,
+         * and a primed field costs each frame a lookup array: prime only
+         * where the trees are not (the GUI's and tshark -2's first pass,
+         * filters, taps). Decided on the file's first frame. */
+        if (!first_frame_seen) {
+            first_frame_seen = TRUE;
+            if (tree && PTREE_DATA(tree)->visible)
+                prime_wanted_fields(FALSE);
+        }
         r = compute(pinfo, tree);
         p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpphase, 0, r);
     } else {
@@ -517,6 +565,42 @@ static void table_free_item(stat_tap_table *table _U_, guint row _U_, guint colu
     }
 }
 
+/* The connection of the last TCP layer the first pass labelled in a
+ * frame, or NULL. */
+static const tcpphase_annotation *frame_connection(packet_info *pinfo)
+{
+    const frame_result *r = (const frame_result *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpphase, 0);
+    for (unsigned i = r ? r->count : 0; i-- > 0;) {
+        if (r->layers[i].status == TCPPHASE_STATUS_OK)
+            return &r->layers[i].annotation;
+    }
+    return NULL;
+}
+
+/* "Conversation Filter > TCP Connection Phase" in the packet list's menu
+ * and the Analyze menu (and "Colorize Conversation"): the selected frame's
+ * connection, `tcpphase.conn == N`. The statistics table's own menu offers
+ * no filter in Wireshark's Qt GUI. 4.2 gave the callbacks user data. */
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+static bool conn_filter_valid(packet_info *pinfo, void *user_data _U_)
+{
+    return frame_connection(pinfo) != NULL;
+}
+
+static char *conn_filter(packet_info *pinfo, void *user_data _U_)
+#else
+static gboolean conn_filter_valid(packet_info *pinfo)
+{
+    return frame_connection(pinfo) != NULL;
+}
+
+static gchar *conn_filter(packet_info *pinfo)
+#endif
+{
+    const tcpphase_annotation *a = frame_connection(pinfo);
+    return a ? g_strdup_printf("tcpphase.conn == %" PRIu64, a->conn) : NULL;
+}
+
 static void tcpphase_init(void)
 {
     tcpphase_tracker_free(tracker);
@@ -524,6 +608,9 @@ static void tcpphase_init(void)
     summaries = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     finished = FALSE;
     conns_seen = 0;
+    first_frame_seen = FALSE;
+    if (tcpphase_handle)
+        prime_wanted_fields(TRUE);
 }
 
 static void tcpphase_cleanup(void)
@@ -632,25 +719,38 @@ static void proto_register_tcpphase(void)
     register_cleanup_routine(tcpphase_cleanup);
 }
 
+/* Asks Wireshark to build the nodes the plugin reads ("tcp", tcp.len,
+ * tcp.stream) in every tree, or in none. */
+static void prime_wanted_fields(gboolean prime)
+{
+    GArray *ids = NULL;
+    if (prime) {
+        ids = g_array_new(FALSE, FALSE, (guint)sizeof(int));
+        const int wanted[] = {proto_tcp, hf_tcp_len, hf_tcp_stream};
+        for (size_t i = 0; i < G_N_ELEMENTS(wanted); i++) {
+            if (wanted[i] >= 0)
+                g_array_append_val(ids, wanted[i]);
+        }
+    }
+    set_postdissector_wanted_hfids(tcpphase_handle, ids);
+}
+
 static void proto_reg_handoff_tcpphase(void)
 {
-    dissector_handle_t handle = create_dissector_handle(dissect_tcpphase, proto_tcpphase);
-    register_postdissector(handle);
-    /* Wireshark's fields the plugin reads: primed in every tree. */
-    static const struct {
-        int *id;
-        const char *name;
-    } wanted[] = {
-        {&proto_tcp, "tcp"},   {&proto_ip, "ip"},           {&proto_ipv6, "ipv6"},
-        {&hf_tcp_len, "tcp.len"}, {&hf_tcp_stream, "tcp.stream"},
-    };
-    GArray *ids = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-    for (size_t i = 0; i < G_N_ELEMENTS(wanted); i++) {
-        *wanted[i].id = proto_registrar_get_id_byname(wanted[i].name);
-        if (*wanted[i].id >= 0)
-            g_array_append_val(ids, *wanted[i].id);
-    }
-    set_postdissector_wanted_hfids(handle, ids);
+    tcpphase_handle = create_dissector_handle(dissect_tcpphase, proto_tcpphase);
+    register_postdissector(tcpphase_handle);
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+    register_conversation_filter("tcpphase", "TCP Connection Phase", conn_filter_valid, conn_filter, NULL);
+#else
+    register_conversation_filter("tcpphase", "TCP Connection Phase", conn_filter_valid, conn_filter);
+#endif
+    proto_tcp = proto_registrar_get_id_byname("tcp");
+    hf_tcp_len = proto_registrar_get_id_byname("tcp.len");
+    hf_tcp_stream = proto_registrar_get_id_byname("tcp.stream");
+    /* Read when the tree holds them, never primed. */
+    proto_ip = proto_registrar_get_id_byname("ip");
+    proto_ipv6 = proto_registrar_get_id_byname("ipv6");
+    prime_wanted_fields(TRUE);
 }
 
 void plugin_register(void)

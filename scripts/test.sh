@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(tshark libwireshark-dev libglib2.0-dev libpcap-dev valgrind pkg-config gcc python3 python3-venv util-linux coreutils dpkg-dev debootstrap
-    wireshark-qt xvfb imagemagick x11-utils)
+    wireshark-qt xvfb imagemagick x11-utils xdotool xclip)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

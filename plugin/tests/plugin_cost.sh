@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# What the plugin costs inside tshark, in instructions (valgrind's callgrind,
+# so that other work on the machine does not change the figure): tshark
+# -T fields on the workload's capture with the plugin vs without, as an
+# unprivileged user, in this machine's Wireshark and in the Debian roots
+# plugin/tests/wireshark_versions.sh made (4.4, 4.6; skipped when absent).
+# Limit: 1.10. Run by hand, not by the test command: the three versions run
+# at once and took 15-20 minutes on 2 busy cores (--connections 30: about 4).
+#   plugin/tests/plugin_cost.sh [--connections N] [--keep]
+# --keep leaves the callgrind files (target/plugin-artifacts/cost/) for
+# callgrind_annotate --inclusive=yes. Needs root (chroot, setpriv),
+# `cargo build --release` first, and valgrind (the roots have it).
+# The last line says `N passed, M failed`.
+set -uo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+target="${CARGO_TARGET_DIR:-$root/target}"
+roots="${TCPPHASE_WIRESHARK_ROOTS:-$target/wireshark-roots}"
+connections=2000
+keep=false
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --connections) connections="$2"; shift 2 ;;
+        --keep) keep=true; shift ;;
+        *) echo "usage: plugin_cost.sh [--connections N] [--keep]" >&2; exit 2 ;;
+    esac
+done
+limit=1.10
+out="$target/plugin-artifacts/cost"
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "ok   $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; }
+finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+
+[ "$(id -u)" = 0 ] || { fail "needs root (chroot, setpriv)"; finish; }
+lib="$target/release/libtcpphase.a"
+workload="$target/release/tcpphase-workload"
+[ -f "$lib" ] && [ -x "$workload" ] || { fail "missing $lib or $workload (cargo build --release)"; finish; }
+mkdir -p "$out"
+"$workload" --connections "$connections" -o "$out/workload.pcap" >/dev/null 2>&1
+frames=$(capinfos -c -M "$out/workload.pcap" 2>/dev/null | awk '/Number of packets/ {print $NF}')
+
+# measure NAME DIR: DIR is a Debian root ("" for this machine); prints
+# "with without" instruction counts into $out/NAME.counts.
+measure() {
+    local name="$1" dir="$2" run=()
+    [ -n "$dir" ] && run=(chroot "$dir")
+    local work="$dir/tmp/tcpphase-cost"
+    rm -rf "$work"
+    mkdir -p "$work/ffi" "$work/lib" "$work/without"
+    cp -r "$root/plugin" "$work/"
+    rm -rf "$work/plugin/build"
+    cp -r "$root/ffi/include" "$work/ffi/"
+    cp "$root/Cargo.toml" "$work/"
+    cp "$lib" "$work/lib/"
+    cp "$out/workload.pcap" "$work/"
+    "${run[@]}" env TCPPHASE_LIB=/tmp/tcpphase-cost/lib/libtcpphase.a \
+        bash /tmp/tcpphase-cost/plugin/build.sh >"$out/$name.build.log" 2>&1 ||
+        { echo "build failed" >"$out/$name.counts"; return; }
+    local version
+    version=$("${run[@]}" pkg-config --modversion wireshark | cut -d. -f1,2)
+    mkdir -p "$work/with/.local/lib/wireshark/plugins/$version/epan"
+    cp "$work/plugin/build/tcpphase.so" "$work/with/.local/lib/wireshark/plugins/$version/epan/"
+    chown -R nobody:nogroup "$work/with" "$work/without"
+    chmod -R a+rX "$work"
+    chmod 777 "$work"
+    local mounted=false
+    if [ -n "$dir" ] && ! mountpoint -q "$dir/proc"; then
+        mount -t proc proc "$dir/proc" && mounted=true
+    fi
+    local counts=""
+    for way in with without; do
+        local extra=()
+        [ "$way" = with ] && extra=(-e tcpphase.phase)
+        "${run[@]}" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+            env -i PATH=/usr/bin:/bin HOME="/tmp/tcpphase-cost/$way" \
+            valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file="/tmp/tcpphase-cost/cg.$way" \
+            tshark -n -r /tmp/tcpphase-cost/workload.pcap -T fields -e frame.number -e tcp.stream \
+            -e tcp.flags.str -e tcp.seq "${extra[@]}" >"$work/out.$way" 2>"$work/err.$way"
+        [ -s "$work/cg.$way" ] || sed "s/^/     /" "$work/err.$way" | tail -n 5 >&2
+        counts="$counts $(grep -o 'refs: *[0-9,]*' "$work/err.$way" | tr -d ', refs:')"
+        $keep && cp "$work/cg.$way" "$out/$name.cg.$way"
+    done
+    # The plugin must have labelled every TCP frame.
+    local labelled
+    labelled=$(awk -F'\t' '$5 != ""' "$work/out.with" | wc -l)
+    echo "$counts $labelled $version" >"$out/$name.counts"
+    $mounted && umount "$dir/proc" 2>/dev/null
+    $keep || rm -rf "$work"
+}
+
+names=(host)
+dirs=("")
+for suite in trixie sid; do
+    if [ -f "$roots/$suite/.ready" ]; then
+        names+=("$suite")
+        dirs+=("$roots/$suite")
+    else
+        echo "skip Debian $suite: no root at $roots/$suite (plugin/tests/wireshark_versions.sh --roots-only)"
+    fi
+done
+for i in "${!names[@]}"; do
+    measure "${names[$i]}" "${dirs[$i]}" &
+done
+wait
+for name in "${names[@]}"; do
+    read -r with without labelled version <"$out/$name.counts"
+    if [ -z "${without:-}" ] || [ -z "${version:-}" ]; then
+        fail "$name: $(cat "$out/$name.counts") (see $out/$name.build.log)"
+        continue
+    fi
+    ratio=$(awk -v a="$with" -v b="$without" 'BEGIN { printf "%.3f", a / b }')
+    per=$(awk -v a="$with" -v b="$without" -v f="$frames" 'BEGIN { printf "%.0f", (a - b) / f }')
+    line="Wireshark $version ($name): $ratio ($with vs $without instructions, $per a frame, $labelled of $frames frames labelled)"
+    if [ "$labelled" = "$frames" ] && awk -v r="$ratio" -v l="$limit" 'BEGIN { exit !(r <= l) }'; then
+        pass "$line"
+    else
+        fail "$line; limit $limit"
+    fi
+done
+finish

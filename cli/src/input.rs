@@ -22,6 +22,9 @@ pub struct Source {
     pub interface: Option<LiveOptions>,
     /// Which Wireshark's rule numbers streams (`--stream-rule`).
     pub stream_rule: StreamRule,
+    /// Worker threads for `annotate` and `conns` (`--threads`); 0 or 1:
+    /// one thread, the plain path.
+    pub threads: usize,
 }
 
 impl Source {
@@ -32,6 +35,7 @@ impl Source {
             progress: ProgressMode::Off,
             interface: None,
             stream_rule: StreamRule::default(),
+            threads: 1,
         }
     }
 

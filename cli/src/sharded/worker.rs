@@ -1,0 +1,249 @@
+//! A worker: one [`Tracker`] over the connections of its shard. It marks
+//! what opens a stream or a connection (numbered locally, in order), and
+//! says when a local number can no longer come back, so the writer's map
+//! of local to global numbers stays as small as the table.
+
+use super::{Gone, Job, Out, Rank, Results, WorkBatch};
+use crate::filter::PhaseSet;
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use tcpphase::summary::ConnSummary;
+use tcpphase::track::{Annotation, Config, FrameOutcome, Tracker};
+
+/// What the writer needs from workers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Wants {
+    /// Every segment's annotation (`annotate`); else only what opens a
+    /// connection.
+    pub(crate) annotations: bool,
+    /// Connection summaries (`conns`); else only that a connection left.
+    pub(crate) summaries: bool,
+    /// The phases each connection went through (`conns --phase`).
+    pub(crate) phases: bool,
+}
+
+/// A frame the tracker reads as not TCP, at no cost: a bare IPv4 header
+/// of an experimental protocol (253) on a raw IPv4 link. Feeding it at a
+/// time makes the tracker do what any frame at that time does first:
+/// sweep its table when a sweep is due.
+const TICK_LINKTYPE: u32 = 228;
+const TICK_FRAME: [u8; 20] = [
+    0x45, 0, 0, 20, 0, 0, 0x40, 0, 64, 253, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2,
+];
+
+/// A local stream's use: its connections still in the table, and whether
+/// it is among the departed 4-tuples the tracker may bring back.
+#[derive(Debug, Clone, Copy, Default)]
+struct StreamUse {
+    live: u32,
+    /// The departure's number in `departed`, 0 when not departed.
+    departed: u64,
+}
+
+/// A worker's tracker and its local numbering.
+pub(crate) struct Worker {
+    tracker: Tracker,
+    wants: Wants,
+    next_stream: u64,
+    next_conn: u64,
+    streams: HashMap<u64, StreamUse>,
+    /// Streams whose 4-tuple left the table, oldest first, as the
+    /// tracker's bounded record of departed 4-tuples keeps them: one
+    /// pushed out past the cap cannot come back, and is forgotten.
+    departed: VecDeque<(u64, u64)>,
+    departed_now: usize,
+    departures: u64,
+    cap: usize,
+    phases: HashMap<u64, PhaseSet>,
+    ipv6_told: bool,
+}
+
+impl Worker {
+    /// A worker whose tracker has `config`.
+    pub(crate) fn new(config: Config, wants: Wants) -> Self {
+        Worker {
+            tracker: Tracker::new(config),
+            wants,
+            next_stream: 0,
+            next_conn: 0,
+            streams: HashMap::new(),
+            departed: VecDeque::new(),
+            departed_now: 0,
+            departures: 0,
+            cap: config.max_connections.max(1),
+            phases: HashMap::new(),
+            ipv6_told: false,
+        }
+    }
+
+    /// Works one batch into `out`, in frame order.
+    pub(crate) fn work(&mut self, batch: &WorkBatch, out: &mut Results) {
+        for job in &batch.jobs {
+            match *job {
+                Job::Tick { frame, ts_ns } => {
+                    self.tracker.feed(TICK_LINKTYPE, &TICK_FRAME, ts_ns);
+                    self.summaries(frame, Rank::Sweep, None, out);
+                }
+                Job::Malformed {
+                    frame,
+                    ts_ns,
+                    error,
+                } => out.outs.push(Out::Malformed {
+                    frame,
+                    ts_ns,
+                    error,
+                }),
+                Job::Frame {
+                    frame,
+                    ts_ns,
+                    linktype,
+                    start,
+                    len,
+                } => {
+                    let data = &batch.arena[start..start + len];
+                    if let FrameOutcome::Segment(mut a) = self.tracker.feed(linktype, data, ts_ns) {
+                        a.frame = frame;
+                        self.segment(&a, out);
+                        self.summaries(frame, Rank::Frame, Some(&a), out);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The end of the input: every connection left is summarised.
+    pub(crate) fn finish(&mut self, out: &mut Results) {
+        self.tracker.finish();
+        self.summaries(u64::MAX, Rank::Sweep, None, out);
+    }
+
+    fn segment(&mut self, a: &Annotation, out: &mut Results) {
+        let new_stream = a.stream == self.next_stream;
+        let new_conn = a.conn == self.next_conn;
+        if new_stream {
+            self.next_stream += 1;
+        }
+        if new_conn {
+            self.next_conn += 1;
+            let use_ = self.streams.entry(a.stream).or_default();
+            use_.live += 1;
+            if use_.departed != 0 {
+                // The tracker took the 4-tuple back from its departed record.
+                use_.departed = 0;
+                self.departed_now -= 1;
+            }
+        }
+        if self.wants.phases {
+            self.phases
+                .entry(a.conn)
+                .or_insert(PhaseSet::NONE)
+                .insert(a.phase);
+        }
+        if self.wants.annotations {
+            out.outs.push(Out::Segment {
+                a: *a,
+                new_stream,
+                new_conn,
+            });
+        } else if new_conn {
+            out.outs.push(Out::Opened {
+                frame: a.frame,
+                stream: a.stream,
+                conn: a.conn,
+                new_stream,
+            });
+        }
+        if !self.ipv6_told && a.src.is_ipv6() {
+            self.ipv6_told = true;
+            out.outs.push(Out::Ipv6 { frame: a.frame });
+        }
+    }
+
+    /// Takes the summaries the last feed queued. `a` is the segment fed
+    /// (none for a sweep or the end): a summary of its own 4-tuple is a
+    /// connection it replaced in the table.
+    fn summaries(&mut self, frame: u64, rank: Rank, a: Option<&Annotation>, out: &mut Results) {
+        while let Some(s) = self.tracker.next_summary() {
+            let phases = self.phases.remove(&s.conn).unwrap_or(PhaseSet::NONE);
+            let (conn, stream) = (s.conn, s.stream);
+            let replaced = a.filter(|a| same_key(a, &s)).map(|a| a.stream != stream);
+            if self.wants.summaries {
+                out.outs.push(Out::Summary {
+                    frame,
+                    rank,
+                    summary: Box::new(s),
+                    phases,
+                });
+            } else {
+                out.gone.push(Gone::Conn(conn));
+            }
+            self.left(frame, stream, replaced, out);
+        }
+    }
+
+    /// A connection of local stream `stream` left the table. `replaced`:
+    /// Some(true) when a new stream took its 4-tuple's entry (the stream
+    /// is over), Some(false) when a new connection continues the stream,
+    /// None when the entry left the table (the 4-tuple departed).
+    fn left(&mut self, frame: u64, stream: u64, replaced: Option<bool>, out: &mut Results) {
+        if frame == u64::MAX {
+            return; // the end: the writer forgets everything anyway
+        }
+        let Some(use_) = self.streams.get_mut(&stream) else {
+            return;
+        };
+        use_.live = use_.live.saturating_sub(1);
+        if use_.live > 0 {
+            return;
+        }
+        match replaced {
+            Some(_) => {
+                self.streams.remove(&stream);
+                out.gone.push(Gone::Stream(stream));
+            }
+            None => {
+                self.departures += 1;
+                use_.departed = self.departures;
+                self.departed.push_back((stream, self.departures));
+                self.departed_now += 1;
+                while self.departed_now > self.cap {
+                    let Some((old, when)) = self.departed.pop_front() else {
+                        break;
+                    };
+                    if self.streams.get(&old).is_some_and(|u| u.departed == when) {
+                        self.streams.remove(&old);
+                        self.departed_now -= 1;
+                        out.gone.push(Gone::Stream(old));
+                    }
+                }
+                // Streams taken back leave stale places behind: keep the
+                // queue within twice the cap.
+                if self.departed.len() > 2 * self.cap + 16 {
+                    let streams = &self.streams;
+                    self.departed
+                        .retain(|(s, when)| streams.get(s).is_some_and(|u| u.departed == *when));
+                }
+            }
+        }
+    }
+}
+
+/// Whether the summary is of the 4-tuple the annotation's segment is on.
+fn same_key(a: &Annotation, s: &ConnSummary) -> bool {
+    let key = |x: SocketAddr, y: SocketAddr| if x <= y { (x, y) } else { (y, x) };
+    key(a.src, a.dst) == key(s.client, s.server)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tick_frame_is_not_tcp_and_sweeps() {
+        let mut tracker = Tracker::default();
+        assert_eq!(
+            tracker.feed(TICK_LINKTYPE, &TICK_FRAME, 0),
+            FrameOutcome::NotTcp
+        );
+    }
+}

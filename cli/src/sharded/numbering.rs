@@ -3,11 +3,36 @@
 //! map to them while they can still appear.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A hash of local numbers (small, dense integers): one multiplication,
+/// which spreads consecutive numbers over the table's buckets.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// A map keyed by local numbers.
+pub(crate) type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
 
 /// (worker, local number) to global number, for streams and connections.
 pub(crate) struct Numbering {
-    streams: Vec<HashMap<u64, u64>>,
-    conns: Vec<HashMap<u64, u64>>,
+    streams: Vec<IdMap<u64>>,
+    conns: Vec<IdMap<u64>>,
     next_stream: u64,
     next_conn: u64,
 }
@@ -16,8 +41,8 @@ impl Numbering {
     /// Empty maps for `workers` workers.
     pub(crate) fn new(workers: usize) -> Self {
         Numbering {
-            streams: (0..workers).map(|_| HashMap::new()).collect(),
-            conns: (0..workers).map(|_| HashMap::new()).collect(),
+            streams: (0..workers).map(|_| IdMap::default()).collect(),
+            conns: (0..workers).map(|_| IdMap::default()).collect(),
             next_stream: 0,
             next_conn: 0,
         }

@@ -13,7 +13,7 @@ use crate::filter::PhaseSet;
 use crate::input::{read_frames, Flow, Source};
 use crate::tracking::{Kind, Reached, Tally};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use tcpphase::summary::ConnSummary;
 use tcpphase::track::{Annotation, Config};
 use tcpphase::wire::WireError;
@@ -69,17 +69,30 @@ pub(crate) fn run(
     std::thread::scope(|scope| {
         let mut job_txs = Vec::with_capacity(workers);
         let mut result_rxs = Vec::with_capacity(workers);
+        let mut spare_result_txs = Vec::with_capacity(workers);
+        // Emptied batches go back to be filled again: no allocation, no
+        // fresh pages, once the first few are made.
+        let (spare_batch_tx, spare_batch_rx) = channel::<WorkBatch>();
         for _ in 0..workers {
             let (job_tx, job_rx) = sync_channel::<WorkBatch>(IN_FLIGHT);
             let (result_tx, result_rx) = sync_channel::<Results>(IN_FLIGHT);
+            let (spare_result_tx, spare_result_rx) = channel::<Results>();
             job_txs.push(job_tx);
             result_rxs.push(result_rx);
-            scope.spawn(move || work(Worker::new(config, wants), &job_rx, &result_tx));
+            spare_result_txs.push(spare_result_tx);
+            let channels = WorkerChannels {
+                jobs: job_rx,
+                results: result_tx,
+                spare_batches: spare_batch_tx.clone(),
+                spare_results: spare_result_rx,
+            };
+            scope.spawn(move || work(Worker::new(config, wants), channels));
         }
+        drop(spare_batch_tx);
         let stop = &stop;
-        let reader = scope.spawn(move || read(source, job_txs, stop));
+        let reader = scope.spawn(move || read(source, job_txs, spare_batch_rx, stop));
         let mut numbering = Numbering::new(workers);
-        let failure = write(&result_rxs, &mut numbering, output).err();
+        let failure = write(&result_rxs, &spare_result_txs, &mut numbering, output).err();
         if failure.is_some() {
             stop.store(true, Ordering::Relaxed);
         }
@@ -101,6 +114,7 @@ pub(crate) fn run(
 fn read(
     source: &Source,
     job_txs: Vec<SyncSender<WorkBatch>>,
+    spare: Receiver<WorkBatch>,
     stop: &AtomicBool,
 ) -> (Tally, Vec<CommandError>) {
     let workers = job_txs.len();
@@ -111,10 +125,8 @@ fn read(
     let mut open = true;
     let send = |batches: &mut Vec<WorkBatch>, t0: u64| -> bool {
         for (tx, batch) in job_txs.iter().zip(batches.iter_mut()) {
-            let mut full = std::mem::take(batch);
+            let mut full = std::mem::replace(batch, spare.try_recv().unwrap_or_default());
             full.t0 = t0;
-            batch.jobs.reserve(full.jobs.len());
-            batch.arena.reserve(full.arena.len());
             if tx.send(full).is_err() {
                 return false;
             }
@@ -194,19 +206,27 @@ fn read(
     (tally, problems)
 }
 
+/// A worker's ends of the channels.
+struct WorkerChannels {
+    jobs: Receiver<WorkBatch>,
+    results: SyncSender<Results>,
+    spare_batches: Sender<WorkBatch>,
+    spare_results: Receiver<Results>,
+}
+
 /// A worker: batches in, results out, and at the end of the input the
 /// summaries of what is left.
-fn work(mut worker: Worker, jobs: &Receiver<WorkBatch>, results: &SyncSender<Results>) {
+fn work(mut worker: Worker, channels: WorkerChannels) {
     let mut t0 = 0;
-    while let Ok(batch) = jobs.recv() {
+    while let Ok(mut batch) = channels.jobs.recv() {
         t0 = batch.t0;
-        let mut out = Results {
-            t0,
-            outs: Vec::with_capacity(batch.jobs.len() + 8),
-            gone: Vec::new(),
-        };
+        let mut out = channels.spare_results.try_recv().unwrap_or_default();
+        out.t0 = t0;
         worker.work(&batch, &mut out);
-        if results.send(out).is_err() {
+        batch.jobs.clear();
+        batch.arena.clear();
+        let _ = channels.spare_batches.send(batch);
+        if channels.results.send(out).is_err() {
             return;
         }
     }
@@ -215,13 +235,14 @@ fn work(mut worker: Worker, jobs: &Receiver<WorkBatch>, results: &SyncSender<Res
         ..Results::default()
     };
     worker.finish(&mut out);
-    let _ = results.send(out);
+    let _ = channels.results.send(out);
 }
 
 /// The writer: one result batch from each worker per round, merged in
 /// frame order into `output`.
 fn write(
     result_rxs: &[Receiver<Results>],
+    spare_result_txs: &[Sender<Results>],
     numbering: &mut Numbering,
     output: &mut dyn Output,
 ) -> Result<(), CommandError> {
@@ -229,7 +250,11 @@ fn write(
     let mut heads = vec![0usize; result_rxs.len()];
     let mut sweep: Vec<(u64, usize, usize)> = Vec::new();
     loop {
-        round.clear();
+        for (mut results, spare) in round.drain(..).zip(spare_result_txs) {
+            results.outs.clear();
+            results.gone.clear();
+            let _ = spare.send(results);
+        }
         for rx in result_rxs {
             match rx.recv() {
                 Ok(results) => round.push(results),

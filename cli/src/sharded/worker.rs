@@ -3,9 +3,10 @@
 //! says when a local number can no longer come back, so the writer's map
 //! of local to global numbers stays as small as the table.
 
+use super::numbering::IdMap;
 use super::{Gone, Job, Out, Rank, Results, WorkBatch};
 use crate::filter::PhaseSet;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use tcpphase::summary::ConnSummary;
 use tcpphase::track::{Annotation, Config, FrameOutcome, Tracker};
@@ -46,7 +47,7 @@ pub(crate) struct Worker {
     wants: Wants,
     next_stream: u64,
     next_conn: u64,
-    streams: HashMap<u64, StreamUse>,
+    streams: IdMap<StreamUse>,
     /// Streams whose 4-tuple left the table, oldest first, as the
     /// tracker's bounded record of departed 4-tuples keeps them: one
     /// pushed out past the cap cannot come back, and is forgotten.
@@ -54,7 +55,7 @@ pub(crate) struct Worker {
     departed_now: usize,
     departures: u64,
     cap: usize,
-    phases: HashMap<u64, PhaseSet>,
+    phases: IdMap<PhaseSet>,
     ipv6_told: bool,
 }
 
@@ -66,12 +67,12 @@ impl Worker {
             wants,
             next_stream: 0,
             next_conn: 0,
-            streams: HashMap::new(),
+            streams: IdMap::default(),
             departed: VecDeque::new(),
             departed_now: 0,
             departures: 0,
             cap: config.max_connections.max(1),
-            phases: HashMap::new(),
+            phases: IdMap::default(),
             ipv6_told: false,
         }
     }

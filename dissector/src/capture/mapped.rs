@@ -17,8 +17,37 @@ use pcap_parser::{PcapBlockOwned, PcapError};
 
 /// Bytes that stay put while they are walked: a memory map, or a vector
 /// (tests, small inputs).
-pub(crate) trait Bytes: AsRef<[u8]> + Send {}
-impl<T: AsRef<[u8]> + Send> Bytes for T {}
+pub(crate) trait Bytes: AsRef<[u8]> + Send {
+    /// The bytes before `end` will not be read again: a map gives their
+    /// pages back, so that resident memory stays flat however long the
+    /// file (the page cache keeps them for the kernel to reclaim).
+    fn release(&self, _start: usize, _end: usize) {}
+}
+
+impl Bytes for Vec<u8> {}
+
+impl Bytes for memmap2::Mmap {
+    fn release(&self, start: usize, end: usize) {
+        #[cfg(unix)]
+        // SAFETY: the map is a read-only mapping of a file: dropping its
+        // pages loses nothing (touched again, they would be read again
+        // from the file), and no borrow of these bytes is alive: the
+        // reader lends only the frame at or after `end`, and never moves
+        // back.
+        let _ = unsafe {
+            self.unchecked_advise_range(
+                memmap2::UncheckedAdvice::DontNeed,
+                start,
+                end.saturating_sub(start),
+            )
+        };
+        #[cfg(not(unix))]
+        let _ = (start, end);
+    }
+}
+
+/// The bytes behind the reader are given back this many at a time.
+const RELEASE_CHUNK: usize = 8 << 20;
 
 /// How the records of a legacy pcap file are parsed (byte order, format).
 type LegacyParse = fn(&[u8]) -> nom::IResult<&[u8], LegacyPcapBlock<'_>, PcapError<&[u8]>>;
@@ -39,6 +68,8 @@ pub(crate) struct MappedBlocks<B: Bytes> {
     bytes: B,
     /// Bytes consumed: the start of the next block.
     pos: usize,
+    /// Bytes before this were given back ([`Bytes::release`]).
+    released: usize,
     container: Container,
 }
 
@@ -76,6 +107,7 @@ impl<B: Bytes> MappedBlocks<B> {
         Ok(MappedBlocks {
             bytes,
             pos: 0,
+            released: 0,
             container,
         })
     }
@@ -118,6 +150,11 @@ impl<B: Bytes> PcapReaderIterator for MappedBlocks<B> {
 
     fn consume(&mut self, offset: usize) {
         self.pos = self.pos.saturating_add(offset);
+        if self.pos - self.released >= 2 * RELEASE_CHUNK {
+            let end = self.pos - self.pos % RELEASE_CHUNK - RELEASE_CHUNK;
+            self.bytes.release(self.released, end);
+            self.released = end;
+        }
     }
 
     fn consume_noshift(&mut self, offset: usize) {

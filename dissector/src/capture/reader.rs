@@ -178,6 +178,9 @@ impl<'r> CaptureReader<'r> {
         if Compression::detect(start).is_some() || start.len() < 4 {
             return CaptureReader::new(file);
         }
+        // Read ahead: the file is walked once, from start to end.
+        #[cfg(unix)]
+        let _ = map.advise(memmap2::Advice::Sequential);
         CaptureReader::in_memory(map)
     }
 

@@ -30,24 +30,21 @@ pub(crate) enum Route<'p> {
 /// The shard of the direction-free 4-tuple `a`-`b` among `workers`: both
 /// directions, and ICMP errors quoting either, give the same shard.
 pub(crate) fn shard(a: SocketAddr, b: SocketAddr, workers: usize) -> usize {
-    let (low, high) = if (a.ip(), a.port()) <= (b.ip(), b.port()) {
-        (a, b)
-    } else {
-        (b, a)
-    };
-    let mut h = 0x243f_6a88_85a3_08d3u64;
-    for end in [low, high] {
-        match end.ip() {
-            IpAddr::V4(ip) => h = mix(h ^ u64::from(u32::from(ip))),
-            IpAddr::V6(ip) => {
-                let bits = u128::from(ip);
-                h = mix(h ^ (bits >> 64) as u64);
-                h = mix(h ^ bits as u64);
-            }
-        }
-        h = mix(h ^ u64::from(end.port()));
-    }
+    // Each endpoint hashed alone, then added: the order does not matter.
+    let h = mix(endpoint(a).wrapping_add(endpoint(b)));
     ((u128::from(h) * workers as u128) >> 64) as usize
+}
+
+/// One endpoint's hash: its address and port.
+fn endpoint(end: SocketAddr) -> u64 {
+    let port = u64::from(end.port());
+    match end.ip() {
+        IpAddr::V4(ip) => mix(u64::from(u32::from(ip)) << 16 | port),
+        IpAddr::V6(ip) => {
+            let bits = u128::from(ip);
+            mix(mix((bits >> 64) as u64 ^ port) ^ bits as u64)
+        }
+    }
 }
 
 /// splitmix64's finalizer: every input bit moves every output bit.

@@ -168,4 +168,8 @@ pub(crate) struct Results {
     t0: u64,
     outs: Vec<Out>,
     gone: Vec<Gone>,
+    /// Summaries of the end of the input, in local connection order.
+    end: bool,
+    /// More of them follow in the next batch.
+    more: bool,
 }

@@ -24,6 +24,8 @@ const BATCH_FRAMES: usize = 1024;
 const BATCH_BYTES: usize = 4 << 20;
 /// Batches in flight on each channel.
 const IN_FLIGHT: usize = 4;
+/// End-of-input summaries per batch.
+const END_CHUNK: usize = 4096;
 
 /// What the writer does with the merged results: the command's output.
 pub(crate) trait Output {
@@ -230,12 +232,16 @@ fn work(mut worker: Worker, channels: WorkerChannels) {
             return;
         }
     }
-    let mut out = Results {
-        t0,
-        ..Results::default()
-    };
-    worker.finish(&mut out);
-    let _ = channels.results.send(out);
+    loop {
+        let mut out = channels.spare_results.try_recv().unwrap_or_default();
+        out.t0 = t0;
+        out.end = true;
+        out.more = worker.finish(&mut out, END_CHUNK);
+        let more = out.more;
+        if channels.results.send(out).is_err() || !more {
+            return;
+        }
+    }
 }
 
 /// The writer: one result batch from each worker per round, merged in
@@ -263,6 +269,9 @@ fn write(
         }
         heads.iter_mut().for_each(|h| *h = 0);
         let t0 = round.first().map_or(0, |r| r.t0);
+        if round.iter().any(|r| r.end) {
+            return write_end(&mut round, result_rxs, numbering, output);
+        }
         loop {
             let mut best: Option<(usize, (u64, u8))> = None;
             for (w, results) in round.iter().enumerate() {
@@ -339,6 +348,61 @@ fn write(
                     Gone::Stream(s) => numbering.forget_stream(w, s),
                 }
             }
+        }
+    }
+}
+
+/// The end of the input: each worker's last summaries, in batches, merged
+/// in global connection order as the one tracker's `finish` orders them.
+fn write_end(
+    round: &mut [Results],
+    result_rxs: &[Receiver<Results>],
+    numbering: &mut Numbering,
+    output: &mut dyn Output,
+) -> Result<(), CommandError> {
+    let mut heads = vec![0usize; round.len()];
+    loop {
+        let mut best: Option<(usize, u64)> = None;
+        for w in 0..round.len() {
+            // A worker's batch used up: its next one, while more follow.
+            while heads[w] >= round[w].outs.len() && round[w].more {
+                match result_rxs[w].recv() {
+                    Ok(next) => {
+                        round[w] = next;
+                        heads[w] = 0;
+                    }
+                    Err(_) => round[w].more = false,
+                }
+            }
+            if let Some(Out::Summary { summary, .. }) = round[w].outs.get(heads[w]) {
+                let conn = numbering.conn(w, summary.conn);
+                if best.is_none_or(|(_, b)| conn < b) {
+                    best = Some((w, conn));
+                }
+            } else if heads[w] < round[w].outs.len() {
+                heads[w] += 1; // nothing else comes at the end
+            }
+        }
+        let Some((w, _)) = best else {
+            if round
+                .iter()
+                .enumerate()
+                .all(|(w, r)| heads[w] >= r.outs.len() && !r.more)
+            {
+                return Ok(());
+            }
+            continue;
+        };
+        let i = heads[w];
+        heads[w] += 1;
+        if let Out::Summary {
+            summary, phases, ..
+        } = std::mem::replace(&mut round[w].outs[i], Out::Taken)
+        {
+            let mut summary = *summary;
+            summary.stream = numbering.stream(w, summary.stream);
+            summary.conn = numbering.conn_leaves(w, summary.conn);
+            output.summary(summary, phases)?;
         }
     }
 }

@@ -57,6 +57,7 @@ pub(crate) struct Worker {
     cap: usize,
     phases: IdMap<PhaseSet>,
     ipv6_told: bool,
+    finished: bool,
 }
 
 impl Worker {
@@ -74,6 +75,7 @@ impl Worker {
             cap: config.max_connections.max(1),
             phases: IdMap::default(),
             ipv6_told: false,
+            finished: false,
         }
     }
 
@@ -113,9 +115,30 @@ impl Worker {
     }
 
     /// The end of the input: every connection left is summarised.
-    pub(crate) fn finish(&mut self, out: &mut Results) {
-        self.tracker.finish();
-        self.summaries(u64::MAX, Rank::Sweep, None, out);
+    ///
+    /// Up to `limit` summaries at a time (so that they are not all held
+    /// twice at once); call again while it returns true.
+    pub(crate) fn finish(&mut self, out: &mut Results, limit: usize) -> bool {
+        if !self.finished {
+            self.finished = true;
+            self.tracker.finish();
+        }
+        for _ in 0..limit {
+            let Some(s) = self.tracker.next_summary() else {
+                return false;
+            };
+            let conn = s.conn;
+            let phases = self.phases.remove(&conn).unwrap_or(PhaseSet::NONE);
+            if self.wants.summaries {
+                out.outs.push(Out::Summary {
+                    frame: u64::MAX,
+                    rank: Rank::Sweep,
+                    summary: Box::new(s),
+                    phases,
+                });
+            }
+        }
+        true
     }
 
     fn segment(&mut self, a: &Annotation, out: &mut Results) {

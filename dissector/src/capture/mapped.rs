@@ -47,7 +47,7 @@ impl Bytes for memmap2::Mmap {
 }
 
 /// The bytes behind the reader are given back this many at a time.
-const RELEASE_CHUNK: usize = 8 << 20;
+const RELEASE_CHUNK: usize = 2 << 20;
 
 /// How the records of a legacy pcap file are parsed (byte order, format).
 type LegacyParse = fn(&[u8]) -> nom::IResult<&[u8], LegacyPcapBlock<'_>, PcapError<&[u8]>>;

@@ -262,6 +262,102 @@ fn same_key(a: &Annotation, s: &ConnSummary) -> bool {
 mod tests {
     use super::*;
 
+    /// A SYN from 10.0.0.1:`port` to 10.0.0.2:80 on a raw IPv4 link.
+    fn syn(port: u16) -> Vec<u8> {
+        let mut f = vec![
+            0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ];
+        f.extend_from_slice(&port.to_be_bytes());
+        f.extend_from_slice(&[
+            0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0,
+        ]);
+        f
+    }
+
+    fn batch(jobs: &[(u64, u64, Option<u16>)]) -> WorkBatch {
+        let mut b = WorkBatch::default();
+        for &(frame, ts_ns, port) in jobs {
+            match port {
+                None => b.jobs.push(Job::Tick { frame, ts_ns }),
+                Some(port) => {
+                    let bytes = syn(port);
+                    b.jobs.push(Job::Frame {
+                        frame,
+                        ts_ns,
+                        linktype: 228,
+                        start: b.arena.len(),
+                        len: bytes.len(),
+                    });
+                    b.arena.extend_from_slice(&bytes);
+                }
+            }
+        }
+        b
+    }
+
+    /// Streams whose 4-tuple departed are remembered as the tracker's
+    /// departed record is, up to the cap: past it the oldest are told
+    /// gone (the writer forgets them), and a segment on one opens a new
+    /// stream, as in the tracker.
+    #[test]
+    fn departed_streams_past_the_cap_are_told_gone() {
+        let second = 1_000_000_000;
+        let config = Config {
+            max_connections: 2,
+            idle_timeout_ns: second,
+            ..Config::default()
+        };
+        let wants = Wants {
+            annotations: true,
+            summaries: false,
+            phases: false,
+        };
+        let mut worker = Worker::new(config, wants);
+        let mut out = Results::default();
+        // Two connections, then a sweep 5 s later: both idle, both depart.
+        worker.work(
+            &batch(&[
+                (1, 0, Some(1000)),
+                (2, 1, Some(1001)),
+                (3, 5 * second, None),
+            ]),
+            &mut out,
+        );
+        assert!(out.gone.iter().all(|g| matches!(g, Gone::Conn(_))));
+        assert_eq!(worker.departed_now, 2);
+        // Two more depart: the first two are pushed out of the record.
+        out = Results::default();
+        worker.work(
+            &batch(&[
+                (4, 6 * second, Some(1002)),
+                (5, 6 * second, Some(1003)),
+                (6, 12 * second, None),
+            ]),
+            &mut out,
+        );
+        let gone: Vec<u64> = out
+            .gone
+            .iter()
+            .filter_map(|g| match g {
+                Gone::Stream(s) => Some(*s),
+                Gone::Conn(_) => None,
+            })
+            .collect();
+        assert_eq!(gone, [0, 1]);
+        assert_eq!(worker.streams.len(), 2);
+        // Port 1000 again: its stream was forgotten, so a new one (4).
+        out = Results::default();
+        worker.work(&batch(&[(7, 13 * second, Some(1000))]), &mut out);
+        match out.outs.as_slice() {
+            [Out::Segment {
+                a,
+                new_stream: true,
+                ..
+            }] => assert_eq!(a.stream, 4),
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn the_tick_frame_is_not_tcp_and_sweeps() {
         let mut tracker = Tracker::default();

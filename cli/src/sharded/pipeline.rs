@@ -88,11 +88,23 @@ pub(crate) fn run(
                 spare_batches: spare_batch_tx.clone(),
                 spare_results: spare_result_rx,
             };
-            scope.spawn(move || work(Worker::new(config, wants), channels));
+            let name = format!("tcpphase-worker-{}", job_txs.len() - 1);
+            let spawned = std::thread::Builder::new()
+                .name(name)
+                .spawn_scoped(scope, move || work(Worker::new(config, wants), channels));
+            if let Err(e) = spawned {
+                return spawn_failure(source, e);
+            }
         }
         drop(spare_batch_tx);
         let stop = &stop;
-        let reader = scope.spawn(move || read(source, job_txs, spare_batch_rx, stop));
+        let reader = std::thread::Builder::new()
+            .name("tcpphase-reader".into())
+            .spawn_scoped(scope, move || read(source, job_txs, spare_batch_rx, stop));
+        let reader = match reader {
+            Ok(reader) => reader,
+            Err(e) => return spawn_failure(source, e),
+        };
         let mut numbering = Numbering::new(workers);
         let failure = write(&result_rxs, &spare_result_txs, &mut numbering, output).err();
         if failure.is_some() {
@@ -109,6 +121,15 @@ pub(crate) fn run(
         reached.streams = numbering.streams();
         (reached, problems)
     })
+}
+
+/// No thread could be started: nothing read, and why.
+fn spawn_failure(source: &Source, e: std::io::Error) -> (Reached, Vec<CommandError>) {
+    let problem = CommandError::input(
+        source.name(),
+        format!("cannot start a thread ({e}); --threads 1 reads without any"),
+    );
+    (Reached::default(), vec![problem])
 }
 
 /// The reader: frames into per-worker batches, a tick to every worker

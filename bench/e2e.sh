@@ -80,6 +80,9 @@ print("| command | median (s) | frames/s | tshark time / this time | tcptrace ti
 print("| --- | --- | --- | --- | --- |")
 for name, t in tools.items():
     print(f"| `{name}` | {t:.3f} | {frames / t / 1e6:.2f} M | {shark / t:.1f} | {tcptrace / t:.2f} |")
+without, with_ = plugin["tshark without plugin"], plugin["tshark with plugin"]
+print(f"| `tshark` without plugin | {without:.3f} | | |")
+print(f"| `tshark` with plugin | {with_:.3f} | | plugin overhead ratio {with_ / without:.3f} |")
 import statistics
 runs = {}
 for line in open(sys.argv[4]):
@@ -91,9 +94,6 @@ print("| --- | --- | --- | --- |")
 for cmd in ["annotate --json", "conns"]:
     one, two = statistics.median(runs[(cmd, "1")]), statistics.median(runs[(cmd, "2")])
     print(f"| `tcpphase {cmd}` | {one:.3f} | {two:.3f} | {one / two:.2f} |")
-without, with_ = plugin["tshark without plugin"], plugin["tshark with plugin"]
-print(f"| `tshark` without plugin | {without:.3f} | | |")
-print(f"| `tshark` with plugin | {with_:.3f} | | plugin overhead ratio {with_ / without:.3f} |")
 PY
 
 # What one output line costs (instructions) and the peak memory with

@@ -148,7 +148,12 @@ fn read(
     let mut open = true;
     let send = |batches: &mut Vec<WorkBatch>, t0: u64| -> bool {
         for (tx, batch) in job_txs.iter().zip(batches.iter_mut()) {
-            let mut full = std::mem::replace(batch, spare.try_recv().unwrap_or_default());
+            let fresh = spare.try_recv().unwrap_or_else(|_| WorkBatch {
+                t0: 0,
+                jobs: Vec::with_capacity(BATCH_FRAMES + 64),
+                arena: Vec::with_capacity(BATCH_FRAMES * 256),
+            });
+            let mut full = std::mem::replace(batch, fresh);
             full.t0 = t0;
             if tx.send(full).is_err() {
                 return false;
@@ -243,7 +248,13 @@ fn work(mut worker: Worker, channels: WorkerChannels) {
     let mut t0 = 0;
     while let Ok(mut batch) = channels.jobs.recv() {
         t0 = batch.t0;
-        let mut out = channels.spare_results.try_recv().unwrap_or_default();
+        let mut out = channels
+            .spare_results
+            .try_recv()
+            .unwrap_or_else(|_| Results {
+                outs: Vec::with_capacity(BATCH_FRAMES + 64),
+                ..Results::default()
+            });
         out.t0 = t0;
         worker.work(&batch, &mut out);
         batch.jobs.clear();

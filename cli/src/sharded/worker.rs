@@ -32,25 +32,18 @@ const TICK_FRAME: [u8; 20] = [
     0x45, 0, 0, 20, 0, 0, 0x40, 0, 64, 253, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2,
 ];
 
-/// A local stream's use: its connections still in the table, and whether
-/// it is among the departed 4-tuples the tracker may bring back.
-#[derive(Debug, Clone, Copy, Default)]
-struct StreamUse {
-    live: u32,
-    /// The departure's number in `departed`, 0 when not departed.
-    departed: u64,
-}
-
 /// A worker's tracker and its local numbering.
 pub(crate) struct Worker {
     tracker: Tracker,
     wants: Wants,
     next_stream: u64,
     next_conn: u64,
-    streams: IdMap<StreamUse>,
-    /// Streams whose 4-tuple left the table, oldest first, as the
-    /// tracker's bounded record of departed 4-tuples keeps them: one
-    /// pushed out past the cap cannot come back, and is forgotten.
+    /// Streams whose 4-tuple left the table (a stream has one connection
+    /// in the table at a time), by when they departed.
+    departed_at: IdMap<u64>,
+    /// The same, oldest first, as the tracker's bounded record of
+    /// departed 4-tuples keeps them: one pushed out past the cap cannot
+    /// come back, and is forgotten.
     departed: VecDeque<(u64, u64)>,
     departed_now: usize,
     departures: u64,
@@ -68,7 +61,7 @@ impl Worker {
             wants,
             next_stream: 0,
             next_conn: 0,
-            streams: IdMap::default(),
+            departed_at: IdMap::default(),
             departed: VecDeque::new(),
             departed_now: 0,
             departures: 0,
@@ -149,11 +142,8 @@ impl Worker {
         }
         if new_conn {
             self.next_conn += 1;
-            let use_ = self.streams.entry(a.stream).or_default();
-            use_.live += 1;
-            if use_.departed != 0 {
+            if !new_stream && self.departed_at.remove(&a.stream).is_some() {
                 // The tracker took the 4-tuple back from its departed record.
-                use_.departed = 0;
                 self.departed_now -= 1;
             }
         }
@@ -213,29 +203,20 @@ impl Worker {
         if frame == u64::MAX {
             return; // the end: the writer forgets everything anyway
         }
-        let Some(use_) = self.streams.get_mut(&stream) else {
-            return;
-        };
-        use_.live = use_.live.saturating_sub(1);
-        if use_.live > 0 {
-            return;
-        }
         match replaced {
-            Some(_) => {
-                self.streams.remove(&stream);
-                out.gone.push(Gone::Stream(stream));
-            }
+            Some(false) => {}
+            Some(true) => out.gone.push(Gone::Stream(stream)),
             None => {
                 self.departures += 1;
-                use_.departed = self.departures;
+                self.departed_at.insert(stream, self.departures);
                 self.departed.push_back((stream, self.departures));
                 self.departed_now += 1;
                 while self.departed_now > self.cap {
                     let Some((old, when)) = self.departed.pop_front() else {
                         break;
                     };
-                    if self.streams.get(&old).is_some_and(|u| u.departed == when) {
-                        self.streams.remove(&old);
+                    if self.departed_at.get(&old) == Some(&when) {
+                        self.departed_at.remove(&old);
                         self.departed_now -= 1;
                         out.gone.push(Gone::Stream(old));
                     }
@@ -243,9 +224,8 @@ impl Worker {
                 // Streams taken back leave stale places behind: keep the
                 // queue within twice the cap.
                 if self.departed.len() > 2 * self.cap + 16 {
-                    let streams = &self.streams;
-                    self.departed
-                        .retain(|(s, when)| streams.get(s).is_some_and(|u| u.departed == *when));
+                    let at = &self.departed_at;
+                    self.departed.retain(|(s, when)| at.get(s) == Some(when));
                 }
             }
         }
@@ -344,7 +324,7 @@ mod tests {
             })
             .collect();
         assert_eq!(gone, [0, 1]);
-        assert_eq!(worker.streams.len(), 2);
+        assert_eq!(worker.departed_at.len(), 2);
         // Port 1000 again: its stream was forgotten, so a new one (4).
         out = Results::default();
         worker.work(&batch(&[(7, 13 * second, Some(1000))]), &mut out);

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# End to end, in one run: tcpphase against tshark on the same capture of
-# about 1 M frames (the deterministic workload), and tshark with the
-# tcpphase plugin against tshark without it. Prints hyperfine's medians and
-# the ratios. Needs hyperfine and tshark (Debian packages), and builds what
-# it runs. Usage: bench/e2e.sh [CONNECTIONS] [RUNS]   (defaults 100000, 3)
+# End to end, in one run: tcpphase (on 1 and 2 threads) against tshark and
+# tcptrace on the same capture of about 1 M frames (the deterministic
+# workload), and tshark with the tcpphase plugin against tshark without it.
+# Prints hyperfine's medians and the ratios. Needs hyperfine, tshark and
+# tcptrace (Debian packages), and builds what it runs.
+# Usage: bench/e2e.sh [CONNECTIONS] [RUNS]   (defaults 100000, 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 connections="${1:-100000}"
@@ -12,13 +13,13 @@ work="$(mktemp -d /tmp/tcpphase-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"
 
-for tool in hyperfine tshark editcap; do
+for tool in hyperfine tshark editcap tcptrace; do
     if ! command -v "$tool" >/dev/null; then
         if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
             apt-get update -qq
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine tshark libwireshark-dev libglib2.0-dev >/dev/null
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine tshark tcptrace libwireshark-dev libglib2.0-dev >/dev/null
         else
-            echo "bench/e2e.sh needs $tool (Debian: apt-get install hyperfine tshark)" >&2
+            echo "bench/e2e.sh needs $tool (Debian: apt-get install hyperfine tshark tcptrace)" >&2
             exit 1
         fi
     fi
@@ -40,28 +41,59 @@ user=""
 [ "$(id -u)" = 0 ] && user="setpriv --reuid=nobody --regid=nogroup --clear-groups"
 tshark_fields="tshark -n -r $capture -T fields -e frame.number -e tcp.stream -e tcp.flags.str"
 
+# hyperfine runs each command's runs in a row; the tcpphase rows are
+# measured again below in alternating order, which load changes less.
 hyperfine --runs "$runs" --warmup 1 --style basic --export-json "$work/tools.json" \
-    -n "tcpphase annotate --json" "./target/release/tcpphase annotate --json $capture > /dev/null" \
-    -n "tcpphase conns" "./target/release/tcpphase conns $capture > /dev/null" \
+    -n "tcpphase annotate --json --threads 1" "./target/release/tcpphase annotate --json --threads 1 $capture > /dev/null" \
+    -n "tcpphase annotate --json --threads 2" "./target/release/tcpphase annotate --json --threads 2 $capture > /dev/null" \
+    -n "tcpphase conns --threads 1" "./target/release/tcpphase conns --threads 1 $capture > /dev/null" \
+    -n "tcpphase conns --threads 2" "./target/release/tcpphase conns --threads 2 $capture > /dev/null" \
+    -n "tcptrace -n" "tcptrace -n $capture > /dev/null" \
     -n "tshark -T fields" "$user env HOME=$work/empty-home $tshark_fields > /dev/null"
+# Alternating 1 and 2 threads, one run each in turn: medians of the pairs.
+for i in $(seq 1 $((runs * 2))); do
+    for n in 1 2; do
+        for cmd in "annotate --json" "conns"; do
+            start=$EPOCHREALTIME
+            ./target/release/tcpphase $cmd --threads $n "$capture" > /dev/null
+            echo "$cmd|$n|$start|$EPOCHREALTIME" >> "$work/alternating.txt"
+        done
+    done
+done
+for n in 1 2 3 4; do
+    ./target/release/tcpphase conns --json --threads $n "$capture" | md5sum >> "$work/same.txt"
+    ./target/release/tcpphase annotate --json --threads $n "$capture" | md5sum >> "$work/same.txt"
+done
+echo "outputs of 1 to 4 threads: $(sort -u "$work/same.txt" | wc -l) distinct (2: identical for every N)"
 hyperfine --runs "$runs" --warmup 1 --style basic --export-json "$work/plugin.json" \
     -n "tshark without plugin" "$user env HOME=$work/empty-home $tshark_fields -e tcp.seq > /dev/null" \
     -n "tshark with plugin" "$user env HOME=$home $tshark_fields -e tcp.seq -e tcpphase.phase > /dev/null"
 
-python3 - "$work/tools.json" "$work/plugin.json" "$frames" <<'PY'
+python3 - "$work/tools.json" "$work/plugin.json" "$frames" "$work/alternating.txt" <<'PY'
 import json, sys
 def medians(path):
     return {r["command"]: r["median"] for r in json.load(open(path))["results"]}
 tools, plugin, frames = medians(sys.argv[1]), medians(sys.argv[2]), int(sys.argv[3])
-shark = tools["tshark -T fields"]
+shark, tcptrace = tools["tshark -T fields"], tools["tcptrace -n"]
 print()
-print("| command | median (s) | frames/s | tshark time / this time |")
-print("| --- | --- | --- | --- |")
+print("| command | median (s) | frames/s | tshark time / this time | tcptrace time / this time |")
+print("| --- | --- | --- | --- | --- |")
 for name, t in tools.items():
-    print(f"| `{name}` | {t:.3f} | {frames / t / 1e6:.2f} M | {shark / t:.1f} |")
+    print(f"| `{name}` | {t:.3f} | {frames / t / 1e6:.2f} M | {shark / t:.1f} | {tcptrace / t:.2f} |")
 without, with_ = plugin["tshark without plugin"], plugin["tshark with plugin"]
 print(f"| `tshark` without plugin | {without:.3f} | | |")
 print(f"| `tshark` with plugin | {with_:.3f} | | plugin overhead ratio {with_ / without:.3f} |")
+import statistics
+runs = {}
+for line in open(sys.argv[4]):
+    cmd, n, start, end = line.strip().split("|")
+    runs.setdefault((cmd, n), []).append(float(end) - float(start))
+print()
+print("| alternating runs | 1 thread (s) | 2 threads (s) | speed-up |")
+print("| --- | --- | --- | --- |")
+for cmd in ["annotate --json", "conns"]:
+    one, two = statistics.median(runs[(cmd, "1")]), statistics.median(runs[(cmd, "2")])
+    print(f"| `tcpphase {cmd}` | {one:.3f} | {two:.3f} | {one / two:.2f} |")
 PY
 
 # What one output line costs (instructions) and the peak memory with

@@ -47,13 +47,14 @@ pub fn run(
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
     // Live input: each line goes out as its record is decoded.
     let live = source.is_live();
+    let workers = crate::sharded::workers(source);
     let (reached, mut problems) = match options.format.records() {
         Some(format) => {
             let mut records = match RecordWriter::<Annotation, _>::new(format, &mut buffered) {
                 Ok(records) => records,
                 Err(e) => return Err(CommandError::stdout(e).into()),
             };
-            let result = track(source, &mut tracker, Moment::End, |_, event, _| {
+            let on_event = |event: Event<'_>, _: u64| {
                 match event {
                     Event::Segment(a) if filter.matches_segment(a) => records.write(a),
                     Event::Malformed {
@@ -70,13 +71,14 @@ pub fn run(
                     records.flush().map_err(CommandError::stdout)?;
                 }
                 Ok(())
-            });
+            };
+            let result = each_event(source, &mut tracker, workers, on_event);
             if let Err(e) = records.flush() {
                 return Err(CommandError::stdout(e).into());
             }
             result
         }
-        None => track(source, &mut tracker, Moment::End, |_, event, t0| {
+        None => each_event(source, &mut tracker, workers, |event, t0| {
             write_text_event(&mut buffered, event, t0, filter, options.color)
                 .map_err(CommandError::stdout)?;
             if live {
@@ -96,6 +98,31 @@ pub fn run(
         problems.push(e);
     }
     outcome(problems)
+}
+
+/// Every frame's event, in order, through `tracker` or through `workers`
+/// worker threads.
+fn each_event(
+    source: &Source,
+    tracker: &mut Tracker,
+    workers: Option<usize>,
+    mut on_event: impl FnMut(Event<'_>, u64) -> Result<(), CommandError>,
+) -> (crate::tracking::Reached, Vec<CommandError>) {
+    match workers {
+        Some(n) => {
+            let wants = crate::sharded::Wants {
+                annotations: true,
+                summaries: false,
+                phases: false,
+            };
+            crate::sharded::run(source, n, wants, &mut crate::sharded::Events(on_event))
+        }
+        None => track(source, tracker, Moment::End, |tracker, event, t0| {
+            // Summaries are not printed: drained, so the queue stays short.
+            while tracker.next_summary().is_some() {}
+            on_event(event, t0)
+        }),
+    }
 }
 
 /// Writes one frame's text line, if it passes the filter.

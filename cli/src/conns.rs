@@ -40,39 +40,62 @@ pub fn run(
     let mut order = InOrder::new(format == Format::Text);
     // Live input: each summary goes out as its connection leaves the table.
     let live = source.is_live();
-    let (reached, mut problems) = track(source, &mut tracker, Moment::End, |tracker, event, _| {
-        if let Event::Segment(a) = event {
-            chosen.saw(a);
-            sink.saw(a);
-        }
-        while let Some(s) = tracker.next_summary() {
-            let wanted = chosen.wants(&s);
-            order.push(s, wanted, |s| sink.write(s).map_err(CommandError::stdout))?;
-            if live {
-                sink.flush().map_err(CommandError::stdout)?;
+    let (reached, mut problems) = if let Some(workers) = crate::sharded::workers(source) {
+        let wants = crate::sharded::Wants {
+            annotations: false,
+            summaries: true,
+            phases: chosen.by_phase(),
+        };
+        let mut out = Sharded {
+            chosen: &mut chosen,
+            order: &mut order,
+            sink: &mut sink,
+        };
+        let (reached, mut problems) = crate::sharded::run(source, workers, wants, &mut out);
+        // The workers summarised what was left at the end already.
+        if problems.iter().all(|e| e.kind == ErrorKind::Input) {
+            if let Err(e) = order.flush(|s| sink.write(s).map_err(CommandError::stdout)) {
+                problems.push(e);
             }
         }
-        Ok(())
-    });
-    tracker.finish();
-    // After damage the connections seen so far are still summarised; not
-    // after the output failed.
-    if problems.iter().all(|e| e.kind == ErrorKind::Input) {
-        let mut written = Ok(());
-        while let Some(s) = tracker.next_summary() {
-            let wanted = chosen.wants(&s);
-            written = order.push(s, wanted, |s| sink.write(s).map_err(CommandError::stdout));
-            if written.is_err() {
-                break;
+        (reached, problems)
+    } else {
+        let (reached, mut problems) =
+            track(source, &mut tracker, Moment::End, |tracker, event, _| {
+                if let Event::Segment(a) = event {
+                    chosen.saw(a);
+                    sink.saw(a);
+                }
+                while let Some(s) = tracker.next_summary() {
+                    let wanted = chosen.wants(&s);
+                    order.push(s, wanted, |s| sink.write(s).map_err(CommandError::stdout))?;
+                    if live {
+                        sink.flush().map_err(CommandError::stdout)?;
+                    }
+                }
+                Ok(())
+            });
+        tracker.finish();
+        // After damage the connections seen so far are still summarised; not
+        // after the output failed.
+        if problems.iter().all(|e| e.kind == ErrorKind::Input) {
+            let mut written = Ok(());
+            while let Some(s) = tracker.next_summary() {
+                let wanted = chosen.wants(&s);
+                written = order.push(s, wanted, |s| sink.write(s).map_err(CommandError::stdout));
+                if written.is_err() {
+                    break;
+                }
+            }
+            if written.is_ok() {
+                written = order.flush(|s| sink.write(s).map_err(CommandError::stdout));
+            }
+            if let Err(e) = written {
+                problems.push(e);
             }
         }
-        if written.is_ok() {
-            written = order.flush(|s| sink.write(s).map_err(CommandError::stdout));
-        }
-        if let Err(e) = written {
-            problems.push(e);
-        }
-    }
+        (reached, problems)
+    };
     // A table without rows still has its header; none when nothing could
     // be read, or the output failed.
     let readable = reached.frames > 0 || problems.is_empty();
@@ -111,6 +134,13 @@ impl Chosen<'_> {
         }
     }
 
+    /// Whether a summary passes, given the phases its connection went
+    /// through (as a worker thread kept them).
+    fn wants_after(&self, s: &ConnSummary, phases: PhaseSet) -> bool {
+        let went_through = !self.by_phase() || phases.intersects(self.filter.phases);
+        went_through && self.filter.matches_endpoints(s.stream, s.client, s.server)
+    }
+
     fn wants(&mut self, s: &ConnSummary) -> bool {
         let went_through = !self.by_phase()
             || self
@@ -118,6 +148,27 @@ impl Chosen<'_> {
                 .remove(&s.conn)
                 .is_some_and(|seen| seen.intersects(self.filter.phases));
         went_through && self.filter.matches_endpoints(s.stream, s.client, s.server)
+    }
+}
+
+/// The sharded run's output: summaries, renumbered by the writer, into
+/// the same filter, order and sink as one thread's.
+struct Sharded<'r, 'f, 'o> {
+    chosen: &'r mut Chosen<'f>,
+    order: &'r mut InOrder,
+    sink: &'r mut Sink<'o>,
+}
+
+impl crate::sharded::Output for Sharded<'_, '_, '_> {
+    fn summary(&mut self, s: ConnSummary, phases: PhaseSet) -> Result<(), CommandError> {
+        let wanted = self.chosen.wants_after(&s, phases);
+        let sink = &mut *self.sink;
+        self.order
+            .push(s, wanted, |s| sink.write(s).map_err(CommandError::stdout))
+    }
+
+    fn ipv6(&mut self) {
+        self.sink.saw_ipv6();
     }
 }
 
@@ -215,15 +266,21 @@ impl<'o> Sink<'o> {
     /// Sizes the address columns to the capture: until the header is
     /// written, an IPv6 segment widens them.
     fn saw(&mut self, a: &Annotation) {
+        if a.src.is_ipv6() {
+            self.saw_ipv6();
+        }
+    }
+
+    /// An IPv6 segment: the address columns widen, unless the header is
+    /// written already.
+    fn saw_ipv6(&mut self) {
         if let Sink::Text {
             addr_w,
             headed: false,
             ..
         } = self
         {
-            if a.src.is_ipv6() {
-                *addr_w = V6_WIDTH;
-            }
+            *addr_w = V6_WIDTH;
         }
     }
 

@@ -22,6 +22,9 @@ pub struct Source {
     pub interface: Option<LiveOptions>,
     /// Which Wireshark's rule numbers streams (`--stream-rule`).
     pub stream_rule: StreamRule,
+    /// Worker threads for `annotate` and `conns` (`--threads`); 0 or 1:
+    /// one thread, the plain path.
+    pub threads: usize,
 }
 
 impl Source {
@@ -32,6 +35,7 @@ impl Source {
             progress: ProgressMode::Off,
             interface: None,
             stream_rule: StreamRule::default(),
+            threads: 1,
         }
     }
 
@@ -89,16 +93,17 @@ pub enum Flow {
 /// Opens `path` (or standard input for `-`) as a capture.
 pub fn open_capture(path: &str) -> Result<CaptureReader<'static>, CommandError> {
     let fail = |message: String| CommandError::input(path, message);
-    let input: Box<dyn Read + Send> = if path == "-" {
-        Box::new(std::io::stdin())
+    let reader = if path == "-" {
+        CaptureReader::new(Box::new(std::io::stdin()) as Box<dyn Read + Send>)
     } else {
         let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot open: {e}")))?;
         if file.metadata().is_ok_and(|m| m.is_dir()) {
             return Err(fail("is a directory, not a capture file".into()));
         }
-        Box::new(file)
+        // A regular file is mapped into memory, anything else streamed.
+        CaptureReader::from_file(file)
     };
-    CaptureReader::new(input).map_err(|e| fail(describe(&e)))
+    reader.map_err(|e| fail(describe(&e)))
 }
 
 /// A capture error in words, for a person.

@@ -31,6 +31,7 @@ pub mod live;
 pub mod prefix;
 pub mod progress;
 pub mod records;
+mod sharded;
 pub mod states;
 pub mod tracking;
 pub mod zeek_log;

@@ -92,6 +92,23 @@ fn parse_stream_rule(text: &str) -> Result<StreamRule, String> {
     StreamRule::from_name(text).ok_or_else(|| format!("`{text}`: the stream rule is 4.0 or 4.4"))
 }
 
+/// `--threads`: how many threads follow the connections.
+#[derive(Args)]
+struct Threads {
+    /// Worker threads following the connections, sharded by 4-tuple (default: the machine's cores); the output is the same for any number. 1: one thread for everything.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=256))]
+    threads: Option<u64>,
+}
+
+impl Threads {
+    fn count(&self) -> usize {
+        match self.threads {
+            Some(n) => n as usize,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        }
+    }
+}
+
 /// `--port`, `--host`, `--phase`: the filters every command has.
 #[derive(Args)]
 #[command(next_help_heading = "Filters")]
@@ -198,6 +215,8 @@ Examples:
         streams: Streams,
         #[command(flatten)]
         filters: Filters,
+        #[command(flatten)]
+        threads: Threads,
     },
     /// One line per connection: handshake, close, final states, Zeek's conn_state and history.
     #[command(after_help = "\
@@ -237,6 +256,8 @@ ip_proto).")]
         streams: Streams,
         #[command(flatten)]
         filters: Filters,
+        #[command(flatten)]
+        threads: Threads,
     },
     /// Every endpoint's state at one moment, as netstat -tan or ss -tan would have shown it on each host.
     #[command(after_help = "\
@@ -352,7 +373,7 @@ fn parse_seconds(text: &str) -> Result<u64, String> {
 }
 
 /// The inputs, checked: standard input can be read only once.
-fn source(inputs: Inputs, prints_at_end: bool) -> Source {
+fn source(inputs: Inputs, prints_at_end: bool, threads: usize) -> Source {
     if inputs.files.iter().filter(|f| *f == "-").count() > 1 {
         Cli::command()
             .error(
@@ -406,6 +427,7 @@ fn source(inputs: Inputs, prints_at_end: bool) -> Source {
             duration: inputs.duration.map(std::time::Duration::from_nanos),
         }),
         stream_rule: inputs.stream_rule,
+        threads,
     };
     if source.is_live() {
         live::stop_on_ctrl_c();
@@ -462,13 +484,14 @@ fn main() -> ExitCode {
             color,
             streams,
             filters,
+            threads,
         } => {
             let format = output.format();
             let options = AnnotateOptions {
                 format,
                 color: format == Format::Text && color.for_stdout(),
             };
-            let source = source(inputs, false);
+            let source = source(inputs, false, threads.count());
             annotate::run(
                 &source,
                 &filters.with_streams(streams.list),
@@ -484,11 +507,12 @@ fn main() -> ExitCode {
             zeek_opt,
             streams,
             filters,
+            ..
         } if zeek || zeek_json => {
             let _ = (output, streams);
             let filter = filters.with_streams(vec![]);
             zeek_log::run_cli(
-                &source(inputs, false),
+                &source(inputs, false, 1),
                 &filter,
                 &zeek_opt,
                 zeek_json,
@@ -500,10 +524,11 @@ fn main() -> ExitCode {
             output,
             streams,
             filters,
+            threads,
             ..
         } => {
             let format = output.format();
-            let source = source(inputs, false);
+            let source = source(inputs, false, threads.count());
             conns::run(
                 &source,
                 &filters.with_streams(streams.list),
@@ -532,7 +557,7 @@ fn main() -> ExitCode {
                 all,
                 format: output.format(),
             };
-            let source = source(inputs, true);
+            let source = source(inputs, true, 1);
             states::run(
                 &source,
                 &filters.with_streams(streams.list),
@@ -559,7 +584,7 @@ fn main() -> ExitCode {
                 format,
                 svg,
             };
-            let source = source(inputs, true);
+            let source = source(inputs, true, 1);
             diagram::run(&source, &filters.with_streams(vec![]), &options, &mut out)
         }
     };

@@ -5,7 +5,7 @@
 
 use crate::error::{CommandError, ErrorKind};
 use crate::filter::Filter;
-use crate::input::{read_frames, Flow, Source};
+use crate::input::{read_frames, Flow, Frame, Source};
 use tcpphase::track::{Annotation, FrameOutcome, Tracker};
 use tcpphase::wire::{LinkType, WireError};
 
@@ -80,44 +80,23 @@ pub fn track(
     until: Moment,
     mut visit: impl FnMut(&mut Tracker, Event<'_>, u64) -> Result<(), CommandError>,
 ) -> (Reached, Vec<CommandError>) {
-    let mut reached = Reached::default();
-    let mut skipped: Vec<Skipped> = Vec::new();
-    let mut seen = Seen::default();
-    let mut problems = read_frames(source, |frame| {
-        if let (Moment::Time(limit), Some(t0)) = (until, reached.first_ts) {
+    let mut tally = Tally::default();
+    let problems = read_frames(source, |frame| {
+        if let (Moment::Time(limit), Some(t0)) = (until, tally.reached.first_ts) {
             if frame.ts_ns.saturating_sub(t0) > limit {
-                reached.stopped_early = true;
+                tally.reached.stopped_early = true;
                 return Ok(Flow::Stop);
             }
         }
-        let t0 = *reached.first_ts.get_or_insert(frame.ts_ns);
-        reached.frames = frame.number;
-        reached.last_ts = frame.ts_ns;
         let outcome = tracker.feed(frame.linktype, frame.data, frame.ts_ns);
-        seen.frame(frame.linktype, &outcome);
+        let t0 = tally.frame(&frame, Kind::of(&outcome));
         let event = match &outcome {
             FrameOutcome::Segment(a) => {
-                reached.streams = reached.streams.max(a.stream + 1);
+                tally.reached.streams = tally.reached.streams.max(a.stream + 1);
                 Event::Segment(a)
             }
-            FrameOutcome::NotTcp => Event::Other,
-            FrameOutcome::Malformed(WireError::UnsupportedLinkType { linktype }) => {
-                let linktype = *linktype;
-                match skipped
-                    .iter_mut()
-                    .find(|s| s.linktype == linktype && s.input == frame.input)
-                {
-                    Some(s) => s.count += 1,
-                    None => skipped.push(Skipped {
-                        input: frame.input.to_string(),
-                        linktype,
-                        first_frame: frame.number,
-                        first_offset: frame.file_offset,
-                        count: 1,
-                    }),
-                }
-                Event::Other
-            }
+            FrameOutcome::NotTcp
+            | FrameOutcome::Malformed(WireError::UnsupportedLinkType { .. }) => Event::Other,
             FrameOutcome::Malformed(error) => Event::Malformed {
                 frame: frame.number,
                 ts_ns: frame.ts_ns,
@@ -130,30 +109,104 @@ pub fn track(
             _ => Flow::Continue,
         })
     });
-    let all_skipped = !skipped.is_empty();
-    problems.extend(skipped.into_iter().map(|s| {
-        let more = match s.count {
-            1 => "1 frame skipped".to_string(),
-            n => format!("{n} frames skipped"),
-        };
-        CommandError::input(
-            s.input,
-            format!(
-                "unsupported link type {}{} from frame {} (byte {}): {more}; tcpphase reads {}",
-                s.linktype,
-                linktype_name(s.linktype).map_or(String::new(), |n| format!(" ({n})")),
-                s.first_frame,
-                s.first_offset,
-                LinkType::supported_list(),
-            ),
-        )
-    }));
-    // Frames read, none of them TCP, and no other word about them: say so,
-    // rather than leave the output empty without a reason.
-    if !all_skipped && seen.labelled == 0 && seen.frames > 0 {
-        problems.push(CommandError::notice(source.name(), seen.nothing_to_label()));
+    tally.finish(source, problems)
+}
+
+/// What a frame was, for the tally.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Kind<'e> {
+    /// A TCP segment (or an ICMP error quoting one): a line.
+    Segment,
+    /// Not TCP, or a fragment waiting for the rest of its packet.
+    NotTcp,
+    /// A frame that does not parse, or of a link type tcpphase does not read.
+    Malformed(&'e WireError),
+}
+
+impl<'e> Kind<'e> {
+    fn of(outcome: &'e FrameOutcome) -> Self {
+        match outcome {
+            FrameOutcome::Segment(_) => Kind::Segment,
+            FrameOutcome::NotTcp => Kind::NotTcp,
+            FrameOutcome::Malformed(e) => Kind::Malformed(e),
+        }
     }
-    (reached, problems)
+}
+
+/// How far a read went and what its frames were: the frames of link
+/// types tcpphase does not read, and whether anything was labelled.
+#[derive(Default)]
+pub(crate) struct Tally {
+    /// How far the read went (the caller counts the streams).
+    pub(crate) reached: Reached,
+    skipped: Vec<Skipped>,
+    seen: Seen,
+}
+
+impl Tally {
+    /// Counts one frame; returns the first frame's time.
+    pub(crate) fn frame(&mut self, frame: &Frame<'_>, kind: Kind<'_>) -> u64 {
+        let t0 = *self.reached.first_ts.get_or_insert(frame.ts_ns);
+        self.reached.frames = frame.number;
+        self.reached.last_ts = frame.ts_ns;
+        self.seen.frame(frame.linktype, kind);
+        if let Kind::Malformed(WireError::UnsupportedLinkType { linktype }) = kind {
+            let linktype = *linktype;
+            match self
+                .skipped
+                .iter_mut()
+                .find(|s| s.linktype == linktype && s.input == frame.input)
+            {
+                Some(s) => s.count += 1,
+                None => self.skipped.push(Skipped {
+                    input: frame.input.to_string(),
+                    linktype,
+                    first_frame: frame.number,
+                    first_offset: frame.file_offset,
+                    count: 1,
+                }),
+            }
+        }
+        t0
+    }
+
+    /// How far the read went, and the reading's `problems` with what the
+    /// tally has to say after them.
+    pub(crate) fn finish(
+        self,
+        source: &Source,
+        mut problems: Vec<CommandError>,
+    ) -> (Reached, Vec<CommandError>) {
+        let Tally {
+            reached,
+            skipped,
+            seen,
+        } = self;
+        let all_skipped = !skipped.is_empty();
+        problems.extend(skipped.into_iter().map(|s| {
+            let more = match s.count {
+                1 => "1 frame skipped".to_string(),
+                n => format!("{n} frames skipped"),
+            };
+            CommandError::input(
+                s.input,
+                format!(
+                    "unsupported link type {}{} from frame {} (byte {}): {more}; tcpphase reads {}",
+                    s.linktype,
+                    linktype_name(s.linktype).map_or(String::new(), |n| format!(" ({n})")),
+                    s.first_frame,
+                    s.first_offset,
+                    LinkType::supported_list(),
+                ),
+            )
+        }));
+        // Frames read, none of them TCP, and no other word about them: say so,
+        // rather than leave the output empty without a reason.
+        if !all_skipped && seen.labelled == 0 && seen.frames > 0 {
+            problems.push(CommandError::notice(source.name(), seen.nothing_to_label()));
+        }
+        (reached, problems)
+    }
 }
 
 /// What the frames were, for a capture with nothing to label.
@@ -167,10 +220,10 @@ struct Seen {
 }
 
 impl Seen {
-    fn frame(&mut self, linktype: u32, outcome: &FrameOutcome) {
+    fn frame(&mut self, linktype: u32, kind: Kind<'_>) {
         self.frames += 1;
-        if matches!(outcome, FrameOutcome::Segment(_))
-            || matches!(outcome, FrameOutcome::Malformed(e) if !matches!(e, WireError::UnsupportedLinkType { .. }))
+        if matches!(kind, Kind::Segment)
+            || matches!(kind, Kind::Malformed(e) if !matches!(e, WireError::UnsupportedLinkType { .. }))
         {
             self.labelled += 1;
         }

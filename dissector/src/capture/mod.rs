@@ -5,11 +5,13 @@
 //! | file | what |
 //! | --- | --- |
 //! | `reader.rs` | [`CaptureReader`]: frames with link type and timestamp |
+//! | `mapped.rs` | a regular file mapped into memory, walked without a read buffer |
 //! | `decompress.rs` | [`Compression`]: gzip, zstd, lz4 by magic bytes, streamed |
 //! | `error.rs` | [`CaptureError`]: damage and where it is |
 
 pub mod decompress;
 pub mod error;
+mod mapped;
 pub mod reader;
 
 pub use decompress::Compression;

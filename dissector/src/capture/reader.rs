@@ -2,6 +2,7 @@
 
 use super::decompress::{Compression, ErrorSlot, Recorded};
 use super::error::CaptureError;
+use super::mapped::MappedBlocks;
 use pcap_parser::pcapng::Block;
 use pcap_parser::traits::PcapReaderIterator;
 use pcap_parser::{PcapBlockOwned, PcapError};
@@ -70,7 +71,9 @@ pub struct CaptureReader<'r> {
     interfaces: Vec<Interface>,
     frames: u64,
     buffer_size: usize,
-    frame: Vec<u8>,
+    /// The last frame's record, consumed when the next one is asked for
+    /// (the frame's bytes are lent straight from the parser's data).
+    pending: usize,
     failed: bool,
 }
 
@@ -144,7 +147,86 @@ impl<'r> CaptureReader<'r> {
             interfaces: Vec::new(),
             frames: 0,
             buffer_size: BUFFER_SIZE,
-            frame: Vec::with_capacity(1 << 16),
+            pending: 0,
+            failed: false,
+        })
+    }
+
+    /// Starts reading a capture file. A regular, uncompressed file is
+    /// mapped into memory and walked in place (no read buffer, no copy of
+    /// a frame); anything else (a pipe, a device, a compressed file) is
+    /// streamed as by [`CaptureReader::new`]. Errors are the same either way.
+    ///
+    /// The map reads the file as it is on disk: a file that another
+    /// program shortens while it is read ends the process (SIGBUS), as
+    /// with every memory-mapped reader.
+    pub fn from_file(file: std::fs::File) -> Result<CaptureReader<'static>, CaptureError> {
+        let regular = file.metadata().is_ok_and(|m| m.is_file() && m.len() > 0);
+        if !regular {
+            return CaptureReader::new(file);
+        }
+        // SAFETY: the map is only read, through `&[u8]`; it lives inside
+        // the reader, as long as every frame borrowed from it. What the
+        // map cannot guard against is another process changing the file
+        // meanwhile (documented above).
+        let map = match unsafe { memmap2::Mmap::map(&file) } {
+            Ok(map) => map,
+            // A file system that does not map: read it as a stream.
+            Err(_) => return CaptureReader::new(file),
+        };
+        let start = &map[..map.len().min(4)];
+        if Compression::detect(start).is_some() || start.len() < 4 {
+            return CaptureReader::new(file);
+        }
+        // Read ahead: the file is walked once, from start to end.
+        #[cfg(unix)]
+        let _ = map.advise(memmap2::Advice::Sequential);
+        CaptureReader::in_memory(map)
+    }
+
+    /// Reads an uncompressed capture that is whole in memory, in place.
+    pub(crate) fn in_memory<B: super::mapped::Bytes + 'static>(
+        bytes: B,
+    ) -> Result<CaptureReader<'static>, CaptureError> {
+        let start = bytes.as_ref();
+        if start.len() < 4 {
+            return CaptureReader::new(std::io::Cursor::new(start.to_vec()));
+        }
+        let magic = [start[0], start[1], start[2], start[3]];
+        let format = match magic {
+            [0x0a, 0x0d, 0x0d, 0x0a] => CaptureFormat::PcapNg,
+            [0xd4, 0xc3, 0xb2, 0xa1]
+            | [0xa1, 0xb2, 0xc3, 0xd4]
+            | [0x4d, 0x3c, 0xb2, 0xa1]
+            | [0xa1, 0xb2, 0x3c, 0x4d] => CaptureFormat::Pcap,
+            _ => {
+                return Err(CaptureError::NotACapture {
+                    magic,
+                    magic_len: 4,
+                    inside: None,
+                })
+            }
+        };
+        let inner = MappedBlocks::new(bytes).map_err(|e| match e {
+            PcapError::Eof | PcapError::UnexpectedEof | PcapError::Incomplete(_) => {
+                CaptureError::Truncated { offset: 0 }
+            }
+            _ => CaptureError::Malformed {
+                offset: 0,
+                what: "bad file header",
+            },
+        })?;
+        Ok(CaptureReader {
+            inner: Box::new(inner),
+            format,
+            compression: None,
+            raw_error: ErrorSlot::default(),
+            out_error: ErrorSlot::default(),
+            big_endian: matches!(magic, [0xa1, 0xb2, 0xc3, 0xd4] | [0xa1, 0xb2, 0x3c, 0x4d]),
+            interfaces: Vec::new(),
+            frames: 0,
+            buffer_size: BUFFER_SIZE,
+            pending: 0,
             failed: false,
         })
     }
@@ -177,14 +259,20 @@ impl<'r> CaptureReader<'r> {
             return Ok(None);
         }
         match self.advance() {
-            Ok(Some(meta)) => Ok(Some(CapturedFrame {
-                number: self.frames,
-                linktype: meta.linktype,
-                ts_ns: meta.ts_ns,
-                data: &self.frame,
-                orig_len: meta.orig_len,
-                file_offset: meta.file_offset,
-            })),
+            Ok(Some(meta)) => {
+                let data = self.inner.data();
+                let data = data
+                    .get(meta.start..meta.start.saturating_add(meta.len))
+                    .unwrap_or(&[]);
+                Ok(Some(CapturedFrame {
+                    number: self.frames,
+                    linktype: meta.linktype,
+                    ts_ns: meta.ts_ns,
+                    data,
+                    orig_len: meta.orig_len,
+                    file_offset: meta.file_offset,
+                }))
+            }
             Ok(None) => Ok(None),
             Err(e) => {
                 self.failed = true;
@@ -193,9 +281,14 @@ impl<'r> CaptureReader<'r> {
         }
     }
 
-    /// Reads blocks until a packet; copies its bytes into `self.frame`
-    /// (a reused buffer: no allocation once it has grown).
+    /// Reads blocks until a packet, and says where its bytes are in the
+    /// parser's data; its record is consumed at the next call. Consuming
+    /// never shifts the buffer: only a refill moves the unread tail.
     fn advance(&mut self) -> Result<Option<FrameMeta>, CaptureError> {
+        if self.pending > 0 {
+            self.inner.consume_noshift(self.pending);
+            self.pending = 0;
+        }
         loop {
             let offset_here = self.inner.consumed() as u64;
             let (len, meta) = match self.inner.next() {
@@ -225,9 +318,9 @@ impl<'r> CaptureReader<'r> {
                             )?;
                             let ts_ns = u64::from(record.ts_sec) * 1_000_000_000
                                 + u64::from(record.ts_usec) * (1_000_000_000 / iface.units_per_sec);
-                            self.frame.clear();
-                            self.frame.extend_from_slice(record.data);
                             Some(FrameMeta {
+                                start: record.data.as_ptr() as usize,
+                                len: record.data.len(),
                                 linktype: iface.linktype,
                                 ts_ns,
                                 orig_len: record.origlen,
@@ -255,9 +348,9 @@ impl<'r> CaptureReader<'r> {
                             )?;
                             let ticks = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
                             let data = &epb.data[..(epb.caplen as usize).min(epb.data.len())];
-                            self.frame.clear();
-                            self.frame.extend_from_slice(data);
                             Some(FrameMeta {
+                                start: data.as_ptr() as usize,
+                                len: data.len(),
                                 linktype: iface.linktype,
                                 ts_ns: ticks_to_ns(ticks, iface),
                                 orig_len: epb.origlen,
@@ -271,9 +364,9 @@ impl<'r> CaptureReader<'r> {
                                     interface: 0,
                                 },
                             )?;
-                            self.frame.clear();
-                            self.frame.extend_from_slice(spb.data);
                             Some(FrameMeta {
+                                start: spb.data.as_ptr() as usize,
+                                len: spb.data.len(),
                                 linktype: iface.linktype,
                                 ts_ns: 0,
                                 orig_len: spb.origlen,
@@ -332,11 +425,15 @@ impl<'r> CaptureReader<'r> {
                     })
                 }
             };
-            self.inner.consume(len);
-            if let Some(meta) = meta {
+            if let Some(mut meta) = meta {
+                // The frame's address, as an offset into the parser's data
+                // (the block that borrowed it is gone).
+                meta.start = meta.start.wrapping_sub(self.inner.data().as_ptr() as usize);
+                self.pending = len;
                 self.frames += 1;
                 return Ok(Some(meta));
             }
+            self.inner.consume_noshift(len);
         }
     }
 
@@ -489,6 +586,10 @@ impl<R: Read> Read for FillFirstRead<R> {
 }
 
 struct FrameMeta {
+    /// Where the frame's bytes are: an address while the block is held,
+    /// then an offset into the parser's data.
+    start: usize,
+    len: usize,
     linktype: u32,
     ts_ns: u64,
     orig_len: u32,

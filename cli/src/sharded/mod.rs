@@ -1,0 +1,175 @@
+//! `--threads N`: connections sharded over worker threads by the flow hash
+//! of their 4-tuple, with one reader and an ordered writer, so that the
+//! output is byte for byte that of one thread.
+//!
+//! | file | what |
+//! | --- | --- |
+//! | `route.rs` | the reader's side: a frame's shard (fragments reassembled first), the sweep cadence |
+//! | `worker.rs` | a worker: one tracker, its local numbers and when they end |
+//! | `numbering.rs` | the writer's map of (worker, local number) to the global number |
+//! | `pipeline.rs` | the threads, the batches between them, the ordered merge |
+//!
+//! The reader reads frames in batches and hands each worker its frames,
+//! plus a tick at every frame where the single tracker would sweep its
+//! table (its cadence, in capture time), so every worker's table loses
+//! the same connections at the same frames. Workers number streams and
+//! connections locally; the writer merges their results in frame order
+//! and numbers globally in order of first appearance, as one tracker does.
+//!
+//! What one thread does differently from N: the table's cap
+//! ([`tcpphase::track::Config::max_connections`], and the departed record
+//! bounded by it) is split evenly over the workers, so output can differ
+//! from one thread's only once a worker's share fills (over 1 M / N
+//! connections open at once).
+
+mod numbering;
+mod pipeline;
+mod route;
+mod worker;
+
+/// The worker threads a run of `source` uses: `None` for the plain
+/// single-threaded path (one thread asked for, or live input, whose lines
+/// go out one at a time as they happen).
+pub(crate) fn workers(source: &crate::input::Source) -> Option<usize> {
+    (source.threads > 1 && !source.is_live()).then_some(source.threads)
+}
+
+pub(crate) use pipeline::{run, Events, Output};
+pub(crate) use worker::Wants;
+
+use crate::filter::PhaseSet;
+use tcpphase::summary::ConnSummary;
+use tcpphase::track::Annotation;
+use tcpphase::wire::WireError;
+
+/// One thing a worker is given to do, in frame order.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Job {
+    /// Sweep the table as the single tracker would at frame `frame`.
+    Tick {
+        /// The frame at which the sweep happens.
+        frame: u64,
+        /// Its capture time.
+        ts_ns: u64,
+    },
+    /// A frame of one of this worker's connections; its bytes are
+    /// `arena[start..start + len]` of the batch.
+    Frame {
+        /// The global frame number.
+        frame: u64,
+        /// Capture time.
+        ts_ns: u64,
+        /// pcap LINKTYPE of the bytes.
+        linktype: u32,
+        /// Where the bytes start in the batch's arena.
+        start: usize,
+        /// How many there are.
+        len: usize,
+    },
+    /// A frame that does not parse, passed on to the writer in its place.
+    Malformed {
+        /// The global frame number.
+        frame: u64,
+        /// Capture time.
+        ts_ns: u64,
+        /// What is wrong and where.
+        error: WireError,
+    },
+}
+
+/// A batch of jobs for one worker, with the frames' bytes.
+#[derive(Debug, Default)]
+pub(crate) struct WorkBatch {
+    /// Time of the capture's first frame.
+    t0: u64,
+    jobs: Vec<Job>,
+    arena: Vec<u8>,
+}
+
+/// In what order a worker's summaries at one frame come: those of the
+/// sweep before the frame's segment, those of the segment after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Rank {
+    /// Summarised by a sweep (or at the end of the input).
+    Sweep,
+    /// Summarised by the frame's own segment (port reuse, a full table).
+    Frame,
+}
+
+/// What a worker tells the writer, in frame order.
+#[derive(Debug)]
+pub(crate) enum Out {
+    /// A segment's annotation, in local numbers; whether it opens a stream
+    /// or a connection.
+    Segment {
+        a: Annotation,
+        new_stream: bool,
+        new_conn: bool,
+    },
+    /// A connection opened (when annotations are not wanted).
+    Opened {
+        frame: u64,
+        stream: u64,
+        conn: u64,
+        new_stream: bool,
+    },
+    /// A connection's summary, in local numbers, with the phases it went
+    /// through (when asked).
+    Summary {
+        frame: u64,
+        rank: Rank,
+        summary: Box<ConnSummary>,
+        phases: PhaseSet,
+    },
+    /// A frame that does not parse.
+    Malformed {
+        frame: u64,
+        ts_ns: u64,
+        error: WireError,
+    },
+    /// The worker's first IPv6 segment.
+    Ipv6 { frame: u64 },
+    /// Delivered already.
+    Taken,
+}
+
+impl Out {
+    /// Where it goes in the merged order: frame, then sweep summaries,
+    /// the frame's own line, the frame's summaries.
+    fn key(&self) -> (u64, u8) {
+        match self {
+            Out::Summary {
+                frame,
+                rank: Rank::Sweep,
+                ..
+            } => (*frame, 0),
+            Out::Summary { frame, .. } => (*frame, 2),
+            Out::Segment { a, .. } => (a.frame, 1),
+            Out::Opened { frame, .. } | Out::Malformed { frame, .. } | Out::Ipv6 { frame } => {
+                (*frame, 1)
+            }
+            Out::Taken => (u64::MAX, u8::MAX),
+        }
+    }
+}
+
+/// A local number that will not come back: the writer may forget it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Gone {
+    /// A connection summarised (when summaries are not sent).
+    Conn(u64),
+    /// A stream whose 4-tuple cannot be taken back any more.
+    Stream(u64),
+}
+
+/// A worker's results for one batch.
+#[derive(Debug, Default)]
+pub(crate) struct Results {
+    t0: u64,
+    outs: Vec<Out>,
+    gone: Vec<Gone>,
+    /// Summaries of the end of the input, in local connection order.
+    end: bool,
+    /// More of them follow in the next batch.
+    more: bool,
+}

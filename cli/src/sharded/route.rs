@@ -1,0 +1,195 @@
+//! The reader's side of sharding: which worker a frame goes to (by the
+//! flow hash of its connection's 4-tuple), and where the one tracker of a
+//! single-threaded run would have swept its table.
+
+use std::net::{IpAddr, SocketAddr};
+use tcpphase::reassembly::Reassembler;
+use tcpphase::wire::{decode_frame, decode_frame_linktype, Decoded, LinkType, WireError};
+
+/// The pcap LINKTYPE a packet rebuilt from fragments is handed on as.
+pub(crate) const LINKTYPE_RAW: u32 = 101;
+
+/// Where one frame goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route<'p> {
+    /// A TCP segment, or an ICMP error quoting one, of a connection the
+    /// worker `worker` follows: the frame's bytes, or `rebuilt` (a raw IP
+    /// packet) when its fragments were reassembled here.
+    Flow {
+        /// The worker of the connection's shard.
+        worker: usize,
+        /// The packet reassembled from this frame and earlier fragments.
+        rebuilt: Option<&'p [u8]>,
+    },
+    /// Nothing for a tracker: not TCP, or a fragment still waiting.
+    NotTcp,
+    /// A frame that does not parse (the tracker would not have swept).
+    Malformed(WireError),
+}
+
+/// The shard of the direction-free 4-tuple `a`-`b` among `workers`: both
+/// directions, and ICMP errors quoting either, give the same shard.
+pub(crate) fn shard(a: SocketAddr, b: SocketAddr, workers: usize) -> usize {
+    // Each endpoint hashed alone, then added: the order does not matter.
+    let h = mix(endpoint(a).wrapping_add(endpoint(b)));
+    ((u128::from(h) * workers as u128) >> 64) as usize
+}
+
+/// One endpoint's hash: its address and port.
+fn endpoint(end: SocketAddr) -> u64 {
+    let port = u64::from(end.port());
+    match end.ip() {
+        IpAddr::V4(ip) => mix(u64::from(u32::from(ip)) << 16 | port),
+        IpAddr::V6(ip) => {
+            let bits = u128::from(ip);
+            mix(mix((bits >> 64) as u64 ^ port) ^ bits as u64)
+        }
+    }
+}
+
+/// splitmix64's finalizer: every input bit moves every output bit.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Routes frames to workers, reassembling IP fragments first (the
+/// fragments of one packet may not carry its ports, so the packet is made
+/// whole before its 4-tuple is known), and keeps the sweep cadence.
+pub(crate) struct Router {
+    workers: usize,
+    reassembly: Reassembler,
+    packet: Vec<u8>,
+    inner: Vec<u8>,
+    next_sweep_ns: u64,
+}
+
+/// How often (capture time) a tracker sweeps its table: `Tracker` sweeps
+/// at a frame that parses whose time is this far past its last sweep.
+/// Workers are told to sweep at exactly those frames, so each one's table
+/// loses the same connections at the same frames as the single tracker's.
+const SWEEP_INTERVAL_NS: u64 = 1_000_000_000;
+
+impl Router {
+    /// A router over `workers` workers.
+    pub(crate) fn new(workers: usize) -> Self {
+        Router {
+            workers: workers.max(1),
+            reassembly: Reassembler::default(),
+            packet: Vec::new(),
+            inner: Vec::new(),
+            next_sweep_ns: 0,
+        }
+    }
+
+    /// Where the frame goes. A fragment goes nowhere until the frame that
+    /// completes its packet, which then goes with the packet's bytes, as
+    /// the tracker labels a reassembled segment on its last fragment.
+    pub(crate) fn route(&mut self, linktype: u32, data: &[u8], ts_ns: u64) -> Route<'_> {
+        match decode_frame_linktype(linktype, data) {
+            Ok(Decoded::Tcp(segment)) => Route::Flow {
+                worker: self.shard_of(
+                    SocketAddr::new(segment.ip.src(), segment.tcp.src_port),
+                    SocketAddr::new(segment.ip.dst(), segment.tcp.dst_port),
+                ),
+                rebuilt: None,
+            },
+            Ok(Decoded::IcmpError(error)) => Route::Flow {
+                worker: self.shard_of(error.quoted.src, error.quoted.dst),
+                rebuilt: None,
+            },
+            Ok(Decoded::Fragment(fragment)) => {
+                if !self.reassembly.offer(&fragment, ts_ns, &mut self.packet) {
+                    return Route::NotTcp;
+                }
+                match decode_frame(LinkType::Raw, &self.packet) {
+                    Ok(Decoded::Tcp(segment)) => Route::Flow {
+                        worker: shard(
+                            SocketAddr::new(segment.ip.src(), segment.tcp.src_port),
+                            SocketAddr::new(segment.ip.dst(), segment.tcp.dst_port),
+                            self.workers,
+                        ),
+                        rebuilt: Some(&self.packet),
+                    },
+                    Err(e) => Route::Malformed(e),
+                    // A fragment inside a reassembled tunnel packet waits
+                    // for its own siblings.
+                    Ok(Decoded::Fragment(inner)) => {
+                        if !self.reassembly.offer(&inner, ts_ns, &mut self.inner) {
+                            return Route::NotTcp;
+                        }
+                        match decode_frame(LinkType::Raw, &self.inner) {
+                            Ok(Decoded::Tcp(segment)) => Route::Flow {
+                                worker: shard(
+                                    SocketAddr::new(segment.ip.src(), segment.tcp.src_port),
+                                    SocketAddr::new(segment.ip.dst(), segment.tcp.dst_port),
+                                    self.workers,
+                                ),
+                                rebuilt: Some(&self.inner),
+                            },
+                            Err(e) => Route::Malformed(e),
+                            Ok(_) => Route::NotTcp,
+                        }
+                    }
+                    Ok(_) => Route::NotTcp,
+                }
+            }
+            Ok(_) => Route::NotTcp,
+            Err(e) => Route::Malformed(e),
+        }
+    }
+
+    fn shard_of(&self, a: SocketAddr, b: SocketAddr) -> usize {
+        shard(a, b, self.workers)
+    }
+
+    /// Whether the single tracker would sweep at this frame (one that
+    /// parsed, `malformed` false, at `ts_ns`).
+    pub(crate) fn sweeps(&mut self, ts_ns: u64, malformed: bool) -> bool {
+        if malformed || ts_ns < self.next_sweep_ns {
+            return false;
+        }
+        self.next_sweep_ns = ts_ns.saturating_add(SWEEP_INTERVAL_NS);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_directions_share_a_shard_and_shards_spread() {
+        let mut counts = [0usize; 4];
+        for i in 0..4000u32 {
+            let a: SocketAddr = format!("10.0.{}.{}:{}", i / 250, i % 250, 1024 + i)
+                .parse()
+                .unwrap();
+            let b: SocketAddr = "192.0.2.7:443".parse().unwrap();
+            let s = shard(a, b, 4);
+            assert_eq!(s, shard(b, a, 4));
+            assert_eq!(shard(a, b, 1), 0);
+            counts[s] += 1;
+        }
+        for c in counts {
+            assert!((800..1200).contains(&c), "{counts:?}");
+        }
+        let v6a: SocketAddr = "[2001:db8::1]:5000".parse().unwrap();
+        let v6b: SocketAddr = "[2001:db8::2]:80".parse().unwrap();
+        assert_eq!(shard(v6a, v6b, 3), shard(v6b, v6a, 3));
+    }
+
+    #[test]
+    fn sweeps_follow_the_trackers_cadence_and_skip_malformed_frames() {
+        let mut r = Router::new(2);
+        let s = 1_000_000_000;
+        assert!(r.sweeps(5 * s, false));
+        assert!(!r.sweeps(5 * s + 1, false));
+        assert!(!r.sweeps(6 * s + 10, true));
+        assert!(r.sweeps(6 * s + 20, false));
+        // Time going back does not sweep until it passes the mark again.
+        assert!(!r.sweeps(2 * s, false));
+        assert!(r.sweeps(7 * s + 20, false));
+    }
+}

@@ -57,8 +57,8 @@ fn main() {
     let sizes = EntrySizes::now();
     println!("size_of FlowEntry: {} bytes", sizes.entry);
     println!(
-        "  hot part: {} bytes (key {} and numbers: {}, phase machine {})",
-        sizes.hot, sizes.key, sizes.hot_header, sizes.phase
+        "  hot part: {} bytes (key and numbers {}, of which key {}; phase machine {})",
+        sizes.hot, sizes.hot_header, sizes.key, sizes.phase
     );
     println!(
         "  cold part: {} bytes (of which ZeekConn {})",

@@ -81,6 +81,12 @@ impl FlowTable {
         self.index.slots()
     }
 
+    /// Every entry, in slot order (entries that [`FlowTable::detach_all`]
+    /// took out of the index included): a sequential read of the slab.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = &FlowEntry> {
+        self.slab.values()
+    }
+
     /// Every entry with its slot, in slot order (entries that
     /// [`FlowTable::detach_all`] took out of the index included).
     pub(crate) fn entries_mut(&mut self) -> impl Iterator<Item = (u32, &mut FlowEntry)> {

@@ -118,6 +118,17 @@ impl<T> Slab<T> {
         Some((place as *const Place<T>).cast())
     }
 
+    /// Every held value, in slot order.
+    pub(crate) fn values(&self) -> impl Iterator<Item = &T> {
+        self.chunks
+            .iter()
+            .flatten()
+            .filter_map(|place| match place {
+                Place::Used(value) => Some(value),
+                Place::Free(_) => None,
+            })
+    }
+
     /// Every held value with its slot, in slot order.
     pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (u32, &mut T)> {
         self.chunks.iter_mut().enumerate().flat_map(|(c, chunk)| {
@@ -177,6 +188,7 @@ mod tests {
         );
         *slab.get_mut(0) = 100;
         assert_eq!(slab.iter_mut().map(|(_, v)| *v).next(), Some(100));
+        assert_eq!(slab.values().count(), slab.len());
     }
 
     #[test]

@@ -573,11 +573,8 @@ impl Tracker {
     /// least recently leave, summarised, and are counted as evicted.
     /// Runs once per sixteenth of the cap, so its cost per segment is small.
     fn evict_least_recent(&mut self) {
-        let mut last_seen: Vec<u64> = self
-            .table
-            .slots()
-            .map(|slot| self.table.get(slot).last_ts)
-            .collect();
+        debug_assert!(self.finishing.is_empty(), "flushed by sweep() first");
+        let mut last_seen: Vec<u64> = self.table.entries().map(|e| e.last_ts).collect();
         let batch = (last_seen.len() / 16).max(1);
         let (_, cutoff, _) = last_seen.select_nth_unstable(batch - 1);
         let cutoff = *cutoff;

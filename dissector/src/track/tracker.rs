@@ -181,41 +181,42 @@ impl Tracker {
         frames: &[(u64, &[u8])],
         mut each: impl FnMut(FrameOutcome),
     ) {
+        // One buffer for the whole call (no allocation per frame), filled
+        // and drained per batch: an array of BATCH decoded frames would be
+        // cleared in full every batch.
+        let mut decoded: Vec<Result<Decoded<'_>, WireError>> =
+            Vec::with_capacity(BATCH.min(frames.len()));
         for batch in frames.chunks(BATCH) {
-            let mut decoded: [Option<Result<Decoded<'_>, WireError>>; BATCH] =
-                [const { None }; BATCH];
-            let mut hashes = [None; BATCH];
-            for (i, (_, frame)) in batch.iter().enumerate() {
+            let mut lookups = [None; BATCH];
+            for (lookup, (_, frame)) in lookups.iter_mut().zip(batch) {
                 let d = decode_frame_linktype(linktype, frame);
-                if let Some(key) = key_of(&d) {
+                if let Some((key, from)) = key_of(&d) {
                     let hash = self.table.hash(&key);
                     self.table.prefetch_bucket(hash);
-                    hashes[i] = Some(hash);
+                    *lookup = Some(Lookup { key, from, hash });
                 }
-                decoded[i] = Some(d);
+                decoded.push(d);
             }
-            for hash in hashes.iter().take(batch.len()).flatten() {
-                self.table.prefetch_entry(*hash);
+            for lookup in lookups.iter().flatten() {
+                self.table.prefetch_entry(lookup.hash);
             }
-            for (i, (ts_ns, _)) in batch.iter().enumerate() {
-                if let Some(d) = decoded[i].take() {
-                    each(self.feed_frame(d, *ts_ns, hashes[i]));
-                }
+            for ((d, lookup), (ts_ns, _)) in decoded.drain(..).zip(lookups).zip(batch) {
+                each(self.feed_frame(d, *ts_ns, lookup));
             }
         }
     }
 
-    /// One decoded frame; `hash` is its 4-tuple's, when already computed.
+    /// One decoded frame; `lookup` is its 4-tuple's, when already computed.
     fn feed_frame(
         &mut self,
         decoded: Result<Decoded<'_>, WireError>,
         ts_ns: u64,
-        hash: Option<u64>,
+        lookup: Option<Lookup>,
     ) -> FrameOutcome {
         self.frames += 1;
         match decoded {
             Ok(Decoded::Tcp(segment)) => {
-                FrameOutcome::Segment(self.label_segment(self.frames, ts_ns, &segment, hash))
+                FrameOutcome::Segment(self.label_segment(self.frames, ts_ns, &segment, lookup))
             }
             Ok(Decoded::IcmpError(error)) => {
                 FrameOutcome::Segment(self.feed_icmp_error(self.frames, ts_ns, &error))
@@ -278,27 +279,30 @@ impl Tracker {
         self.label_segment(frame, ts_ns, segment, None)
     }
 
-    /// [`Tracker::feed_segment`], `hash` being its 4-tuple's when known.
+    /// [`Tracker::feed_segment`], `lookup` being its 4-tuple's when known.
     #[inline]
     fn label_segment(
         &mut self,
         frame: u64,
         ts_ns: u64,
         segment: &TcpSegment<'_>,
-        hash: Option<u64>,
+        lookup: Option<Lookup>,
     ) -> Annotation {
         self.frames = self.frames.max(frame);
         self.sweep(ts_ns);
         let facts = facts_of(segment, ts_ns);
         let src = SocketAddr::new(segment.ip.src(), segment.tcp.src_port);
         let dst = SocketAddr::new(segment.ip.dst(), segment.tcp.dst_port);
-        let (key, from) = FlowKey::of(src, dst);
+        let Lookup { key, from, hash } = lookup.unwrap_or_else(|| {
+            let (key, from) = FlowKey::of(src, dst);
+            let hash = self.table.hash(&key);
+            Lookup { key, from, hash }
+        });
         let mut extra = AnomalyFlags::NONE;
         if segment.options_cut {
             extra.insert(AnomalyFlags::OPTIONS_CUT);
         }
 
-        let hash = hash.unwrap_or_else(|| self.table.hash(&key));
         let slot = match self.table.find_hashed(hash, &key) {
             Some(slot) => {
                 let entry = self.table.get_mut(slot);
@@ -635,17 +639,24 @@ impl Tracker {
 /// before labelling them.
 pub const BATCH: usize = 16;
 
-/// The 4-tuple a decoded frame is labelled on, if it is labelled on one.
-fn key_of(decoded: &Result<Decoded<'_>, WireError>) -> Option<FlowKey> {
+/// A frame's 4-tuple, its sending side and its hash, found ahead by
+/// [`Tracker::feed_batch`].
+#[derive(Debug, Clone, Copy)]
+struct Lookup {
+    key: FlowKey,
+    from: KeySide,
+    hash: u64,
+}
+
+/// The 4-tuple a decoded frame is labelled on, if it is labelled on one,
+/// and the side that sent it.
+fn key_of(decoded: &Result<Decoded<'_>, WireError>) -> Option<(FlowKey, KeySide)> {
     match decoded {
-        Ok(Decoded::Tcp(segment)) => Some(
-            FlowKey::of(
-                SocketAddr::new(segment.ip.src(), segment.tcp.src_port),
-                SocketAddr::new(segment.ip.dst(), segment.tcp.dst_port),
-            )
-            .0,
-        ),
-        Ok(Decoded::IcmpError(error)) => Some(FlowKey::of(error.quoted.src, error.quoted.dst).0),
+        Ok(Decoded::Tcp(segment)) => Some(FlowKey::of(
+            SocketAddr::new(segment.ip.src(), segment.tcp.src_port),
+            SocketAddr::new(segment.ip.dst(), segment.tcp.dst_port),
+        )),
+        Ok(Decoded::IcmpError(error)) => Some(FlowKey::of(error.quoted.src, error.quoted.dst)),
         _ => None,
     }
 }

@@ -115,6 +115,13 @@ pub struct Tracker {
 /// How often (capture time) the table is swept for ended and idle connections.
 const SWEEP_INTERVAL_NS: u64 = 1_000_000_000;
 
+// A tracker moves to a worker thread (the CLI's pipeline shards by flow
+// hash): the table's slab and index hold no pointers of their own.
+const _: fn() = || {
+    fn send<T: Send>() {}
+    send::<Tracker>();
+};
+
 impl Tracker {
     /// A tracker with these settings.
     pub fn new(config: Config) -> Self {

@@ -7,7 +7,6 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::mem::size_of;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tcpphase::summary::zeek::ZeekConn;
 use tcpphase::summary::ConnSummary;
 use tcpphase::track::{Config, EntrySizes, Tracker};
 use tcpphase_workload::{Workload, WorkloadConfig};
@@ -36,10 +35,15 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// Buckets of a hashbrown table holding `n` entries: the next power of two
-/// at or above n * 8 / 7 (its load factor is 7/8).
+/// Buckets of the flow table's index holding `n` entries: the next power
+/// of two at or above n * 5 / 4 (it grows past a load of 4/5).
 fn buckets(n: usize) -> usize {
-    (n * 8).div_ceil(7).next_power_of_two()
+    (n * 5).div_ceil(4).next_power_of_two().max(16)
+}
+
+/// Slab places for `n` entries: whole chunks of 1024.
+fn places(n: usize) -> usize {
+    n.div_ceil(1024) * 1024
 }
 
 fn main() {
@@ -51,24 +55,32 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(300_000);
     let sizes = EntrySizes::now();
-    let slot = sizes.slot;
-    println!("size_of FlowKey: {} bytes", sizes.key);
     println!("size_of FlowEntry: {} bytes", sizes.entry);
-    println!("  of which ConnRecord: {} bytes", sizes.record);
-    println!("    of which ConnectionPhase: {} bytes", sizes.phase);
-    println!("    of which ZeekConn: {} bytes", size_of::<ZeekConn>());
-    println!("table slot (key, entry): {slot} bytes + 1 control byte");
-    println!("size_of ConnSummary: {} bytes", size_of::<ConnSummary>());
-    let b = buckets(n as usize);
     println!(
-        "table of {n}: {b} buckets, {:.0}% full, {} bytes per connection",
+        "  hot part: {} bytes (key and numbers {}, of which key {}; phase machine {})",
+        sizes.hot, sizes.hot_header, sizes.key, sizes.phase
+    );
+    println!(
+        "  cold part: {} bytes (of which ZeekConn {})",
+        sizes.entry - sizes.hot,
+        sizes.zeek
+    );
+    println!(
+        "slab place: {} bytes; index bucket: {} bytes",
+        sizes.slot, sizes.index_bucket
+    );
+    println!("size_of ConnSummary: {} bytes", size_of::<ConnSummary>());
+    let n_ = n as usize;
+    let (b, p) = (buckets(n_), places(n_));
+    println!(
+        "table of {n}: {p} slab places + {b} index buckets ({:.0}% full), {} bytes per connection",
         100.0 * n as f64 / b as f64,
-        b * (slot + 1) / n as usize
+        (p * sizes.slot + b * sizes.index_bucket) / n_
     );
 
     // The heap a tracker holds with `n` connections open (handshake and
-    // one exchange of data each), then its peak through finish(), which
-    // summarises them all at once.
+    // one exchange of data each), then its peak through finish() and the
+    // summaries it yields one at a time.
     let base = CURRENT.load(Ordering::Relaxed);
     let mut tracker = Tracker::new(Config::default());
     for frame in Workload::new(WorkloadConfig {
@@ -84,11 +96,11 @@ fn main() {
     let held = CURRENT.load(Ordering::Relaxed) - base;
     PEAK.store(CURRENT.load(Ordering::Relaxed), Ordering::Relaxed);
     tracker.finish();
-    let peak = PEAK.load(Ordering::Relaxed) - base;
     let mut summaries = 0;
     while tracker.next_summary().is_some() {
         summaries += 1;
     }
+    let peak = PEAK.load(Ordering::Relaxed) - base;
     println!(
         "tracker with {live} live connections: {} bytes per connection held, {} bytes per connection at the peak of finish() ({summaries} summaries)",
         held / live,

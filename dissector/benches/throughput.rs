@@ -1,7 +1,9 @@
 //! Throughput, all in one run so they compare as ratios:
 //! - wire parsing of every frame: tcpphase's `decode_frame` vs etherparse's
 //!   `SlicedPacket::from_ethernet` on the same bytes;
-//! - annotation (parse + track + label) in frames per second on one core.
+//! - annotation (parse + track + label) in frames per second on one core,
+//!   frame by frame (`Tracker::feed`) and in batches (`Tracker::feed_batch`:
+//!   hash and prefetch a batch's table buckets and entries, then label it).
 //!
 //! The frames come from the deterministic workload generator (1 M frames by
 //! default; `TCPPHASE_BENCH_FRAMES` changes it).
@@ -70,6 +72,19 @@ fn benches(c: &mut Criterion) {
                     segments += a.stream;
                 }
             }
+            black_box(segments)
+        })
+    });
+    let slices: Vec<(u64, &[u8])> = frames.iter().map(|(ts, f)| (*ts, f.as_slice())).collect();
+    group.bench_function("tcpphase parse+track+label, batched", |b| {
+        b.iter(|| {
+            let mut tracker = Tracker::default();
+            let mut segments = 0u64;
+            tracker.feed_batch(1, &slices, |outcome| {
+                if let FrameOutcome::Segment(a) = outcome {
+                    segments += a.stream;
+                }
+            });
             black_box(segments)
         })
     });

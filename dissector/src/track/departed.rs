@@ -35,7 +35,7 @@ impl Departed {
     pub(crate) fn remember(&mut self, key: FlowKey, entry: &FlowEntry, cap: usize) {
         let gone = Gone {
             stream: entry.stream,
-            base_seq: entry.base_seq,
+            base_seq: entry.base_seqs(),
             completeness: entry.completeness,
         };
         if self.gone.insert(key, gone).is_none() {

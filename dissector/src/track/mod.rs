@@ -5,7 +5,11 @@
 //! | file | what |
 //! | --- | --- |
 //! | `key.rs` | [`FlowKey`], the direction-free 4-tuple |
-//! | `flow.rs` | a table entry: stream, base sequence numbers, the current connection |
+//! | `flow.rs` | a table entry: key, stream, base sequence numbers, the current connection, hot part first |
+//! | `flow_table.rs` | the flow table: entries in a slab, found through an index |
+//! | `slab.rs` | stable slots grown a chunk at a time, with a free list |
+//! | `flow_index.rs` | open-addressing index of (hash, slot) buckets |
+//! | `prefetch.rs` | the cache prefetch hint batched lookups use |
 //! | `tracker.rs` | [`Tracker`]: frames in, [`Annotation`]s and summaries out |
 //! | `snapshot.rs` | [`EndpointSnapshot`], each endpoint's state at a moment |
 //! | `stream_rule.rs` | [`StreamRule`], Wireshark 4.0's or 4.4's stream numbering |
@@ -17,7 +21,11 @@ pub mod annotation;
 pub mod decoded_segment;
 mod departed;
 pub(crate) mod flow;
+mod flow_index;
+mod flow_table;
 pub mod key;
+mod prefetch;
+mod slab;
 pub mod snapshot;
 pub mod stream_rule;
 pub mod tracker;
@@ -27,7 +35,7 @@ pub use decoded_segment::DecodedSegment;
 pub use key::{FlowKey, KeySide};
 pub use snapshot::EndpointSnapshot;
 pub use stream_rule::StreamRule;
-pub use tracker::{Config, FrameOutcome, Tracker};
+pub use tracker::{Config, FrameOutcome, Tracker, BATCH};
 
 /// The sizes, in bytes, of what the flow table holds per connection, for
 /// memory accounting (`cargo bench -p tcpphase --bench flow_entry`) without
@@ -35,20 +43,28 @@ pub use tracker::{Config, FrameOutcome, Tracker};
 ///
 /// ```
 /// let sizes = tcpphase::track::EntrySizes::now();
-/// assert!(sizes.entry >= sizes.record);
+/// assert!(sizes.entry >= sizes.hot + sizes.zeek);
+/// assert!(sizes.slot >= sizes.entry);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EntrySizes {
-    /// The 4-tuple key.
+    /// The 4-tuple key (inside the entry).
     pub key: usize,
-    /// One table entry (stream, base sequence numbers, the connection).
+    /// One table entry: key, stream, connection, counters and times.
     pub entry: usize,
-    /// The connection record inside the entry.
-    pub record: usize,
-    /// The phase machine inside the record.
+    /// The entry's hot part, what a frame reads to be found and labelled:
+    /// key and numbers, then the phase machine.
+    pub hot: usize,
+    /// The hot part ahead of the phase machine.
+    pub hot_header: usize,
+    /// The phase machine inside the entry.
     pub phase: usize,
-    /// One table slot: key and entry together.
+    /// Zeek's bookkeeping inside the entry.
+    pub zeek: usize,
+    /// One slab place: an entry, or a link of the free list.
     pub slot: usize,
+    /// One bucket of the index (between 1.25 and 2.5 per connection).
+    pub index_bucket: usize,
 }
 
 impl EntrySizes {
@@ -58,9 +74,12 @@ impl EntrySizes {
         EntrySizes {
             key: size_of::<FlowKey>(),
             entry: size_of::<flow::FlowEntry>(),
-            record: size_of::<flow::ConnRecord>(),
+            hot: flow::HOT_BYTES,
+            hot_header: flow::HOT_HEADER_BYTES,
             phase: size_of::<crate::phase::ConnectionPhase>(),
-            slot: size_of::<(FlowKey, flow::FlowEntry)>(),
+            zeek: size_of::<crate::summary::zeek::ZeekConn>(),
+            slot: flow_table::FlowTable::place_size(),
+            index_bucket: flow_index::FlowIndex::BUCKET_SIZE,
         }
     }
 }

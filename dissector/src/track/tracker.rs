@@ -3,14 +3,14 @@
 use super::annotation::Annotation;
 use super::decoded_segment::DecodedSegment;
 use super::departed::Departed;
-use super::flow::{ConnRecord, FlowEntry};
+use super::flow::FlowEntry;
+use super::flow_table::FlowTable;
 use super::key::{FlowKey, KeySide};
 use super::snapshot::EndpointSnapshot;
 use super::stream_rule::StreamRule;
 use crate::phase::TcpState;
 use crate::phase::{AnomalyFlags, Opening, SegmentFacts};
 use crate::reassembly::Reassembler;
-use crate::summary::completeness::Completeness;
 use crate::summary::ConnSummary;
 use crate::summary::Role;
 use crate::wire::icmp::IcmpError;
@@ -21,7 +21,7 @@ use crate::wire::{
     TcpOption, TcpSegment, WireError,
 };
 use core::net::{IpAddr, SocketAddr};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Settings of a [`Tracker`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +93,7 @@ pub enum FrameOutcome {
 #[derive(Debug, Default)]
 pub struct Tracker {
     config: Config,
-    table: HashMap<FlowKey, FlowEntry, foldhash::fast::RandomState>,
+    table: FlowTable,
     frames: u64,
     next_stream: u64,
     next_conn: u64,
@@ -107,10 +107,20 @@ pub struct Tracker {
     /// Set by [`Tracker::feed_decoded`] for one segment: its caller opened
     /// a new stream on the segment's 4-tuple.
     caller_opens_stream: bool,
+    /// The slots of the entries [`Tracker::finish`] took out of the table,
+    /// last connection first: each is summarised when asked for.
+    finishing: Vec<u32>,
 }
 
 /// How often (capture time) the table is swept for ended and idle connections.
 const SWEEP_INTERVAL_NS: u64 = 1_000_000_000;
+
+// A tracker moves to a worker thread (the CLI's pipeline shards by flow
+// hash): the table's slab and index hold no pointers of their own.
+const _: fn() = || {
+    fn send<T: Send>() {}
+    send::<Tracker>();
+};
 
 impl Tracker {
     /// A tracker with these settings.
@@ -145,10 +155,75 @@ impl Tracker {
     /// Feeds one captured frame (pcap LINKTYPE, bytes, capture time in ns).
     /// Frames are numbered from 1 in feeding order.
     pub fn feed(&mut self, linktype: u32, frame: &[u8], ts_ns: u64) -> FrameOutcome {
+        let decoded = decode_frame_linktype(linktype, frame);
+        self.feed_frame(decoded, ts_ns, None)
+    }
+
+    /// Feeds captured frames (pcap LINKTYPE; capture time in ns and bytes
+    /// each) as [`Tracker::feed`] would one by one, handing `each` their
+    /// outcomes in order, but [`BATCH`] at a time: the frames of a batch
+    /// are decoded and hashed first and their table buckets and entries
+    /// prefetched, so that their cache misses overlap instead of following
+    /// one another. The outcomes are the same as [`Tracker::feed`]'s.
+    ///
+    /// ```
+    /// use tcpphase::track::{FrameOutcome, Tracker};
+    /// let syn = [
+    ///     0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+    ///     0x9c, 0x40, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0,
+    /// ];
+    /// let mut tracker = Tracker::default();
+    /// let mut steps = Vec::new();
+    /// tracker.feed_batch(228, &[(0, &syn[..]), (1_000, &syn[..3])], |outcome| {
+    ///     steps.push(match outcome {
+    ///         FrameOutcome::Segment(a) => a.step.name(),
+    ///         _ => "not a segment",
+    ///     })
+    /// });
+    /// assert_eq!(steps, ["syn", "not a segment"]);
+    /// ```
+    pub fn feed_batch(
+        &mut self,
+        linktype: u32,
+        frames: &[(u64, &[u8])],
+        mut each: impl FnMut(FrameOutcome),
+    ) {
+        // One buffer for the whole call (no allocation per frame), filled
+        // and drained per batch: an array of BATCH decoded frames would be
+        // cleared in full every batch.
+        let mut decoded: Vec<Result<Decoded<'_>, WireError>> =
+            Vec::with_capacity(BATCH.min(frames.len()));
+        for batch in frames.chunks(BATCH) {
+            let mut lookups = [None; BATCH];
+            for (lookup, (_, frame)) in lookups.iter_mut().zip(batch) {
+                let d = decode_frame_linktype(linktype, frame);
+                if let Some((key, from)) = key_of(&d) {
+                    let hash = self.table.hash(&key);
+                    self.table.prefetch_bucket(hash);
+                    *lookup = Some(Lookup { key, from, hash });
+                }
+                decoded.push(d);
+            }
+            for lookup in lookups.iter().flatten() {
+                self.table.prefetch_entry(lookup.hash);
+            }
+            for ((d, lookup), (ts_ns, _)) in decoded.drain(..).zip(lookups).zip(batch) {
+                each(self.feed_frame(d, *ts_ns, lookup));
+            }
+        }
+    }
+
+    /// One decoded frame; `lookup` is its 4-tuple's, when already computed.
+    fn feed_frame(
+        &mut self,
+        decoded: Result<Decoded<'_>, WireError>,
+        ts_ns: u64,
+        lookup: Option<Lookup>,
+    ) -> FrameOutcome {
         self.frames += 1;
-        match decode_frame_linktype(linktype, frame) {
+        match decoded {
             Ok(Decoded::Tcp(segment)) => {
-                FrameOutcome::Segment(self.feed_segment(self.frames, ts_ns, &segment))
+                FrameOutcome::Segment(self.label_segment(self.frames, ts_ns, &segment, lookup))
             }
             Ok(Decoded::IcmpError(error)) => {
                 FrameOutcome::Segment(self.feed_icmp_error(self.frames, ts_ns, &error))
@@ -208,78 +283,84 @@ impl Tracker {
 
     /// Annotates one decoded segment as frame `frame`.
     pub fn feed_segment(&mut self, frame: u64, ts_ns: u64, segment: &TcpSegment<'_>) -> Annotation {
+        self.label_segment(frame, ts_ns, segment, None)
+    }
+
+    /// [`Tracker::feed_segment`], `lookup` being its 4-tuple's when known.
+    #[inline]
+    fn label_segment(
+        &mut self,
+        frame: u64,
+        ts_ns: u64,
+        segment: &TcpSegment<'_>,
+        lookup: Option<Lookup>,
+    ) -> Annotation {
         self.frames = self.frames.max(frame);
         self.sweep(ts_ns);
         let facts = facts_of(segment, ts_ns);
         let src = SocketAddr::new(segment.ip.src(), segment.tcp.src_port);
         let dst = SocketAddr::new(segment.ip.dst(), segment.tcp.dst_port);
-        let (key, from) = FlowKey::of(src, dst);
+        let Lookup { key, from, hash } = lookup.unwrap_or_else(|| {
+            let (key, from) = FlowKey::of(src, dst);
+            let hash = self.table.hash(&key);
+            Lookup { key, from, hash }
+        });
         let mut extra = AnomalyFlags::NONE;
         if segment.options_cut {
             extra.insert(AnomalyFlags::OPTIONS_CUT);
         }
 
-        let entry = match self.table.get_mut(&key) {
-            Some(entry) => {
+        let slot = match self.table.find_hashed(hash, &key) {
+            Some(slot) => {
+                let entry = self.table.get_mut(slot);
                 entry
-                    .record
                     .phase
                     .expire_time_wait(ts_ns, self.config.time_wait_ns);
                 if self.caller_opens_stream
                     || entry.reuses_ports(&facts, from, self.config.stream_rule)
                 {
-                    let old = entry
-                        .record
-                        .summary(&key, entry.stream, entry.completeness.bits());
-                    self.summaries.push_back(old);
-                    let refused = entry.record.phase.refused();
-                    *entry = new_entry(
-                        &mut self.next_stream,
-                        &mut self.next_conn,
-                        &key,
-                        from,
-                        &facts,
-                    );
+                    self.summaries.push_back(entry.summary());
+                    let refused = entry.phase.refused();
+                    *entry =
+                        FlowEntry::new_stream(&key, self.next_stream, self.next_conn, from, &facts);
+                    self.next_stream += 1;
+                    self.next_conn += 1;
                     if refused {
-                        entry.record.phase.after_refusal();
+                        entry.phase.after_refusal();
                     }
                     extra.insert(AnomalyFlags::PORT_REUSE);
                 } else {
-                    if facts.is_pure_syn() && entry.record.phase.has_ended() {
-                        let old =
-                            entry
-                                .record
-                                .summary(&key, entry.stream, entry.completeness.bits());
-                        self.summaries.push_back(old);
-                        let refused = entry.record.phase.refused();
-                        entry.record = ConnRecord::new(self.next_conn, &key, from, &facts);
+                    if facts.is_pure_syn() && entry.phase.has_ended() {
+                        self.summaries.push_back(entry.summary());
+                        let refused = entry.phase.refused();
+                        entry.start_connection(self.next_conn, from, &facts);
                         if refused {
-                            entry.record.phase.after_refusal();
+                            entry.phase.after_refusal();
                         }
                         self.next_conn += 1;
                         extra.insert(AnomalyFlags::PORT_REUSE);
                     }
                     entry.completeness.add(&facts, false);
                 }
-                entry
+                slot
             }
             None => {
-                if self.table.len() >= self.config.max_connections.max(1) {
+                if self.table.len() >= self.cap() {
                     self.evict_least_recent();
                 }
                 let entry = self.entry_for_new_key(&key, from, &facts, &mut extra);
-                self.table.entry(key).or_insert(entry)
+                self.table.insert(entry)
             }
         };
+        let entry = self.table.get_mut(slot);
         entry.update_base(&facts, from);
 
-        let record = &mut entry.record;
-        let dir = record.direction(from);
-        if record.fresh && record.phase.opening == Opening::Midstream {
+        let dir = entry.direction(from);
+        if entry.fresh() && entry.phase.opening == Opening::Midstream {
             extra.insert(AnomalyFlags::MIDSTREAM);
         }
-        let label = record.phase.on_segment(&facts, dir);
-        record.account(&facts, dir);
+        let label = entry.phase.on_segment(&facts, dir);
+        entry.account(&facts, dir);
         entry.annotation(frame, &facts, from, dir, label, extra, (src, dst))
     }
 
@@ -303,27 +384,23 @@ impl Tracker {
             window_scale: None,
         };
         let (key, from) = FlowKey::of(q.src, q.dst);
-        if !self.table.contains_key(&key) && self.table.len() >= self.config.max_connections.max(1)
-        {
-            self.evict_least_recent();
-        }
-        if !self.table.contains_key(&key) {
-            let mut quote_flags = AnomalyFlags::NONE;
-            let mut entry = self.entry_for_new_key(&key, from, &facts, &mut quote_flags);
-            entry.update_base(&facts, from);
-            let dir = entry.record.direction(from);
-            entry.record.phase.on_segment(&facts, dir);
-            self.table.insert(key, entry);
-        }
-        let (next_stream, next_conn) = (&mut self.next_stream, &mut self.next_conn);
-        // Inserted just above: the fallback is never built.
-        let entry = self
-            .table
-            .entry(key)
-            .or_insert_with(|| new_entry(next_stream, next_conn, &key, from, &facts));
-        let record = &mut entry.record;
-        let dir = record.direction(from);
-        let label = record.phase.on_icmp_error(&facts, dir);
+        let slot = match self.table.find(&key) {
+            Some(slot) => slot,
+            None => {
+                if self.table.len() >= self.cap() {
+                    self.evict_least_recent();
+                }
+                let mut quote_flags = AnomalyFlags::NONE;
+                let mut entry = self.entry_for_new_key(&key, from, &facts, &mut quote_flags);
+                entry.update_base(&facts, from);
+                let dir = entry.direction(from);
+                entry.phase.on_segment(&facts, dir);
+                self.table.insert(entry)
+            }
+        };
+        let entry = self.table.get_mut(slot);
+        let dir = entry.direction(from);
+        let label = entry.phase.on_icmp_error(&facts, dir);
         entry.annotation(
             frame,
             &facts,
@@ -333,6 +410,11 @@ impl Tracker {
             AnomalyFlags::NONE,
             (q.src, q.dst),
         )
+    }
+
+    /// The most connections the table holds.
+    fn cap(&self) -> usize {
+        self.config.max_connections.clamp(1, FlowTable::MAX)
     }
 
     /// The entry for a 4-tuple not in the table: it continues the stream
@@ -350,19 +432,25 @@ impl Tracker {
             if facts.is_pure_syn() {
                 extra.insert(AnomalyFlags::PORT_REUSE);
             }
-            let mut entry = FlowEntry {
-                stream: gone.stream,
-                base_seq: gone.base_seq,
-                completeness: gone.completeness,
-                record: ConnRecord::new(self.next_conn, key, from, facts),
-            };
+            let mut entry = FlowEntry::with_stream(
+                key,
+                gone.stream,
+                gone.base_seq,
+                gone.completeness,
+                self.next_conn,
+                from,
+                facts,
+            );
             if !entry.reuses_ports(facts, from, self.config.stream_rule) {
                 self.next_conn += 1;
                 entry.completeness.add(facts, false);
                 return entry;
             }
         }
-        new_entry(&mut self.next_stream, &mut self.next_conn, key, from, facts)
+        let entry = FlowEntry::new_stream(key, self.next_stream, self.next_conn, from, facts);
+        self.next_stream += 1;
+        self.next_conn += 1;
+        entry
     }
 
     /// Each endpoint of every connection in the table at capture time
@@ -373,22 +461,21 @@ impl Tracker {
     pub fn snapshot(&self, now_ns: u64) -> Vec<EndpointSnapshot> {
         let wait = self.config.time_wait_ns;
         let mut rows = Vec::with_capacity(self.table.len() * 2);
-        for (key, entry) in &self.table {
-            let record = &entry.record;
-            let client = key.endpoint(record.client);
-            let server = key.endpoint(record.client.other());
+        for slot in self.table.slots() {
+            let entry = self.table.get(slot);
+            let client = entry.key.endpoint(entry.client());
+            let server = entry.key.endpoint(entry.client().other());
             for (role, ep, local, peer) in [
-                (Role::Client, record.phase.client(), client, server),
-                (Role::Server, record.phase.server(), server, client),
+                (Role::Client, entry.phase.client(), client, server),
+                (Role::Server, entry.phase.server(), server, client),
             ] {
-                let since = record.phase.time_wait_since(role.direction());
-                let expiry = match (ep.state, since) {
+                let expiry = match (ep.state, entry.phase.time_wait_since(role.direction())) {
                     (TcpState::TimeWait, Some(since)) => Some(since.saturating_add(wait)),
                     _ => None,
                 };
                 let expired_at_ns = expiry.filter(|&at| now_ns >= at);
                 rows.push(EndpointSnapshot {
-                    conn: record.conn,
+                    conn: entry.conn,
                     stream: entry.stream,
                     role,
                     local,
@@ -422,12 +509,13 @@ impl Tracker {
         let (key, _) = FlowKey::of(segment.src, segment.dst);
         // The caller opened a new stream on this 4-tuple: the frame path's
         // port reuse, whatever this tracker's own stream rule says.
-        self.caller_opens_stream = matches!(self.table.get(&key), Some(e) if e.stream != stream);
+        self.caller_opens_stream =
+            matches!(self.table.find(&key), Some(slot) if self.table.get(slot).stream != stream);
         let wire = wire_view_of(segment);
         let mut annotation = self.feed_segment(frame, ts_ns, &wire);
         self.caller_opens_stream = false;
-        if let Some(entry) = self.table.get_mut(&key) {
-            entry.stream = stream;
+        if let Some(slot) = self.table.find(&key) {
+            self.table.get_mut(slot).stream = stream;
         }
         annotation.stream = stream;
         annotation
@@ -435,32 +523,76 @@ impl Tracker {
 
     /// The next summary of a connection that has left the table.
     pub fn next_summary(&mut self) -> Option<ConnSummary> {
-        self.summaries.pop_front()
+        if let Some(summary) = self.summaries.pop_front() {
+            return Some(summary);
+        }
+        let slot = self.finishing.pop()?;
+        if self.finishing.is_empty() {
+            self.finishing = Vec::new();
+        }
+        Some(self.table.take_detached(slot).summary())
     }
 
-    /// Ends the input: every connection still in the table is summarised
-    /// (in connection order) and the table is emptied.
+    /// Ends the input: every connection still in the table leaves it, to
+    /// be summarised in connection order, one at a time as
+    /// [`Tracker::next_summary`] asks (so finishing holds a few bytes per
+    /// connection, not a summary each).
     pub fn finish(&mut self) {
-        let mut rest: Vec<ConnSummary> = self
-            .table
-            .drain()
-            .map(|(key, e)| e.record.summary(&key, e.stream, e.completeness.bits()))
-            .collect();
-        rest.sort_unstable_by_key(|s| s.conn);
-        self.summaries.extend(rest);
+        let slots = self.table.detach_all();
+        if slots.is_empty() {
+            return;
+        }
+        let mut order = self.in_reverse_conn_order(slots);
+        // Detached earlier (finish twice): those come first, so last here.
+        order.append(&mut self.finishing);
+        self.finishing = order;
+    }
+
+    /// `slots` sorted by their entries' connection numbers, highest first.
+    fn in_reverse_conn_order(&self, slots: Vec<u32>) -> Vec<u32> {
+        let conn = |slot: u32| self.table.get(slot).conn;
+        let (low, high) = slots.iter().fold((u64::MAX, 0), |(low, high), &slot| {
+            (low.min(conn(slot)), high.max(conn(slot)))
+        });
+        if high - low <= u64::from(u32::MAX) {
+            // One word per entry: the connection's offset and the slot.
+            let mut packed: Vec<u64> = slots
+                .iter()
+                .map(|&slot| ((conn(slot) - low) << 32) | u64::from(slot))
+                .collect();
+            drop(slots);
+            packed.sort_unstable_by(|a, b| b.cmp(a));
+            packed.into_iter().map(|p| p as u32).collect()
+        } else {
+            let mut slots = slots;
+            slots.sort_unstable_by_key(|&slot| core::cmp::Reverse(conn(slot)));
+            slots
+        }
+    }
+
+    /// Summarises, into the queue, the entries [`Tracker::finish`] took
+    /// out of the table: a frame fed after it comes after them.
+    fn flush_finishing(&mut self) {
+        while let Some(slot) = self.finishing.pop() {
+            let summary = self.table.take_detached(slot).summary();
+            self.summaries.push_back(summary);
+        }
+        self.finishing = Vec::new();
     }
 
     /// Makes room in a full table: the sixteenth of the connections seen
     /// least recently leave, summarised, and are counted as evicted.
     /// Runs once per sixteenth of the cap, so its cost per segment is small.
     fn evict_least_recent(&mut self) {
-        let mut last_seen: Vec<u64> = self.table.values().map(|e| e.record.last_ts).collect();
+        debug_assert!(self.finishing.is_empty(), "flushed by sweep() first");
+        let mut last_seen: Vec<u64> = self.table.entries().map(|e| e.last_ts).collect();
         let batch = (last_seen.len() / 16).max(1);
         let (_, cutoff, _) = last_seen.select_nth_unstable(batch - 1);
         let cutoff = *cutoff;
+        drop(last_seen);
         let mut left = 0;
         self.remove_where(|entry| {
-            let leaves = left < batch && entry.record.last_ts <= cutoff;
+            let leaves = left < batch && entry.last_ts <= cutoff;
             left += usize::from(leaves);
             leaves
         });
@@ -470,23 +602,22 @@ impl Tracker {
     /// Removes connections that ended more than TIME-WAIT ago or have been
     /// idle past the timeout; queues their summaries.
     fn sweep(&mut self, now_ns: u64) {
+        if !self.finishing.is_empty() {
+            self.flush_finishing();
+        }
         if now_ns < self.next_sweep_ns {
             return;
         }
         self.next_sweep_ns = now_ns.saturating_add(SWEEP_INTERVAL_NS);
         let config = self.config;
         self.remove_where(|entry| {
-            let idle = now_ns.saturating_sub(entry.record.last_ts) >= config.idle_timeout_ns;
+            let idle = now_ns.saturating_sub(entry.last_ts) >= config.idle_timeout_ns;
             let gone = entry
-                .record
                 .phase
                 .last_wait_start()
                 .is_some_and(|t| now_ns.saturating_sub(t) >= config.time_wait_ns);
             if idle || gone {
-                entry
-                    .record
-                    .phase
-                    .expire_time_wait(now_ns, config.time_wait_ns);
+                entry.phase.expire_time_wait(now_ns, config.time_wait_ns);
             }
             idle || gone
         });
@@ -495,46 +626,46 @@ impl Tracker {
     /// Removes the entries `leaves` picks and queues their summaries, in
     /// connection order.
     fn remove_where(&mut self, mut leaves: impl FnMut(&mut FlowEntry) -> bool) {
-        let mut leaving: Vec<ConnSummary> = Vec::new();
-        let departed = &mut self.departed;
+        debug_assert!(self.finishing.is_empty(), "flushed by sweep() first");
+        let mut leaving: Vec<(u64, u32)> = self
+            .table
+            .entries_mut()
+            .filter_map(|(slot, entry)| leaves(entry).then_some((entry.conn, slot)))
+            .collect();
+        leaving.sort_unstable();
         let cap = self.config.max_connections.max(1);
-        self.table.retain(|key, entry| {
-            if leaves(entry) {
-                departed.remember(*key, entry, cap);
-                leaving.push(
-                    entry
-                        .record
-                        .summary(key, entry.stream, entry.completeness.bits()),
-                );
-                false
-            } else {
-                true
-            }
-        });
-        leaving.sort_unstable_by_key(|s| s.conn);
-        self.summaries.extend(leaving);
+        for (_, slot) in leaving {
+            let entry = self.table.remove(slot);
+            self.departed.remember(entry.key, &entry, cap);
+            self.summaries.push_back(entry.summary());
+        }
     }
 }
 
-/// A new stream on `key` whose first segment `first` came from `from`: it
-/// takes the next stream and connection numbers.
-fn new_entry(
-    next_stream: &mut u64,
-    next_conn: &mut u64,
-    key: &FlowKey,
+/// How many frames [`Tracker::feed_batch`] decodes, hashes and prefetches
+/// before labelling them.
+pub const BATCH: usize = 16;
+
+/// A frame's 4-tuple, its sending side and its hash, found ahead by
+/// [`Tracker::feed_batch`].
+#[derive(Debug, Clone, Copy)]
+struct Lookup {
+    key: FlowKey,
     from: KeySide,
-    first: &SegmentFacts,
-) -> FlowEntry {
-    let mut entry = FlowEntry {
-        stream: *next_stream,
-        base_seq: [None; 2],
-        completeness: Completeness::default(),
-        record: ConnRecord::new(*next_conn, key, from, first),
-    };
-    *next_stream += 1;
-    *next_conn += 1;
-    entry.completeness.add(first, true);
-    entry
+    hash: u64,
+}
+
+/// The 4-tuple a decoded frame is labelled on, if it is labelled on one,
+/// and the side that sent it.
+fn key_of(decoded: &Result<Decoded<'_>, WireError>) -> Option<(FlowKey, KeySide)> {
+    match decoded {
+        Ok(Decoded::Tcp(segment)) => Some(FlowKey::of(
+            SocketAddr::new(segment.ip.src(), segment.tcp.src_port),
+            SocketAddr::new(segment.ip.dst(), segment.tcp.dst_port),
+        )),
+        Ok(Decoded::IcmpError(error)) => Some(FlowKey::of(error.quoted.src, error.quoted.dst)),
+        _ => None,
+    }
 }
 
 /// The wire view [`Tracker::feed_segment`] reads, made from a decoded

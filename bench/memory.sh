@@ -15,7 +15,7 @@ fi
 cargo build --release -p tcpphase-cli -p tcpphase-workload >/dev/null 2>&1
 rss() { # max RSS in KiB of `tcpphase conns --json` on $1
     ./target/release/tcpphase-workload --connections "$2" --left-open "$2" --concurrency 256 -o "$1" 2>/dev/null
-    /usr/bin/time -f %M -o "$work/rss" ./target/release/tcpphase conns --json "$1" >/dev/null
+    /usr/bin/time -f %M -o "$work/rss" ./target/release/tcpphase conns --json ${TCPPHASE_THREADS:+--threads $TCPPHASE_THREADS} "$1" >/dev/null
     cat "$work/rss"
 }
 base=$(rss "$work/base.pcap" 1000)

@@ -398,9 +398,12 @@ fn to_py<'py>(
         Value::Ip(ip) => cache.ip(py, ip).into_any(),
         Value::Addr(addr) => PyString::new(py, &addr.to_string()).into_any(),
         Value::Anomalies(flags) => {
-            let names: Vec<Bound<'py, PyString>> =
-                flags.names().map(|name| cache.text(py, name)).collect();
-            PyList::new(py, names)?.into_any()
+            // Mostly none: a new empty list, without gathering names.
+            let list = PyList::empty(py);
+            for name in flags.names() {
+                list.append(cache.text(py, name))?;
+            }
+            list.into_any()
         }
         Value::TcpFlags(flags) => cache.tcp_flags(py, flags).into_any(),
         Value::Text(text) => PyString::new(py, &text.to_string()).into_any(),

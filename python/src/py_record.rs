@@ -30,8 +30,12 @@ use tcpphase_cli::records::{Fields, Record, Value};
 /// another one replaces it (bounded memory, no hashing library: profiles
 /// showed the hashing).
 const SLOTS: usize = 1024;
-/// Slots of the table of lineages, as [`SLOTS`].
-const LINEAGE_SLOTS: usize = 1024;
+/// Slots of the table of lineages. A lineage's slot is its id modulo
+/// this: streams are numbered in order of appearance, so the streams live
+/// together take different slots, and a slot is soon taken again by a
+/// newer stream, while its dict is still in the processor's cache (a
+/// hashed slot in a larger table was measured slower).
+const LINEAGE_SLOTS: usize = 256;
 /// Longer strings are not kept: they rarely recur.
 const KEPT_LEN: usize = 24;
 
@@ -255,7 +259,7 @@ impl<R: Record + ?Sized> Dicts<R> {
         if self.lineages.is_empty() {
             self.lineages = (0..LINEAGE_SLOTS).map(|_| None).collect();
         }
-        let slot = mix(id, LINEAGE_SLOTS);
+        let slot = id as usize % LINEAGE_SLOTS;
         let mut lineage = match self.lineages[slot].take() {
             Some(mut l) => {
                 // Another lineage's last record serves as well: every

@@ -28,7 +28,7 @@ use tcpphase_cli::records::{Fields, Record, Value};
 
 /// Slots of a table of kept strings: a text or address whose slot holds
 /// another one replaces it (bounded memory, no hashing library: profiles
-/// showed the hashing).
+/// showed the hashing). Fewer (128) were measured no faster.
 const SLOTS: usize = 1024;
 /// Slots of the table of lineages. A lineage's slot is its id modulo
 /// this: streams are numbered in order of appearance, so the streams live
@@ -80,13 +80,12 @@ fn mix(x: u64, slots: usize) -> usize {
 /// A table of kept Python strings, one entry per slot.
 struct Slots<K>(Vec<Option<(K, Py<PyString>)>>);
 
-impl<K> Default for Slots<K> {
-    fn default() -> Self {
-        Slots((0..SLOTS).map(|_| None).collect())
-    }
-}
-
 impl<K: Copy + Eq> Slots<K> {
+    /// An empty table of `slots` slots.
+    fn new(slots: usize) -> Slots<K> {
+        Slots((0..slots).map(|_| None).collect())
+    }
+
     /// The string kept for `key` in `slot`, or the one `make` makes, kept.
     fn get_or<'py>(
         &mut self,
@@ -312,7 +311,6 @@ impl<R: Record + ?Sized> Dicts<R> {
 
 /// The Python strings kept from one record to the next: short texts and
 /// addresses that recur.
-#[derive(Default)]
 pub struct StringCache {
     /// Short texts by their content.
     texts: Slots<Short>,
@@ -320,6 +318,16 @@ pub struct StringCache {
     ips: Slots<IpAddr>,
     /// TCP flag letters by the flags' bits.
     flags: Slots<u16>,
+}
+
+impl Default for StringCache {
+    fn default() -> StringCache {
+        StringCache {
+            texts: Slots::new(SLOTS),
+            ips: Slots::new(SLOTS),
+            flags: Slots::new(SLOTS),
+        }
+    }
 }
 
 impl StringCache {
@@ -348,9 +356,8 @@ impl StringCache {
                 (x as u64) ^ ((x >> 64) as u64).rotate_left(17) ^ 1
             }
         };
-        self.ips.get_or(py, mix(bits, SLOTS), ip, || {
-            PyString::new(py, &ip.to_string())
-        })
+        self.ips
+            .get_or(py, mix(bits, SLOTS), ip, || display(py, &ip))
     }
 
     /// One value as the Python object `json.loads` would make of its
@@ -400,7 +407,7 @@ fn to_py<'py>(
         Value::Str(text) => cache.text(py, text).into_any(),
         Value::Bool(b) => PyBool::new(py, b).to_owned().into_any(),
         Value::Ip(ip) => cache.ip(py, ip).into_any(),
-        Value::Addr(addr) => PyString::new(py, &addr.to_string()).into_any(),
+        Value::Addr(addr) => display(py, &addr).into_any(),
         Value::Anomalies(flags) => {
             // Mostly none: a new empty list, without gathering names.
             let list = PyList::empty(py);
@@ -412,4 +419,35 @@ fn to_py<'py>(
         Value::TcpFlags(flags) => cache.tcp_flags(py, flags).into_any(),
         Value::Text(text) => PyString::new(py, &text.to_string()).into_any(),
     })
+}
+
+/// `value` as `Display` spells it, as a Python string: formatted on the
+/// stack (an address, a port), on the heap only when longer.
+fn display<'py>(py: Python<'py>, value: &dyn std::fmt::Display) -> Bound<'py, PyString> {
+    /// Text written into a fixed buffer.
+    struct OnStack {
+        bytes: [u8; 64],
+        len: usize,
+    }
+    impl std::fmt::Write for OnStack {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            let end = self.len + s.len();
+            let room = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+            room.copy_from_slice(s.as_bytes());
+            self.len = end;
+            Ok(())
+        }
+    }
+    let mut text = OnStack {
+        bytes: [0; 64],
+        len: 0,
+    };
+    match std::fmt::Write::write_fmt(&mut text, format_args!("{value}")) {
+        // Only whole `str`s were written: it is UTF-8.
+        Ok(()) => match std::str::from_utf8(&text.bytes[..text.len]) {
+            Ok(s) => PyString::new(py, s),
+            Err(_) => PyString::new(py, &value.to_string()),
+        },
+        Err(_) => PyString::new(py, &value.to_string()),
+    }
 }

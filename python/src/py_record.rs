@@ -45,21 +45,32 @@ const KEPT_LEN: usize = 24;
 struct Short([u64; KEPT_LEN / 8], usize);
 
 impl Short {
+    /// `text` packed, if it is short: in words loaded straight from the
+    /// text, overlapping where its length is not a multiple of 8 (with the
+    /// length, they still tell every text apart). Bytes copied to the stack
+    /// and read back as words stalled the processor (a store not forwarded
+    /// to the wider load).
     #[inline]
     fn of(text: &str) -> Option<Short> {
-        let bytes = text.as_bytes();
-        if bytes.len() > KEPT_LEN {
-            return None;
-        }
-        let mut padded = [0u8; KEPT_LEN];
-        padded[..bytes.len()].copy_from_slice(bytes);
-        let mut words = [0u64; KEPT_LEN / 8];
-        for (word, chunk) in words.iter_mut().zip(padded.chunks_exact(8)) {
-            let mut eight = [0u8; 8];
-            eight.copy_from_slice(chunk);
-            *word = u64::from_le_bytes(eight);
-        }
-        Some(Short(words, bytes.len()))
+        let b = text.as_bytes();
+        let n = b.len();
+        let words = match n {
+            0 => [0; 3],
+            1..=3 => [
+                u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+                0,
+                0,
+            ],
+            4..=7 => [
+                u64::from(load4(b, 0)) | u64::from(load4(b, n - 4)) << 32,
+                0,
+                0,
+            ],
+            8..=16 => [load8(b, 0), load8(b, n - 8), 0],
+            17..=KEPT_LEN => [load8(b, 0), load8(b, 8), load8(b, n - 8)],
+            _ => return None,
+        };
+        Some(Short(words, n))
     }
 
     fn slot(&self) -> usize {
@@ -69,6 +80,22 @@ impl Short {
             SLOTS,
         )
     }
+}
+
+/// The 8 bytes of `b` from `at` (0 past its end).
+#[inline(always)]
+fn load8(b: &[u8], at: usize) -> u64 {
+    b.get(at..at + 8)
+        .and_then(|s| <[u8; 8]>::try_from(s).ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+/// The 4 bytes of `b` from `at` (0 past its end).
+#[inline(always)]
+fn load4(b: &[u8], at: usize) -> u32 {
+    b.get(at..at + 4)
+        .and_then(|s| <[u8; 4]>::try_from(s).ok())
+        .map_or(0, u32::from_le_bytes)
 }
 
 /// A slot number below `slots` (a power of two) from 64 bits (Fibonacci

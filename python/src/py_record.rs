@@ -41,8 +41,17 @@ const KEPT_LEN: usize = 24;
 
 /// A short text packed in words: hashed and compared without a call to
 /// `memcmp`, which showed in profiles.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Eq)]
 struct Short([u64; KEPT_LEN / 8], usize);
+
+impl PartialEq for Short {
+    /// Word by word, as [`Print::same_as`].
+    #[inline(always)]
+    fn eq(&self, other: &Short) -> bool {
+        let (Short([a, b, c], n), Short([x, y, z], m)) = (*self, *other);
+        n == m && a == x && b == y && c == z
+    }
+}
 
 impl Short {
     /// `text` packed, if it is short: in words loaded straight from the
@@ -114,6 +123,7 @@ impl<K: Copy + Eq> Slots<K> {
     }
 
     /// The string kept for `key` in `slot`, or the one `make` makes, kept.
+    #[inline(always)]
     fn get_or<'py>(
         &mut self,
         py: Python<'py>,
@@ -370,6 +380,7 @@ impl StringCache {
         }
     }
 
+    #[inline(always)]
     fn short_text<'py>(
         &mut self,
         py: Python<'py>,

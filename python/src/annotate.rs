@@ -2,12 +2,13 @@
 //! --json`, as an iterator that reads the capture as it is consumed.
 
 use crate::error::{command_errors, internal, poisoned};
-use crate::py_record::{to_dict, StringCache};
+use crate::py_record::{Dicts, StringCache};
 use crate::source::Capture;
 use crate::walk::{Event, Walk};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use tcpphase::track::Annotation;
 use tcpphase_cli::filter::Filter;
 use tcpphase_cli::records::Malformed;
 use tcpphase_cli::tracking::{unknown_stream, Moment};
@@ -17,7 +18,9 @@ use tcpphase_cli::tracking::{unknown_stream, Moment};
 pub struct Annotations {
     walk: Walk,
     filter: Filter,
-    cache: StringCache,
+    strings: StringCache,
+    segments: Dicts<Annotation>,
+    malformed: Dicts<Malformed>,
     state: IterState,
 }
 
@@ -57,7 +60,9 @@ impl Annotations {
         Ok(Annotations {
             walk: Walk::new(Capture::open(source)?),
             filter,
-            cache: StringCache::default(),
+            strings: StringCache::default(),
+            segments: Dicts::new(source.py())?,
+            malformed: Dicts::new(source.py())?,
             state: IterState::Reading,
         })
     }
@@ -66,7 +71,9 @@ impl Annotations {
         loop {
             match self.walk.next_event() {
                 Event::Segment(a) if self.filter.matches_segment(&a) => {
-                    let record = to_dict(py, &mut self.cache, &a)?;
+                    let record =
+                        self.segments
+                            .dict_in_lineage(py, &mut self.strings, &a, lineage(&a))?;
                     return Ok(Some(record.unbind()));
                 }
                 Event::Malformed {
@@ -75,7 +82,11 @@ impl Annotations {
                     error,
                 } if self.filter.matches_malformed() => {
                     let record = Malformed::new(frame, ts_ns, error);
-                    return Ok(Some(to_dict(py, &mut self.cache, &record)?.unbind()));
+                    return Ok(Some(
+                        self.malformed
+                            .dict(py, &mut self.strings, &record)?
+                            .unbind(),
+                    ));
                 }
                 Event::End => {
                     self.state = IterState::Done;
@@ -97,4 +108,10 @@ impl Annotations {
             }
         }
     }
+}
+
+/// A segment's lineage: its connection's direction, whose segments repeat
+/// most of their values.
+pub fn lineage(a: &Annotation) -> u64 {
+    a.stream << 1 | a.dir as u64
 }

@@ -3,7 +3,7 @@
 //! the live ones at the end of the capture.
 
 use crate::error::{command_errors, internal, poisoned};
-use crate::py_record::{to_dict, StringCache};
+use crate::py_record::{Dicts, StringCache};
 use crate::source::Capture;
 use crate::walk::{Event, Walk};
 use pyo3::prelude::*;
@@ -22,7 +22,8 @@ pub struct Summaries {
     filter: Filter,
     /// With a phase filter: the phases each live connection went through.
     phases_seen: HashMap<u64, PhaseSet>,
-    cache: StringCache,
+    strings: StringCache,
+    summaries: Dicts<ConnSummary>,
     state: IterState,
 }
 
@@ -65,7 +66,8 @@ impl Summaries {
             walk: Walk::new(Capture::open(source)?),
             filter,
             phases_seen: HashMap::new(),
-            cache: StringCache::default(),
+            strings: StringCache::default(),
+            summaries: Dicts::new(source.py())?,
             state: IterState::Reading,
         })
     }
@@ -83,7 +85,7 @@ impl Summaries {
         loop {
             while let Some(s) = self.walk.tracker.next_summary() {
                 if self.wants(&s) {
-                    let record = to_dict(py, &mut self.cache, &s)?;
+                    let record = self.summaries.dict(py, &mut self.strings, &s)?;
                     return Ok(Some(record.unbind()));
                 }
             }

@@ -7,7 +7,7 @@
 //! | `source.rs` | a path or a binary file object as a capture |
 //! | `walk.rs` | the CLI's reading loop, one frame at a time |
 //! | `filters.rs` | `stream`, `port`, `host`, `phase` as the CLI's filter |
-//! | `py_record.rs` | serde to Python objects, keys and names kept as strings |
+//! | `py_record.rs` | records as dicts: each layout read once; a segment's dict copied from the last of its lineage, changed values set |
 //! | `annotate.rs` | the iterator of segment records |
 //! | `conns.rs` | the iterator of connection summaries |
 //! | `states.rs` | the endpoints at a moment |

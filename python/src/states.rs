@@ -2,7 +2,7 @@
 //! states --json`, computed by the CLI's own `endpoints_at`.
 
 use crate::error::command_errors;
-use crate::py_record::{to_dict, StringCache};
+use crate::py_record::{Dicts, StringCache};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -75,7 +75,8 @@ pub fn endpoints<'py>(
     if !problems.is_empty() {
         return Err(command_errors(&problems));
     }
-    let mut cache = StringCache::default();
+    let mut strings = StringCache::default();
+    let dicts = Dicts::new(py)?;
     let list = PyList::empty(py);
     for row in rows
         .iter()
@@ -83,9 +84,9 @@ pub fn endpoints<'py>(
         .filter(|r| filter.phases.contains(r.phase))
         .filter(|r| all || r.state != TcpState::Closed)
     {
-        list.append(to_dict(
+        list.append(dicts.dict(
             py,
-            &mut cache,
+            &mut strings,
             &EndpointRecord {
                 endpoint: row,
                 style,

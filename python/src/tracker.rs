@@ -1,14 +1,16 @@
 //! `Tracker`: frames fed one at a time by the caller (from scapy, dpkt, a
 //! socket), each answered with its `annotate --json` record.
 
+use crate::annotate::lineage;
 use crate::error::{internal, poisoned, TcpphaseError};
-use crate::py_record::{to_dict, StringCache};
+use crate::py_record::{Dicts, StringCache};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyList};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use tcpphase::track::{Config, FrameOutcome};
+use tcpphase::summary::ConnSummary;
+use tcpphase::track::{Annotation, Config, FrameOutcome};
 use tcpphase::wire::WireError;
 use tcpphase_cli::records::Malformed;
 
@@ -22,19 +24,25 @@ use tcpphase_cli::records::Malformed;
 #[pyclass(module = "tcpphase._native", unsendable)]
 pub struct Tracker {
     inner: tcpphase::track::Tracker,
-    cache: StringCache,
+    strings: StringCache,
+    segments: Dicts<Annotation>,
+    malformed: Dicts<Malformed>,
+    summaries: Dicts<ConnSummary>,
     poisoned: bool,
 }
 
 #[pymethods]
 impl Tracker {
     #[new]
-    fn new() -> Self {
-        Tracker {
+    fn new(py: Python<'_>) -> PyResult<Self> {
+        Ok(Tracker {
             inner: tcpphase::track::Tracker::new(Config::default()),
-            cache: StringCache::default(),
+            strings: StringCache::default(),
+            segments: Dicts::new(py)?,
+            malformed: Dicts::new(py)?,
+            summaries: Dicts::new(py)?,
             poisoned: false,
-        }
+        })
     }
 
     /// Annotates one frame: the dict ``annotate --json`` prints for it, a
@@ -62,7 +70,9 @@ impl Tracker {
         };
         match outcome {
             FrameOutcome::Segment(a) => Ok(Some(
-                to_dict(py, &mut self.cache, &a)?.unbind(),
+                self.segments
+                    .dict_in_lineage(py, &mut self.strings, &a, lineage(&a))?
+                    .unbind(),
             )),
             FrameOutcome::NotTcp => Ok(None),
             FrameOutcome::Malformed(WireError::UnsupportedLinkType { linktype }) => {
@@ -73,7 +83,9 @@ impl Tracker {
             }
             FrameOutcome::Malformed(error) => {
                 let record = Malformed::new(self.inner.frames(), ts_ns, error);
-                Ok(Some(to_dict(py, &mut self.cache, &record)?.unbind()))
+                Ok(Some(
+                    self.malformed.dict(py, &mut self.strings, &record)?.unbind(),
+                ))
             }
         }
     }
@@ -87,7 +99,7 @@ impl Tracker {
         }
         let list = PyList::empty(py);
         while let Some(s) = self.inner.next_summary() {
-            list.append(to_dict(py, &mut self.cache, &s)?)?;
+            list.append(self.summaries.dict(py, &mut self.strings, &s)?)?;
         }
         Ok(list)
     }

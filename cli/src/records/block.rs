@@ -33,19 +33,25 @@ impl Block {
         self.used = 0;
     }
 
-    /// A cursor after the lines held, with at least `room` bytes free.
-    pub(crate) fn cursor(&mut self, room: usize) -> Cursor<'_> {
+    /// A cursor after the lines held, with at least `room` bytes free. It
+    /// holds the bytes (so that their address and length stay in
+    /// registers while a line is spelled) until [`Block::keep`] takes
+    /// them back.
+    #[inline]
+    pub(crate) fn cursor(&mut self, room: usize) -> Cursor {
         let mut cursor = Cursor {
-            bytes: &mut self.bytes,
+            bytes: std::mem::take(&mut self.bytes),
             at: self.used,
         };
         cursor.room(room);
         cursor
     }
 
-    /// Keeps what `cursor` wrote as lines.
-    pub(crate) fn take(&mut self, at: usize) {
-        self.used = at;
+    /// Takes the bytes back from `cursor`, and keeps what it wrote.
+    #[inline]
+    pub(crate) fn keep(&mut self, cursor: Cursor) {
+        self.bytes = cursor.bytes;
+        self.used = cursor.at;
     }
 }
 
@@ -53,8 +59,8 @@ impl Block {
 /// they rely on was not made, which the line writers make sure of: a line
 /// makes room for its bounded values (see [`VALUE_ROOM`]) before it
 /// starts, and each unbounded value makes its own.
-pub(crate) struct Cursor<'b> {
-    bytes: &'b mut Vec<u8>,
+pub(crate) struct Cursor {
+    bytes: Vec<u8>,
     /// The next byte's position in `bytes`.
     pub(crate) at: usize,
 }
@@ -67,34 +73,43 @@ pub(crate) const VALUE_ROOM: usize = 64;
 /// How many bytes [`Cursor::join`] may write at once.
 pub(crate) const JOIN_ROOM: usize = 32;
 
-/// A constant text between two values (`,"stream":`), padded so that it
-/// is copied as one fixed-size move when it fits [`JOIN_ROOM`].
+/// A constant text between two values (`,"stream":`), held so that it is
+/// copied as one fixed-size move when it fits [`JOIN_ROOM`].
 #[derive(Clone)]
 pub(crate) struct Join {
-    /// The text, padded with zeros to at least [`JOIN_ROOM`] bytes.
-    padded: Box<[u8]>,
+    /// The text when short, padded with zeros.
+    short: [u8; JOIN_ROOM],
     /// The text's length.
     len: usize,
+    /// The text when longer than [`JOIN_ROOM`].
+    long: Option<Box<[u8]>>,
 }
 
 impl Join {
     /// `text` as a join.
     pub(crate) fn new(text: &[u8]) -> Self {
-        let mut padded = vec![0; text.len().max(JOIN_ROOM)];
-        padded[..text.len()].copy_from_slice(text);
+        let mut short = [0; JOIN_ROOM];
+        let long = match short.get_mut(..text.len()) {
+            Some(head) => {
+                head.copy_from_slice(text);
+                None
+            }
+            None => Some(text.into()),
+        };
         Join {
-            padded: padded.into_boxed_slice(),
+            short,
             len: text.len(),
+            long,
         }
     }
 
     /// The room writing it takes.
     pub(crate) fn room(&self) -> usize {
-        self.padded.len()
+        self.len.max(JOIN_ROOM)
     }
 }
 
-impl Cursor<'_> {
+impl Cursor {
     /// Makes sure `n` bytes are free after the cursor.
     #[inline]
     pub(crate) fn room(&mut self, n: usize) {
@@ -125,22 +140,18 @@ impl Cursor<'_> {
 
     /// A join: one fixed-size move when short (the padding after it is
     /// overwritten by what follows, or lies beyond the lines).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn join(&mut self, join: &Join) {
-        if let (Some(src), Some(dst)) = (
-            join.padded.first_chunk::<JOIN_ROOM>(),
-            self.bytes
-                .get_mut(self.at..)
-                .and_then(|b| b.first_chunk_mut::<JOIN_ROOM>()),
-        ) {
-            if join.len <= JOIN_ROOM {
-                *dst = *src;
+        match &join.long {
+            None => {
+                *self.window::<JOIN_ROOM>() = join.short;
                 self.at += join.len;
-                return;
+            }
+            Some(long) => {
+                self.room(long.len());
+                self.put_slice(long);
             }
         }
-        self.room(join.room());
-        self.put_slice(&join.padded[..join.len]);
     }
 
     /// The bytes written since `start`, to be looked at or changed in place.
@@ -153,58 +164,138 @@ impl Cursor<'_> {
         self.at = at;
     }
 
-    /// A decimal number, written in place two digits at a time.
+    /// A window of `N` bytes at the cursor, made when missing (the line
+    /// made it already, but for a broken promise).
+    #[inline(always)]
+    fn window<const N: usize>(&mut self) -> &mut [u8; N] {
+        if self.bytes.len() - self.at < N {
+            self.grow(N);
+        }
+        let at = self.at;
+        match self
+            .bytes
+            .get_mut(at..)
+            .and_then(|b| b.first_chunk_mut::<N>())
+        {
+            Some(window) => window,
+            None => unreachable!("room for {N} bytes was made"),
+        }
+    }
+
+    /// The first `len` bytes of `padded`, copied as one move.
     #[inline]
+    pub(crate) fn copy_padded(&mut self, padded: &[u8; 16], len: usize) {
+        *self.window::<16>() = *padded;
+        self.at += len.min(16);
+    }
+
+    /// `len` bytes (8 to 16) given as their first and their last 8, which
+    /// overlap when `len` is below 16.
+    #[inline(always)]
+    pub(crate) fn two_words(&mut self, head: u64, tail: u64, len: usize) {
+        let window = self.window::<16>();
+        let tail_at = len.saturating_sub(8).min(8);
+        window[..8].copy_from_slice(&head.to_le_bytes());
+        window[tail_at..tail_at + 8].copy_from_slice(&tail.to_le_bytes());
+        self.at += tail_at + 8;
+    }
+
+    /// `len` bytes (4 to 8) given as their first and their last 4.
+    #[inline(always)]
+    pub(crate) fn two_half_words(&mut self, head: u32, tail: u32, len: usize) {
+        let window = self.window::<8>();
+        let tail_at = len.saturating_sub(4).min(4);
+        window[..4].copy_from_slice(&head.to_le_bytes());
+        window[tail_at..tail_at + 4].copy_from_slice(&tail.to_le_bytes());
+        self.at += tail_at + 4;
+    }
+
+    /// A decimal number, written in place two digits at a time.
+    #[inline(always)]
     pub(crate) fn u64(&mut self, n: u64) {
-        let len = n.checked_ilog10().unwrap_or(0) as usize + 1;
-        let digits = &mut self.bytes[self.at..self.at + len];
-        self.at += len;
+        let len = decimal_len(n);
+        let digits = self.window::<20>();
         let (mut n, mut end) = (n, len);
         while n >= 100 {
-            let pair = (n % 100) as usize * 2;
+            let pair = PAIRS[(n % 100) as usize];
             n /= 100;
-            digits[end - 2..end].copy_from_slice(&PAIRS[pair..pair + 2]);
             end -= 2;
+            digits[end] = pair[0];
+            digits[end + 1] = pair[1];
         }
         if n >= 10 {
-            let pair = n as usize * 2;
-            digits[..2].copy_from_slice(&PAIRS[pair..pair + 2]);
+            let pair = PAIRS[n as usize];
+            digits[0] = pair[0];
+            digits[1] = pair[1];
         } else {
             digits[0] = b'0' + n as u8;
         }
+        self.at += len;
     }
 
     /// A number below `10^width`, zero-padded to `width` digits.
     pub(crate) fn padded(&mut self, mut n: u64, width: usize) {
         let digits = &mut self.bytes[self.at..self.at + width];
         self.at += width;
-        for d in digits.iter_mut().rev() {
-            *d = b'0' + (n % 10) as u8;
-            n /= 10;
+        let mut end = width;
+        while end >= 2 {
+            let pair = PAIRS[(n % 100) as usize];
+            n /= 100;
+            end -= 2;
+            digits[end] = pair[0];
+            digits[end + 1] = pair[1];
+        }
+        if end == 1 {
+            digits[0] = b'0' + (n % 10) as u8;
         }
     }
 
-    /// An IPv4 address's octet: its digits copied from a table, as one
-    /// 4-byte move (the byte after the digits is overwritten next).
+    /// An IPv4 address, dotted: each octet's digits copied from a table as
+    /// one 4-byte move at its place in a 20-byte window (the byte after
+    /// the digits is overwritten next).
     #[inline]
-    pub(crate) fn octet(&mut self, octet: u8) {
-        let entry = &OCTETS[usize::from(octet)];
-        if self.bytes.len() - self.at < entry.len() {
-            self.grow(entry.len());
+    pub(crate) fn ipv4(&mut self, octets: [u8; 4]) {
+        let window = self.window::<20>();
+        let mut len = 0;
+        for (i, octet) in octets.into_iter().enumerate() {
+            // `len` is at most 12 here; the mask tells the compiler that the
+            // four bytes fit the window.
+            let at = len & 15;
+            let entry = OCTETS[usize::from(octet)];
+            window[at..at + 4].copy_from_slice(&entry);
+            len = at + usize::from(entry[3]);
+            if i < 3 {
+                window[len & 15] = b'.';
+                len += 1;
+            }
         }
-        if let Some(dst) = self
-            .bytes
-            .get_mut(self.at..)
-            .and_then(|b| b.first_chunk_mut::<4>())
-        {
-            *dst = *entry;
-            self.at += usize::from(entry[3]);
-        }
+        self.at += len;
     }
 }
 
+/// How many decimal digits `n` has: a guess from its bit length
+/// (log10(2) ~ 1233/4096), corrected by one comparison.
+#[inline]
+fn decimal_len(n: u64) -> usize {
+    const POWERS: [u64; 20] = {
+        let mut powers = [0; 20];
+        let mut i = 1;
+        let mut p = 1u64;
+        while i < 20 {
+            p *= 10;
+            powers[i] = p;
+            i += 1;
+        }
+        powers
+    };
+    let bits = 64 - (n | 1).leading_zeros();
+    let guess = ((bits * 1233) >> 12) as usize;
+    // Zero at index 0: 0 to 9 have one digit.
+    guess.min(19) + usize::from(n >= POWERS[guess.min(19)])
+}
+
 /// Text formatted straight into the line (IPv6 addresses, error messages).
-impl std::fmt::Write for Cursor<'_> {
+impl std::fmt::Write for Cursor {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
         self.room(s.len());
         self.put_slice(s.as_bytes());
@@ -213,12 +304,11 @@ impl std::fmt::Write for Cursor<'_> {
 }
 
 /// `"00" "01" ... "99"`.
-const PAIRS: [u8; 200] = {
-    let mut pairs = [0; 200];
+const PAIRS: [[u8; 2]; 100] = {
+    let mut pairs = [[0; 2]; 100];
     let mut i = 0;
     while i < 100 {
-        pairs[2 * i] = b'0' + (i / 10) as u8;
-        pairs[2 * i + 1] = b'0' + (i % 10) as u8;
+        pairs[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
         i += 1;
     }
     pairs
@@ -246,12 +336,11 @@ const OCTETS: [[u8; 4]; 256] = {
 mod tests {
     use super::*;
 
-    fn spelt(write: impl FnOnce(&mut Cursor<'_>)) -> String {
+    fn spelt(write: impl FnOnce(&mut Cursor)) -> String {
         let mut block = Block::new(0);
         let mut cursor = block.cursor(VALUE_ROOM + JOIN_ROOM);
         write(&mut cursor);
-        let at = cursor.at;
-        block.take(at);
+        block.keep(cursor);
         String::from_utf8(block.lines().to_vec()).unwrap()
     }
 
@@ -277,15 +366,22 @@ mod tests {
     }
 
     #[test]
-    fn octets_and_joins_write_only_their_own_bytes() {
+    fn addresses_and_joins_write_only_their_own_bytes() {
         for o in 0..=255u8 {
-            assert_eq!(
-                spelt(|c| {
-                    c.octet(o);
-                    c.put(b'.')
-                }),
-                format!("{o}.")
-            );
+            for octets in [
+                [o, 0, 10, 255],
+                [1, o, 100, 9],
+                [255, 255, o, 255],
+                [9, 99, 1, o],
+            ] {
+                assert_eq!(
+                    spelt(|c| {
+                        c.ipv4(octets);
+                        c.put(b':')
+                    }),
+                    format!("{}:", std::net::Ipv4Addr::from(octets))
+                );
+            }
         }
         let short = Join::new(b",\"stream\":");
         let long = Join::new(&[b'k'; 40]);
@@ -306,8 +402,7 @@ mod tests {
         cursor.put_slice(b"ab");
         cursor.room(10_000);
         cursor.put_slice(&[b'c'; 10_000]);
-        let at = cursor.at;
-        block.take(at);
+        block.keep(cursor);
         assert_eq!(block.len(), 10_002);
         assert_eq!(&block.lines()[..3], b"abc");
     }

@@ -23,7 +23,7 @@ const WHOLE_BELOW: f64 = 9_007_199_254_740_992.0;
 /// Appends `s` as JSON (a finite float; the caller writes `null` for the
 /// others) exactly as `zmij::Buffer::format_finite` spells it.
 #[inline]
-pub(crate) fn json_seconds(c: &mut Cursor<'_>, s: f64) {
+pub(crate) fn json_seconds(c: &mut Cursor, s: f64) {
     match short_decimal(s) {
         Some((n, places, scale)) => {
             c.u64(n / scale);
@@ -66,7 +66,7 @@ fn short_decimal(s: f64) -> Option<(u64, usize, u64)> {
 
 /// Appends `s` with 9 decimals exactly as `format!("{s:.9}")` does.
 #[inline]
-pub(crate) fn csv_seconds(c: &mut Cursor<'_>, s: f64) {
+pub(crate) fn csv_seconds(c: &mut Cursor, s: f64) {
     match nine_decimals(s) {
         Some((whole, billionths)) => {
             c.u64(whole);
@@ -127,12 +127,11 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn spelt(write: fn(&mut Cursor<'_>, f64), s: f64) -> String {
+    fn spelt(write: fn(&mut Cursor, f64), s: f64) -> String {
         let mut block = Block::new(0);
         let mut cursor = block.cursor(VALUE_ROOM);
         write(&mut cursor, s);
-        let at = cursor.at;
-        block.take(at);
+        block.keep(cursor);
         String::from_utf8(block.lines().to_vec()).unwrap()
     }
 
@@ -217,7 +216,7 @@ mod tests {
             agrees(s);
             // The long way is taken only where the float is not the one
             // nearest to the microseconds (`ns as f64` rounded first).
-            if s >= PLAIN_FROM && s < MICROS_BELOW && s == us as f64 / 1e6 {
+            if (PLAIN_FROM..MICROS_BELOW).contains(&s) && s == us as f64 / 1e6 {
                 prop_assert!(short_decimal(s).is_some(), "{us} us");
             }
         }

@@ -128,34 +128,36 @@ impl<R: Record + ?Sized, W: Write> RecordWriter<R, W> {
             }
             c.room(1);
             c.put(b'\n');
-            let at = c.at;
-            w.block.take(at);
+            w.block.keep(c);
             w.write_block()?;
         }
         Ok(w)
     }
 
     /// Writes one record: a JSON line, or a CSV row.
+    #[inline]
     pub fn write(&mut self, record: &R) -> io::Result<()> {
-        let mut cursor = self.block.cursor(self.line_room);
-        let mut line = Line {
+        let line = Line {
             record,
             joins: &self.joins,
             next: 0,
-            cursor: &mut cursor,
+            cursor: self.block.cursor(self.line_room),
             scratch: &mut self.scratch,
         };
-        match self.format {
+        let mut cursor = match self.format {
             RecordFormat::Json => {
-                let Ok(()) = R::layout(&mut JsonMembers(&mut line));
+                let mut members = JsonMembers(line);
+                let Ok(()) = R::layout(&mut members);
+                members.0.cursor
             }
             RecordFormat::Csv => {
-                let Ok(()) = R::layout(&mut CsvCells(&mut line));
+                let mut cells = CsvCells(line);
+                let Ok(()) = R::layout(&mut cells);
+                cells.0.cursor
             }
-        }
+        };
         cursor.join(&self.end);
-        let at = cursor.at;
-        self.block.take(at);
+        self.block.keep(cursor);
         self.written()
     }
 
@@ -165,23 +167,23 @@ impl<R: Record + ?Sized, W: Write> RecordWriter<R, W> {
     pub fn write_other<X: Record + ?Sized>(&mut self, record: &X) -> io::Result<()> {
         match self.format {
             RecordFormat::Json => {
-                let mut cursor = self.block.cursor(0);
-                let mut line = Line {
+                let mut members = JsonMembers(Line {
                     record,
                     joins: &[],
                     next: 0,
-                    cursor: &mut cursor,
+                    cursor: self.block.cursor(0),
                     scratch: &mut self.scratch,
-                };
-                let Ok(()) = X::layout(&mut JsonMembers(&mut line));
-                let fields = line.next;
+                });
+                let Ok(()) = X::layout(&mut members);
+                let Line {
+                    next, mut cursor, ..
+                } = members.0;
                 cursor.room(3);
-                if fields == 0 {
+                if next == 0 {
                     cursor.put(b'{');
                 }
                 cursor.put_slice(b"}\n");
-                let at = cursor.at;
-                self.block.take(at);
+                self.block.keep(cursor);
                 self.written()
             }
             RecordFormat::Csv => Ok(()),
@@ -228,31 +230,30 @@ fn json_key(key: &str) -> String {
     let mut block = Block::new(0);
     let mut c = block.cursor(VALUE_ROOM);
     json_string(&mut c, key);
-    let at = c.at;
-    block.take(at);
+    block.keep(c);
     String::from_utf8_lossy(block.lines()).into_owned()
 }
 
 /// One line being spelled: the record, the joins before its values (none
 /// for a record of another kind: then each key is joined as it comes),
 /// and how many values are written.
-struct Line<'l, 'b, 'r, X: ?Sized> {
+struct Line<'l, 'r, X: ?Sized> {
     record: &'r X,
     joins: &'l [Join],
     next: usize,
-    cursor: &'l mut Cursor<'b>,
+    cursor: Cursor,
     scratch: &'l mut Scratch,
 }
 
-impl<X: ?Sized> Line<'_, '_, '_, X> {
+impl<X: ?Sized> Line<'_, '_, X> {
     /// Writes what comes before the next value; `unjoined` writes it when
     /// no join was made for it.
     #[inline(always)]
-    fn join(&mut self, unjoined: impl FnOnce(&mut Cursor<'_>, bool)) {
+    fn join(&mut self, unjoined: impl FnOnce(&mut Cursor, bool)) {
         match self.joins.get(self.next) {
             Some(join) => self.cursor.join(join),
             None => {
-                unjoined(self.cursor, self.next == 0);
+                unjoined(&mut self.cursor, self.next == 0);
                 self.cursor.room(VALUE_ROOM);
             }
         }
@@ -261,39 +262,39 @@ impl<X: ?Sized> Line<'_, '_, '_, X> {
 }
 
 /// A line's fields as JSON members.
-struct JsonMembers<'a, 'l, 'b, 'r, X: ?Sized>(&'a mut Line<'l, 'b, 'r, X>);
+struct JsonMembers<'l, 'r, X: ?Sized>(Line<'l, 'r, X>);
 
-impl<X: ?Sized> Fields<X> for JsonMembers<'_, '_, '_, '_, X> {
+impl<X: ?Sized> Fields<X> for JsonMembers<'_, '_, X> {
     type Error = core::convert::Infallible;
     #[inline(always)]
     fn field(&mut self, key: &'static str, value: fn(&X) -> Value<'_>) -> Result<(), Self::Error> {
-        let line = &mut *self.0;
+        let line = &mut self.0;
         line.join(|c, first| {
             c.room(key.len() * 6 + 4);
             c.put(if first { b'{' } else { b',' });
             json_string(c, key);
             c.put(b':');
         });
-        json_value(line.cursor, value(line.record), &mut line.scratch.text);
+        json_value(&mut line.cursor, value(line.record), &mut line.scratch.text);
         Ok(())
     }
 }
 
 /// A line's fields as CSV cells.
-struct CsvCells<'a, 'l, 'b, 'r, X: ?Sized>(&'a mut Line<'l, 'b, 'r, X>);
+struct CsvCells<'l, 'r, X: ?Sized>(Line<'l, 'r, X>);
 
-impl<X: ?Sized> Fields<X> for CsvCells<'_, '_, '_, '_, X> {
+impl<X: ?Sized> Fields<X> for CsvCells<'_, '_, X> {
     type Error = core::convert::Infallible;
     #[inline(always)]
     fn field(&mut self, _: &'static str, value: fn(&X) -> Value<'_>) -> Result<(), Self::Error> {
-        let line = &mut *self.0;
+        let line = &mut self.0;
         line.join(|c, first| {
             if !first {
                 c.room(1);
                 c.put(b',');
             }
         });
-        csv_value(line.cursor, value(line.record), &mut line.scratch.cell);
+        csv_value(&mut line.cursor, value(line.record), &mut line.scratch.cell);
         Ok(())
     }
 }

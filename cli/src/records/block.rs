@@ -111,28 +111,42 @@ impl Join {
 
 impl Cursor {
     /// Makes sure `n` bytes are free after the cursor.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn room(&mut self, n: usize) {
         if self.bytes.len() - self.at < n {
             self.grow(n);
         }
     }
 
-    #[cold]
+    /// Makes room: the bytes go to the cold path and back by value, so
+    /// that the cursor's address never leaves the line being spelled and
+    /// the compiler keeps its fields in registers.
+    #[inline(always)]
     fn grow(&mut self, n: usize) {
-        let len = (self.at + n).max(self.bytes.len() * 2);
-        self.bytes.resize(len, 0);
+        self.bytes = grown(std::mem::take(&mut self.bytes), self.at + n);
+    }
+
+    /// Runs `f`, a cold path (escapes, IPv6, formatted text), on a cursor
+    /// moved out and back, for the same reason as [`Cursor::grow`].
+    #[inline(always)]
+    pub(crate) fn detour(&mut self, f: impl FnOnce(&mut Cursor)) {
+        let mut moved = Cursor {
+            bytes: std::mem::take(&mut self.bytes),
+            at: self.at,
+        };
+        f(&mut moved);
+        *self = moved;
     }
 
     /// One byte.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn put(&mut self, b: u8) {
         self.bytes[self.at] = b;
         self.at += 1;
     }
 
     /// Some bytes.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn put_slice(&mut self, s: &[u8]) {
         self.bytes[self.at..self.at + s.len()].copy_from_slice(s);
         self.at += s.len();
@@ -234,6 +248,7 @@ impl Cursor {
     }
 
     /// A number below `10^width`, zero-padded to `width` digits.
+    #[inline(always)]
     pub(crate) fn padded(&mut self, mut n: u64, width: usize) {
         let digits = &mut self.bytes[self.at..self.at + width];
         self.at += width;
@@ -253,7 +268,7 @@ impl Cursor {
     /// An IPv4 address, dotted: each octet's digits copied from a table as
     /// one 4-byte move at its place in a 20-byte window (the byte after
     /// the digits is overwritten next).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn ipv4(&mut self, octets: [u8; 4]) {
         let window = self.window::<20>();
         let mut len = 0;
@@ -271,6 +286,15 @@ impl Cursor {
         }
         self.at += len;
     }
+}
+
+/// `bytes` grown to at least `need` bytes (at least doubled).
+#[cold]
+#[inline(never)]
+fn grown(mut bytes: Vec<u8>, need: usize) -> Vec<u8> {
+    let len = need.max(bytes.len() * 2);
+    bytes.resize(len, 0);
+    bytes
 }
 
 /// How many decimal digits `n` has: a guess from its bit length

@@ -22,7 +22,7 @@ const WHOLE_BELOW: f64 = 9_007_199_254_740_992.0;
 
 /// Appends `s` as JSON (a finite float; the caller writes `null` for the
 /// others) exactly as `zmij::Buffer::format_finite` spells it.
-#[inline]
+#[inline(always)]
 pub(crate) fn json_seconds(c: &mut Cursor, s: f64) {
     match short_decimal(s) {
         Some((n, places, scale)) => {
@@ -47,7 +47,7 @@ pub(crate) fn json_seconds(c: &mut Cursor, s: f64) {
 /// `s` as `n / scale` (`scale` = 10^`places`, 9 or 6 places), when that
 /// decimal is the shortest that reads back as `s` and zmij writes it
 /// plainly.
-#[inline]
+#[inline(always)]
 fn short_decimal(s: f64) -> Option<(u64, usize, u64)> {
     let (float_scale, places, scale) = if (PLAIN_FROM..NANOS_BELOW).contains(&s) {
         (1e9, 9, 1_000_000_000)
@@ -65,7 +65,7 @@ fn short_decimal(s: f64) -> Option<(u64, usize, u64)> {
 }
 
 /// Appends `s` with 9 decimals exactly as `format!("{s:.9}")` does.
-#[inline]
+#[inline(always)]
 pub(crate) fn csv_seconds(c: &mut Cursor, s: f64) {
     match nine_decimals(s) {
         Some((whole, billionths)) => {
@@ -73,10 +73,10 @@ pub(crate) fn csv_seconds(c: &mut Cursor, s: f64) {
             c.put(b'.');
             c.padded(billionths, 9);
         }
-        None => {
+        None => c.detour(|c| {
             // Writing into the line cannot fail.
             let _ = std::fmt::Write::write_fmt(c, format_args!("{s:.9}"));
-        }
+        }),
     }
 }
 

@@ -41,12 +41,12 @@ pub(crate) fn json_value(c: &mut Cursor, value: Value<'_>, scratch: &mut String)
             tcp_flags(c, flags);
             c.put(b'"');
         }
-        Value::Text(text) => {
+        Value::Text(text) => c.detour(|c| {
             scratch.clear();
             // Writing into a String cannot fail.
             let _ = write!(scratch, "{text}");
             json_string(c, scratch);
-        }
+        }),
     }
 }
 
@@ -63,7 +63,7 @@ pub(crate) fn csv_value(c: &mut Cursor, value: Value<'_>, scratch: &mut Vec<u8>)
         Value::Bool(b) => c.put_slice(if b { b"true" } else { b"false" }),
         Value::Ip(ip) => ip_text(c, ip),
         Value::Addr(addr) => addr_text(c, addr),
-        Value::Anomalies(flags) => {
+        Value::Anomalies(flags) => c.detour(|c| {
             for (i, name) in flags.names().enumerate() {
                 // Names need no quoting (a test checks every one).
                 c.room(name.len() + 1);
@@ -72,24 +72,30 @@ pub(crate) fn csv_value(c: &mut Cursor, value: Value<'_>, scratch: &mut Vec<u8>)
                 }
                 c.put_slice(name.as_bytes());
             }
-        }
+        }),
         Value::TcpFlags(flags) => tcp_flags(c, flags),
-        Value::Text(text) => {
+        Value::Text(text) => c.detour(|c| {
             let start = c.at;
             // Writing into the line cannot fail.
             let _ = write!(c, "{text}");
             csv_quote(c, start, scratch);
-        }
+        }),
     }
 }
 
 /// A JSON array of the flags' names.
-#[inline]
+#[inline(always)]
 fn json_anomalies(c: &mut Cursor, flags: AnomalyFlags) {
     if flags == AnomalyFlags::NONE {
         c.put_slice(b"[]");
-        return;
+    } else {
+        c.detour(|c| json_names(c, flags));
     }
+}
+
+/// The flags' names, quoted, in brackets.
+#[inline(never)]
+fn json_names(c: &mut Cursor, flags: AnomalyFlags) {
     c.put(b'[');
     for (i, name) in flags.names().enumerate() {
         // Names need no escapes (a test checks every one).
@@ -119,7 +125,7 @@ const ESCAPED: [bool; 256] = {
 };
 
 /// Appends `s` as a JSON string: quoted, with serde_json's escapes.
-#[inline]
+#[inline(always)]
 pub(crate) fn json_string(c: &mut Cursor, s: &str) {
     let bytes = s.as_bytes();
     let len = bytes.len();
@@ -148,7 +154,7 @@ pub(crate) fn json_string(c: &mut Cursor, s: &str) {
         c.put_slice(bytes);
         c.put(b'"');
     } else {
-        json_escaped(c, bytes);
+        c.detour(|c| json_escaped(c, bytes));
     }
 }
 
@@ -222,7 +228,7 @@ pub(crate) fn csv_quote(c: &mut Cursor, start: usize, scratch: &mut Vec<u8>) {
         .iter()
         .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
     {
-        csv_requote(c, start, scratch);
+        c.detour(|c| csv_requote(c, start, scratch));
     }
 }
 
@@ -263,7 +269,7 @@ fn letters_of(flags: TcpFlags) -> &'static [u8; 16] {
 }
 
 /// Appends TCP flag letters: `SA`, `FA`.
-#[inline]
+#[inline(always)]
 fn tcp_flags(c: &mut Cursor, flags: TcpFlags) {
     let entry = letters_of(flags);
     c.copy_padded(entry, usize::from(entry[15]));
@@ -271,17 +277,18 @@ fn tcp_flags(c: &mut Cursor, flags: TcpFlags) {
 
 /// Appends an address as `Display` spells it, without the formatting
 /// machinery.
-#[inline]
+#[inline(always)]
 fn ip_text(c: &mut Cursor, ip: IpAddr) {
     match ip {
         IpAddr::V4(v4) => c.ipv4(v4.octets()),
-        IpAddr::V6(v6) => ipv6_text(c, v6),
+        IpAddr::V6(v6) => c.detour(|c| ipv6_text(c, v6)),
     }
 }
 
 /// Appends an IPv6 address as `Display` spells it: a v4-mapped address as
 /// `::ffff:a.b.c.d`; otherwise lower-case hex groups without leading
 /// zeros, the first longest run of two or more zero groups as `::`.
+#[inline(never)]
 fn ipv6_text(c: &mut Cursor, ip: Ipv6Addr) {
     if let Some(v4) = ip.to_ipv4_mapped() {
         c.put_slice(b"::ffff:");
@@ -323,11 +330,11 @@ fn hex_groups(c: &mut Cursor, groups: &[u16]) {
 
 /// Appends `addr:port` as `Display` spells it (`[v6]:port`, with a
 /// scope other than 0 as `%scope`).
-#[inline]
+#[inline(always)]
 fn addr_text(c: &mut Cursor, addr: SocketAddr) {
     match addr {
         SocketAddr::V4(v4) => c.ipv4(v4.ip().octets()),
-        SocketAddr::V6(v6) => {
+        SocketAddr::V6(v6) => c.detour(|c| {
             c.put(b'[');
             ipv6_text(c, *v6.ip());
             if v6.scope_id() != 0 {
@@ -335,7 +342,7 @@ fn addr_text(c: &mut Cursor, addr: SocketAddr) {
                 c.u64(v6.scope_id().into());
             }
             c.put(b']');
-        }
+        }),
     }
     c.put(b':');
     c.u64(addr.port().into());

@@ -182,18 +182,15 @@ impl Cursor {
     /// made it already, but for a broken promise).
     #[inline(always)]
     fn window<const N: usize>(&mut self) -> &mut [u8; N] {
-        if self.bytes.len() - self.at < N {
+        if self.bytes.len().saturating_sub(self.at) < N {
             self.grow(N);
         }
-        let at = self.at;
-        match self
-            .bytes
-            .get_mut(at..)
-            .and_then(|b| b.first_chunk_mut::<N>())
-        {
-            Some(window) => window,
-            None => unreachable!("room for {N} bytes was made"),
-        }
+        // SAFETY: the check above, or `grow` (which makes the length at
+        // least `at + N`), leaves `at + N <= len`: the N bytes from `at`
+        // are initialised bytes of the Vec, borrowed mutably through
+        // `self` for the window's life. One check instead of the three a
+        // checked slice takes (this runs ~30 times a line).
+        unsafe { &mut *self.bytes.as_mut_ptr().add(self.at).cast::<[u8; N]>() }
     }
 
     /// The first `len` bytes of `padded`, copied as one move.

@@ -56,27 +56,37 @@ fn write_all_serde<R: Record>(records: &[R]) {
     out.flush().expect("a sink takes all");
 }
 
+/// Every segment's line, written the `way` named (serde, json or csv).
+#[inline(never)]
+fn write_annotations(way: &str, annotations: &[Annotation]) {
+    match way {
+        "serde" => write_all_serde(annotations),
+        "json" => write_all(RecordFormat::Json, annotations),
+        _ => write_all(RecordFormat::Csv, annotations),
+    }
+}
+
+/// Every connection's line, written the `way` named.
+#[inline(never)]
+fn write_summaries(way: &str, summaries: &[ConnSummary]) {
+    match way {
+        "serde" => write_all_serde(summaries),
+        "json" => write_all(RecordFormat::Json, summaries),
+        _ => write_all(RecordFormat::Csv, summaries),
+    }
+}
+
 fn lines(c: &mut Criterion) {
     let (annotations, summaries) = records();
     if let Ok(way) = std::env::var("TCPPHASE_BENCH_ONCE") {
         // Each line written once, for an instruction count that the other
         // work on a shared machine does not disturb: `valgrind
-        // --tool=callgrind --collect-atstart=no --toggle-collect='*write_all*'`
-        // over this, divided by the lines printed here.
-        match way.as_str() {
-            "serde" => {
-                write_all_serde(&annotations);
-                write_all_serde(&summaries);
-            }
-            "json" => {
-                write_all(RecordFormat::Json, &annotations);
-                write_all(RecordFormat::Json, &summaries);
-            }
-            _ => {
-                write_all(RecordFormat::Csv, &annotations);
-                write_all(RecordFormat::Csv, &summaries);
-            }
-        }
+        // --tool=callgrind --collect-atstart=no
+        // --toggle-collect='*write_annotations*'
+        // --toggle-collect='*write_summaries*'` over this, each function's
+        // inclusive count divided by the lines printed here.
+        write_annotations(&way, &annotations);
+        write_summaries(&way, &summaries);
         println!(
             "{way}: {} annotate lines, {} conns lines",
             annotations.len(),

@@ -9,6 +9,9 @@ use tcpphase::track::Annotation;
 use tcpphase::wire::WireError;
 
 impl Record for Annotation {
+    // Inlined into the record writer, so that each value is spelled
+    // straight from the record, the line's cursor in registers.
+    #[inline(always)]
     fn layout<F: Fields<Self>>(f: &mut F) -> Result<(), F::Error> {
         f.field("frame", |a| Value::U64(a.frame))?;
         f.field("stream", |a| Value::U64(a.stream))?;

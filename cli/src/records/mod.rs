@@ -5,8 +5,11 @@
 //!
 //! | file | what |
 //! | --- | --- |
-//! | `value.rs` | [`Value`]: one field's value, and how JSON and CSV spell it |
+//! | `value.rs` | [`Value`]: one field's value (and its serde form) |
 //! | `writer.rs` | [`RecordWriter`]: JSON Lines or CSV, the one place records are written |
+//! | `block.rs` | the block lines are spelled into, and its cursor |
+//! | `spelling.rs` | how JSON and CSV spell each value |
+//! | `seconds.rs` | seconds spelled by integer arithmetic, as zmij and `fmt` spell them |
 //! | `annotation.rs` | a segment (`annotate`), and a frame that does not parse |
 //! | `summary.rs` | a connection summary (`conns`) |
 //!
@@ -16,6 +19,9 @@
 //! [`RecordWriter`], or embeds one record in its own JSON through [`Json`].
 
 mod annotation;
+mod block;
+mod seconds;
+mod spelling;
 mod summary;
 mod value;
 mod writer;

@@ -1,6 +1,7 @@
 //! The one place records are written: JSON Lines or CSV with a header row.
 
-use super::value::{csv_quote, json_string};
+use super::block::{Block, Cursor, Join, VALUE_ROOM};
+use super::spelling::{csv_quote, csv_value, json_string, json_value};
 use super::{keys, Fields, Record, Value};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -50,89 +51,139 @@ const BLOCK: usize = 1 << 16;
 /// Writes records of kind `R` to `W`, as JSON Lines or CSV: each line is
 /// spelled into a block of memory (no serde, no per-field `dyn Write`),
 /// and the block goes to `W` when full and at [`RecordWriter::flush`].
+/// What stands between two values (`,"stream":`) is joined once, here;
+/// a line then makes room once and copies each join as one move.
 /// Writing a record allocates nothing once the block has its size.
 pub struct RecordWriter<R: ?Sized, W: Write> {
     out: W,
     format: RecordFormat,
     /// Lines not yet written to `out`.
-    block: Vec<u8>,
-    /// Text formatted before it is escaped or quoted.
-    scratch: String,
-    cell: Vec<u8>,
+    block: Block,
+    /// What comes before each of `R`'s values, in layout order:
+    /// `{"frame":`, `,"stream":`, ... in JSON; nothing, then `,` in CSV.
+    joins: Box<[Join]>,
+    /// What ends a line: `}\n` (`{}\n` without fields) or `\n`.
+    end: Join,
+    /// The room a line of `R` takes but for its text, which makes its own.
+    line_room: usize,
+    scratch: Scratch,
     kind: std::marker::PhantomData<fn(&R)>,
+}
+
+/// Text held on the way into a line.
+#[derive(Default)]
+struct Scratch {
+    /// Text formatted before it is escaped (an error message).
+    text: String,
+    /// A CSV cell while it is quoted.
+    cell: Vec<u8>,
 }
 
 impl<R: Record + ?Sized, W: Write> RecordWriter<R, W> {
     /// A writer of `format` into `out`; in CSV it writes the header row
     /// now, so that an output without records still has it.
     pub fn new(format: RecordFormat, out: W) -> io::Result<Self> {
+        let keys = keys::<R>();
+        let (joins, end): (Box<[Join]>, Join) = match format {
+            RecordFormat::Json => (
+                keys.iter()
+                    .enumerate()
+                    .map(|(i, key)| {
+                        let mut text = vec![if i == 0 { b'{' } else { b',' }];
+                        text.extend_from_slice(json_key(key).as_bytes());
+                        text.push(b':');
+                        Join::new(&text)
+                    })
+                    .collect(),
+                Join::new(if keys.is_empty() { b"{}\n" } else { b"}\n" }),
+            ),
+            RecordFormat::Csv => (
+                (0..keys.len())
+                    .map(|i| Join::new(if i == 0 { b"" } else { b"," }))
+                    .collect(),
+                Join::new(b"\n"),
+            ),
+        };
+        let line_room = joins.iter().map(|j| j.room() + VALUE_ROOM).sum::<usize>() + end.room();
         let mut w = RecordWriter {
             out,
             format,
-            block: Vec::with_capacity(BLOCK + BLOCK / 4),
-            scratch: String::new(),
-            cell: Vec::new(),
+            block: Block::new(BLOCK + line_room.max(BLOCK / 4)),
+            joins,
+            end,
+            line_room,
+            scratch: Scratch::default(),
             kind: std::marker::PhantomData,
         };
         if format == RecordFormat::Csv {
-            for (i, key) in keys::<R>().into_iter().enumerate() {
+            let mut c = w.block.cursor(0);
+            for (i, key) in keys.into_iter().enumerate() {
+                c.room(key.len() + 1);
                 if i > 0 {
-                    w.block.push(b',');
+                    c.put(b',');
                 }
-                let start = w.block.len();
-                w.block.extend_from_slice(key.as_bytes());
-                csv_quote(&mut w.block, start, &mut w.cell);
+                let start = c.at;
+                c.put_slice(key.as_bytes());
+                csv_quote(&mut c, start, &mut w.scratch.cell);
             }
-            w.block.push(b'\n');
+            c.room(1);
+            c.put(b'\n');
+            w.block.keep(c);
             w.write_block()?;
         }
         Ok(w)
     }
 
     /// Writes one record: a JSON line, or a CSV row.
+    #[inline]
     pub fn write(&mut self, record: &R) -> io::Result<()> {
-        match self.format {
-            RecordFormat::Json => json_line(&mut self.block, &mut self.scratch, record),
-            RecordFormat::Csv => {
-                struct Cells<'a, 'r, R: ?Sized> {
-                    record: &'r R,
-                    block: &'a mut Vec<u8>,
-                    cell: &'a mut Vec<u8>,
-                    first: bool,
-                }
-                impl<R: ?Sized> Fields<R> for Cells<'_, '_, R> {
-                    type Error = core::convert::Infallible;
-                    fn field(
-                        &mut self,
-                        _: &'static str,
-                        value: fn(&R) -> Value<'_>,
-                    ) -> Result<(), Self::Error> {
-                        if !std::mem::take(&mut self.first) {
-                            self.block.push(b',');
-                        }
-                        value(self.record).write_csv(self.block, self.cell);
-                        Ok(())
-                    }
-                }
-                let Ok(()) = R::layout(&mut Cells {
-                    record,
-                    block: &mut self.block,
-                    cell: &mut self.cell,
-                    first: true,
-                });
-                self.block.push(b'\n');
+        let line = Line {
+            record,
+            joins: &self.joins,
+            next: 0,
+            cursor: self.block.cursor(self.line_room),
+            scratch: &mut self.scratch,
+        };
+        let mut cursor = match self.format {
+            RecordFormat::Json => {
+                let mut members = JsonMembers(line);
+                let Ok(()) = R::layout(&mut members);
+                members.0.cursor
             }
-        }
+            RecordFormat::Csv => {
+                let mut cells = CsvCells(line);
+                let Ok(()) = R::layout(&mut cells);
+                cells.0.cursor
+            }
+        };
+        cursor.join(&self.end);
+        self.block.keep(cursor);
         self.written()
     }
 
     /// Writes a record of another kind among these (a frame that does not
-    /// parse among segments): its own JSON line; in CSV, whose columns are
-    /// `R`'s, nothing.
+    /// parse among segments): its own JSON line, its keys joined as it is
+    /// written; in CSV, whose columns are `R`'s, nothing.
     pub fn write_other<X: Record + ?Sized>(&mut self, record: &X) -> io::Result<()> {
         match self.format {
             RecordFormat::Json => {
-                json_line(&mut self.block, &mut self.scratch, record);
+                let mut members = JsonMembers(Line {
+                    record,
+                    joins: &[],
+                    next: 0,
+                    cursor: self.block.cursor(0),
+                    scratch: &mut self.scratch,
+                });
+                let Ok(()) = X::layout(&mut members);
+                let Line {
+                    next, mut cursor, ..
+                } = members.0;
+                cursor.room(3);
+                if next == 0 {
+                    cursor.put(b'{');
+                }
+                cursor.put_slice(b"}\n");
+                self.block.keep(cursor);
                 self.written()
             }
             RecordFormat::Csv => Ok(()),
@@ -146,6 +197,7 @@ impl<R: Record + ?Sized, W: Write> RecordWriter<R, W> {
     }
 
     /// After a line: the block goes out when full.
+    #[inline]
     fn written(&mut self) -> io::Result<()> {
         if self.block.len() >= BLOCK {
             self.write_block()
@@ -157,7 +209,7 @@ impl<R: Record + ?Sized, W: Write> RecordWriter<R, W> {
     /// Writes the block to `out`. It is emptied even when the write fails,
     /// so that nothing is written twice.
     fn write_block(&mut self) -> io::Result<()> {
-        let result = self.out.write_all(&self.block);
+        let result = self.out.write_all(self.block.lines());
         self.block.clear();
         result
     }
@@ -167,46 +219,84 @@ impl<R: ?Sized, W: Write> Drop for RecordWriter<R, W> {
     /// Lines still held go out (as a `BufWriter`'s would); an error here
     /// has nowhere to go, and [`RecordWriter::flush`] reports it first.
     fn drop(&mut self) {
-        if !self.block.is_empty() {
-            let _ = self.out.write_all(&self.block);
+        if self.block.len() > 0 {
+            let _ = self.out.write_all(self.block.lines());
         }
     }
 }
 
-/// Appends `record` as one JSON line to `block`, keys in layout order.
-fn json_line<X: Record + ?Sized>(block: &mut Vec<u8>, scratch: &mut String, record: &X) {
-    struct Members<'a, 'r, X: ?Sized> {
-        record: &'r X,
-        block: &'a mut Vec<u8>,
-        scratch: &'a mut String,
-        open: u8,
-    }
-    impl<X: ?Sized> Fields<X> for Members<'_, '_, X> {
-        type Error = core::convert::Infallible;
-        fn field(
-            &mut self,
-            key: &'static str,
-            value: fn(&X) -> Value<'_>,
-        ) -> Result<(), Self::Error> {
-            self.block.push(std::mem::replace(&mut self.open, b','));
-            json_string(self.block, key);
-            self.block.push(b':');
-            value(self.record).write_json(self.block, self.scratch);
-            Ok(())
+/// A key as a JSON string, as serde_json spells it.
+fn json_key(key: &str) -> String {
+    let mut block = Block::new(0);
+    let mut c = block.cursor(VALUE_ROOM);
+    json_string(&mut c, key);
+    block.keep(c);
+    String::from_utf8_lossy(block.lines()).into_owned()
+}
+
+/// One line being spelled: the record, the joins before its values (none
+/// for a record of another kind: then each key is joined as it comes),
+/// and how many values are written.
+struct Line<'l, 'r, X: ?Sized> {
+    record: &'r X,
+    joins: &'l [Join],
+    next: usize,
+    cursor: Cursor,
+    scratch: &'l mut Scratch,
+}
+
+impl<X: ?Sized> Line<'_, '_, X> {
+    /// Writes what comes before the next value; `unjoined` writes it when
+    /// no join was made for it.
+    #[inline(always)]
+    fn join(&mut self, unjoined: impl FnOnce(&mut Cursor, bool)) {
+        match self.joins.get(self.next) {
+            Some(join) => self.cursor.join(join),
+            None => {
+                unjoined(&mut self.cursor, self.next == 0);
+                self.cursor.room(VALUE_ROOM);
+            }
         }
+        self.next += 1;
     }
-    let mut members = Members {
-        record,
-        block,
-        scratch,
-        open: b'{',
-    };
-    let Ok(()) = X::layout(&mut members);
-    if members.open == b'{' {
-        // A record without fields.
-        block.push(b'{');
+}
+
+/// A line's fields as JSON members.
+struct JsonMembers<'l, 'r, X: ?Sized>(Line<'l, 'r, X>);
+
+impl<X: ?Sized> Fields<X> for JsonMembers<'_, '_, X> {
+    type Error = core::convert::Infallible;
+    #[inline(always)]
+    fn field(&mut self, key: &'static str, value: fn(&X) -> Value<'_>) -> Result<(), Self::Error> {
+        let line = &mut self.0;
+        line.join(|c, first| {
+            c.room(key.len() * 6 + 4);
+            c.put(if first { b'{' } else { b',' });
+            json_string(c, key);
+            c.put(b':');
+        });
+        json_value(&mut line.cursor, value(line.record), &mut line.scratch.text);
+        Ok(())
     }
-    block.extend_from_slice(b"}\n");
+}
+
+/// A line's fields as CSV cells.
+struct CsvCells<'l, 'r, X: ?Sized>(Line<'l, 'r, X>);
+
+impl<X: ?Sized> Fields<X> for CsvCells<'_, '_, X> {
+    type Error = core::convert::Infallible;
+    #[inline(always)]
+    fn field(&mut self, _: &'static str, value: fn(&X) -> Value<'_>) -> Result<(), Self::Error> {
+        let line = &mut self.0;
+        line.join(|c, first| {
+            if !first {
+                c.room(1);
+                c.put(b',');
+            }
+        });
+        csv_value(&mut line.cursor, value(line.record), &mut line.scratch.cell);
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -375,7 +465,7 @@ mod tests {
         }
         assert!(w.block.len() < BLOCK, "a full block is written out");
         w.flush().unwrap();
-        assert!(w.block.is_empty());
+        assert_eq!(w.block.len(), 0);
         drop(w);
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().count(), lines + 10);

@@ -8,6 +8,9 @@
 //! frames, so that tshark's ten samples take seconds, not minutes). A tool
 //! that is not installed is left out, and said so.
 //!
+//! `tcpphase` runs on two threads (`--threads 2`), and `conns` once more
+//! on one, for what the second thread gives.
+//!
 //! Run with `cargo bench -p tcpphase-cli --bench e2e`.
 
 use criterion::Criterion;
@@ -65,11 +68,15 @@ fn contenders(file: &str) -> Vec<Contender> {
     let mut all = vec![
         Contender {
             name: "tcpphase annotate --json",
-            argv: argv(&[tcpphase, "annotate", "--json", file]),
+            argv: argv(&[tcpphase, "annotate", "--json", "--threads", "2", file]),
         },
         Contender {
             name: "tcpphase conns",
-            argv: argv(&[tcpphase, "conns", file]),
+            argv: argv(&[tcpphase, "conns", "--threads", "2", file]),
+        },
+        Contender {
+            name: "tcpphase conns --threads 1",
+            argv: argv(&[tcpphase, "conns", "--threads", "1", file]),
         },
     ];
     if installed("tshark") {
@@ -181,5 +188,6 @@ fn main() {
     ratio("tshark -T fields", "tcpphase annotate --json");
     ratio("tshark -T fields", "tcpphase conns");
     ratio("tcptrace -n", "tcpphase conns");
+    ratio("tcpphase conns --threads 1", "tcpphase conns");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,12 +1,16 @@
-//! `annotate` (text, JSON and CSV) allocates nothing per frame: a capture with
-//! many more frames costs no more allocations than a short one. One test
-//! in this binary, so no other test allocates while it counts.
+//! `annotate` and `conns` (text, JSON and CSV) allocate nothing per frame,
+//! on one thread and on worker threads (`--threads 2`, where batches go
+//! back to be refilled): a capture with many more frames costs no more
+//! allocations than a short one (on threads, only the few batches made
+//! before the first ones come back). One test in this binary, so no other
+//! test allocates while it counts.
 
 mod common;
 use common::*;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU64, Ordering};
 use tcpphase_cli::annotate::{run, AnnotateOptions};
+use tcpphase_cli::conns;
 use tcpphase_cli::filter::Filter;
 use tcpphase_cli::input::Source;
 use tcpphase_cli::Format;
@@ -35,7 +39,8 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-fn allocations_of(path: &str, format: Format) -> u64 {
+/// Allocations of `annotate` and of `conns` on `path`, on `threads` threads.
+fn allocations_of(path: &str, format: Format, threads: usize) -> (u64, u64) {
     let options = AnnotateOptions {
         format,
         color: true,
@@ -44,35 +49,56 @@ fn allocations_of(path: &str, format: Format) -> u64 {
         ports: vec![47015],
         ..Filter::default()
     };
+    let source = Source {
+        threads,
+        ..Source::file(path)
+    };
     let before = ALLOCATIONS.load(Ordering::Relaxed);
-    run(&Source::file(path), &filter, options, &mut std::io::sink()).expect("annotate");
-    ALLOCATIONS.load(Ordering::Relaxed) - before
+    run(&source, &filter, options, &mut std::io::sink()).expect("annotate");
+    let between = ALLOCATIONS.load(Ordering::Relaxed);
+    conns::run(&source, &filter, format, &mut std::io::sink()).expect("conns");
+    let after = ALLOCATIONS.load(Ordering::Relaxed);
+    (between - before, after - between)
 }
 
 #[test]
-fn annotate_allocates_nothing_per_frame() {
+fn annotate_and_conns_allocate_nothing_per_frame() {
     // The handshake and data of a bulk transfer, then its data segments
     // again and again (retransmissions as far as the tracker knows).
     let pcap = Pcap::read(&recording("data-bulk.pcap"));
     let dir = temp_dir("allocations");
-    let short = dir.join("short.pcap");
-    let long = dir.join("long.pcap");
-    std::fs::write(&short, pcap.file_of(0..60)).unwrap();
-    let mut bytes = pcap.file_of(0..60);
-    for _ in 0..50 {
-        for r in &pcap.records[3..60] {
-            bytes.extend_from_slice(r);
+    let file = |name: &str, repeats: usize| {
+        let mut bytes = pcap.file_of(0..60);
+        for _ in 0..repeats {
+            for r in &pcap.records[3..60] {
+                bytes.extend_from_slice(r);
+            }
         }
-    }
-    std::fs::write(&long, bytes).unwrap();
-    let (short, long) = (short.to_str().unwrap(), long.to_str().unwrap());
-    for format in [Format::Text, Format::Json, Format::Csv] {
-        allocations_of(short, format);
-        let few = allocations_of(short, format);
-        let many = allocations_of(long, format);
-        assert!(
-            many <= few + 8,
-            "{format:?}: {few} allocations for 60 frames, {many} for 2910"
-        );
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    // One thread: 60 frames against 2 910. Two threads: past the first
+    // batches (made before any comes back to be refilled), 22 860 frames
+    // against 45 660; per-frame allocation would be thousands.
+    let cases = [
+        (1, file("short.pcap", 0), file("long.pcap", 50), 8),
+        (2, file("short2.pcap", 400), file("long2.pcap", 800), 50),
+    ];
+    for (threads, short, long, slack) in &cases {
+        for format in [Format::Text, Format::Json, Format::Csv] {
+            allocations_of(short, format, *threads);
+            let few = allocations_of(short, format, *threads);
+            let many = allocations_of(long, format, *threads);
+            for (command, few, many) in [("annotate", few.0, many.0), ("conns", few.1, many.1)] {
+                eprintln!(
+                    "{threads} thread(s), {command} {format:?}: {few} then {many} allocations"
+                );
+                assert!(
+                    many <= few + slack,
+                    "{threads} thread(s), {command} {format:?}: {few} allocations for {short}, {many} for {long}"
+                );
+            }
+        }
     }
 }

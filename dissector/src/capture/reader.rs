@@ -22,6 +22,26 @@ pub enum CaptureFormat {
     PcapNg,
 }
 
+impl CaptureFormat {
+    /// The format whose file starts with these four bytes, if any.
+    ///
+    /// ```
+    /// use tcpphase::capture::CaptureFormat;
+    /// assert_eq!(CaptureFormat::of_magic([0x0a, 0x0d, 0x0d, 0x0a]), Some(CaptureFormat::PcapNg));
+    /// assert_eq!(CaptureFormat::of_magic(*b"GET "), None);
+    /// ```
+    pub fn of_magic(magic: [u8; 4]) -> Option<CaptureFormat> {
+        match magic {
+            [0x0a, 0x0d, 0x0d, 0x0a] => Some(CaptureFormat::PcapNg),
+            [0xd4, 0xc3, 0xb2, 0xa1]
+            | [0xa1, 0xb2, 0xc3, 0xd4]
+            | [0x4d, 0x3c, 0xb2, 0xa1]
+            | [0xa1, 0xb2, 0x3c, 0x4d] => Some(CaptureFormat::Pcap),
+            _ => None,
+        }
+    }
+}
+
 /// One frame of the capture; borrows the reader until the next call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CapturedFrame<'a> {
@@ -109,19 +129,12 @@ impl<'r> CaptureReader<'r> {
                 return Err(CaptureError::Empty);
             }
         }
-        let format = match magic {
-            [0x0a, 0x0d, 0x0d, 0x0a] => CaptureFormat::PcapNg,
-            [0xd4, 0xc3, 0xb2, 0xa1]
-            | [0xa1, 0xb2, 0xc3, 0xd4]
-            | [0x4d, 0x3c, 0xb2, 0xa1]
-            | [0xa1, 0xb2, 0x3c, 0x4d] => CaptureFormat::Pcap,
-            _ => {
-                return Err(CaptureError::NotACapture {
-                    magic,
-                    magic_len: got,
-                    inside: compression,
-                })
-            }
+        let Some(format) = CaptureFormat::of_magic(magic) else {
+            return Err(CaptureError::NotACapture {
+                magic,
+                magic_len: got,
+                inside: compression,
+            });
         };
         let chained = std::io::Read::chain(std::io::Cursor::new(magic[..got].to_vec()), input);
         let inner =
@@ -193,19 +206,12 @@ impl<'r> CaptureReader<'r> {
             return CaptureReader::new(std::io::Cursor::new(start.to_vec()));
         }
         let magic = [start[0], start[1], start[2], start[3]];
-        let format = match magic {
-            [0x0a, 0x0d, 0x0d, 0x0a] => CaptureFormat::PcapNg,
-            [0xd4, 0xc3, 0xb2, 0xa1]
-            | [0xa1, 0xb2, 0xc3, 0xd4]
-            | [0x4d, 0x3c, 0xb2, 0xa1]
-            | [0xa1, 0xb2, 0x3c, 0x4d] => CaptureFormat::Pcap,
-            _ => {
-                return Err(CaptureError::NotACapture {
-                    magic,
-                    magic_len: 4,
-                    inside: None,
-                })
-            }
+        let Some(format) = CaptureFormat::of_magic(magic) else {
+            return Err(CaptureError::NotACapture {
+                magic,
+                magic_len: 4,
+                inside: None,
+            });
         };
         let inner = MappedBlocks::new(bytes).map_err(|e| match e {
             PcapError::Eof | PcapError::UnexpectedEof | PcapError::Incomplete(_) => {

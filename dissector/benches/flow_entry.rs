@@ -4,36 +4,17 @@
 //! figures; run with `cargo bench -p tcpphase --bench flow_entry`
 //! (`TCPPHASE_BENCH_OPEN` sets N, 300 000 by default).
 
-use std::alloc::{GlobalAlloc, Layout, System};
+mod common;
+
+use common::{CURRENT, PEAK};
 use std::mem::size_of;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use tcpphase::summary::ConnSummary;
 use tcpphase::track::{Config, EntrySizes, Tracker};
 use tcpphase_workload::{Workload, WorkloadConfig};
 
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is forwarded to the system allocator unchanged; the
-// counters only observe sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        // SAFETY: same layout the caller gave us.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: ptr came from System.alloc with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: common::Counting = common::Counting;
 
 /// Buckets of the flow table's index holding `n` entries: the next power
 /// of two at or above n * 5 / 4 (it grows past a load of 4/5).

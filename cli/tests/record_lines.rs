@@ -8,7 +8,10 @@
 use proptest::prelude::*;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::captures_under;
+use std::path::Path;
 use tcpphase::capture::CaptureReader;
 use tcpphase::phase::{AnomalyFlags, Phase, Step, TcpState};
 use tcpphase::summary::ConnSummary;
@@ -178,24 +181,6 @@ impl Records {
         w.flush().unwrap();
         drop(w);
         assert_eq!(String::from_utf8(ours).unwrap(), theirs, "{what} malformed");
-    }
-}
-
-fn captures_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            captures_under(&path, out);
-        } else if path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.contains(".pcap"))
-        {
-            out.push(path);
-        }
     }
 }
 

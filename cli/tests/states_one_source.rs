@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::captures_under;
 use common::raw_ipv4_pcap as pcap;
 use std::path::{Path, PathBuf};
 use tcpphase::capture::CaptureReader;
@@ -63,23 +64,6 @@ fn states_at_time_keeps_a_time_wait_restarted_by_a_retransmitted_fin() {
     assert_eq!(client_at(70), "TIME-WAIT");
     // Past the restarted wait (141 + 60 s).
     assert_eq!(client_at(102), "CLOSED");
-}
-
-fn captures_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            captures_under(&path, out);
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("pcap" | "pcapng")
-        ) {
-            out.push(path);
-        }
-    }
 }
 
 /// `states --at N` gives, for frame N's connection, the states `annotate`

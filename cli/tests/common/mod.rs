@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// What a run printed and its exit status.
@@ -178,4 +178,23 @@ pub fn raw_ipv4_pcap(segments: &[(u32, bool, u8, u32, u32)]) -> Vec<u8> {
         out.extend(frame);
     }
     out
+}
+
+/// Appends every pcap or pcapng file under `dir` (recursively) to `out`;
+/// nothing when `dir` is not there.
+pub fn captures_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            captures_under(&path, out);
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("pcap" | "pcapng")
+        ) {
+            out.push(path);
+        }
+    }
 }

@@ -1,13 +1,13 @@
 //! `annotate`: one dict per segment, the records of `tcpphase annotate
 //! --json`, as an iterator that reads the capture as it is consumed.
 
-use crate::error::{command_errors, internal, poisoned};
+use crate::error::command_errors;
 use crate::py_record::{Dicts, StringCache};
+use crate::record_iter::{IterState, RecordIter};
 use crate::source::Capture;
 use crate::walk::{Event, Walk};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use tcpphase::track::Annotation;
 use tcpphase_cli::filter::Filter;
 use tcpphase_cli::records::Malformed;
@@ -24,14 +24,6 @@ pub struct Annotations {
     state: IterState,
 }
 
-/// Where the iterator is.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum IterState {
-    Reading,
-    Done,
-    Poisoned,
-}
-
 #[pymethods]
 impl Annotations {
     fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
@@ -39,18 +31,7 @@ impl Annotations {
     }
 
     fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyDict>>> {
-        match self.state {
-            IterState::Done => return Ok(None),
-            IterState::Poisoned => return Err(poisoned()),
-            IterState::Reading => {}
-        }
-        match catch_unwind(AssertUnwindSafe(|| self.next_record(py))) {
-            Ok(result) => result,
-            Err(payload) => {
-                self.state = IterState::Poisoned;
-                Err(internal(payload))
-            }
-        }
+        self.guarded_next(py)
     }
 }
 
@@ -67,7 +48,7 @@ impl Annotations {
         })
     }
 
-    fn next_record(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyDict>>> {
+    fn read_next(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyDict>>> {
         loop {
             match self.walk.next_event() {
                 Event::Segment(a) if self.filter.matches_segment(&a) => {
@@ -114,4 +95,14 @@ impl Annotations {
 /// most of their values.
 pub fn lineage(a: &Annotation) -> u64 {
     a.stream << 1 | a.dir as u64
+}
+
+impl RecordIter for Annotations {
+    fn state(&mut self) -> &mut IterState {
+        &mut self.state
+    }
+
+    fn next_record(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyDict>>> {
+        self.read_next(py)
+    }
 }

@@ -2,14 +2,14 @@
 //! --json`, in the same order: as each connection leaves the table, then
 //! the live ones at the end of the capture.
 
-use crate::error::{command_errors, internal, poisoned};
+use crate::error::command_errors;
 use crate::py_record::{Dicts, StringCache};
+use crate::record_iter::{IterState, RecordIter};
 use crate::source::Capture;
 use crate::walk::{Event, Walk};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::collections::HashMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use tcpphase::summary::ConnSummary;
 use tcpphase_cli::filter::{Filter, PhaseSet};
 
@@ -27,15 +27,6 @@ pub struct Summaries {
     state: IterState,
 }
 
-/// Where the iterator is.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum IterState {
-    Reading,
-    Finished,
-    Done,
-    Poisoned,
-}
-
 #[pymethods]
 impl Summaries {
     fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
@@ -43,18 +34,7 @@ impl Summaries {
     }
 
     fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyDict>>> {
-        match self.state {
-            IterState::Done => return Ok(None),
-            IterState::Poisoned => return Err(poisoned()),
-            IterState::Reading | IterState::Finished => {}
-        }
-        match catch_unwind(AssertUnwindSafe(|| self.next_record(py))) {
-            Ok(result) => result,
-            Err(payload) => {
-                self.state = IterState::Poisoned;
-                Err(internal(payload))
-            }
-        }
+        self.guarded_next(py)
     }
 }
 
@@ -81,7 +61,7 @@ impl Summaries {
         went_through && self.filter.matches_endpoints(s.stream, s.client, s.server)
     }
 
-    fn next_record(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyDict>>> {
+    fn read_next(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyDict>>> {
         loop {
             while let Some(s) = self.walk.tracker.next_summary() {
                 if self.wants(&s) {
@@ -121,5 +101,15 @@ impl Summaries {
                 Event::Malformed { .. } | Event::Other => {}
             }
         }
+    }
+}
+
+impl RecordIter for Summaries {
+    fn state(&mut self) -> &mut IterState {
+        &mut self.state
+    }
+
+    fn next_record(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyDict>>> {
+        self.read_next(py)
     }
 }

@@ -19,6 +19,7 @@ mod conns;
 mod error;
 mod filters;
 mod py_record;
+mod record_iter;
 mod source;
 mod states;
 mod tracker;

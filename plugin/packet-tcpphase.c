@@ -88,10 +88,10 @@ static int tcpphase_tap = -1;
 /* Connections numbered so far (the highest conn seen + 1). */
 static guint64 conns_seen = 0;
 
-/* Wireshark's own protocols and fields the plugin reads: tcp.len and
- * tcp.stream are primed for it (in the tree even when nothing else asks
- * for them; each costs every frame a node and a lookup array), "tcp", "ip"
- * and "ipv6" are read when the tree holds them. */
+/* Wireshark's own protocols and fields the plugin reads: tcp.stream is
+ * primed for it (in the tree even when nothing else asks for it; a primed
+ * field costs every frame a node and a lookup array, so it is the only
+ * one), "tcp", tcp.len, "ip" and "ipv6" are read when the tree holds them. */
 static int proto_tcp = -1;
 static int proto_ip = -1;
 static int proto_ipv6 = -1;
@@ -126,6 +126,10 @@ typedef struct {
 typedef struct {
     tcpphase_segment segment;
     gboolean have_stream, have_len, have_flags, have_ports, have_addresses;
+    /* Where the header is: `hlen` bytes at `start` of `ds`. */
+    tvbuff_t *ds;
+    gint start;
+    guint hlen;
 } gathered;
 
 static void finish_first_pass(void);
@@ -213,6 +217,59 @@ static void gather_header(tvbuff_t *ds, gint start, gint length, gathered *g)
     g->segment.options = header + 20;
     g->segment.options_len = (size_t)MIN(h.header_len, length) - 20;
     g->have_ports = g->have_flags = TRUE;
+    g->ds = ds;
+    g->start = start;
+    g->hlen = h.header_len;
+}
+
+/* Where the IP header whose source address `net_src` points into starts
+ * in `ds`'s bytes (its version checked), or -1. */
+static gint ip_header_offset(tvbuff_t *ds, const address *net_src)
+{
+    gint back, need, version;
+    if (net_src->type == AT_IPv4 && net_src->len == 4) {
+        back = 12, need = 20, version = 4;
+    } else if (net_src->type == AT_IPv6 && net_src->len == 16) {
+        back = 8, need = 40, version = 6;
+    } else {
+        return -1;
+    }
+    guint captured = tvb_captured_length(ds);
+    if (captured < (guint)need)
+        return -1;
+    uintptr_t base = (uintptr_t)tvb_get_ptr(ds, 0, (gint)captured);
+    uintptr_t at = (uintptr_t)net_src->data;
+    if (at < base + (uintptr_t)back || at - (uintptr_t)back + (uintptr_t)need > base + captured)
+        return -1;
+    gint offset = (gint)(at - (uintptr_t)back - base);
+    if ((tvb_get_ptr(ds, offset, 1)[0] >> 4) != version)
+        return -1;
+    return offset;
+}
+
+/* The payload length Wireshark's TCP dissector gives the frame's innermost
+ * TCP layer (tcp.len) when the tree does not hold it (a primed field costs
+ * each frame a node and a lookup array): what its IP layer carried (IPv4
+ * total length, IPv6 payload length; the IP header is the one whose
+ * address Wireshark left in pinfo) less the headers; a segment reassembled
+ * from IP fragments has a buffer of its own that holds exactly that. */
+static gboolean payload_length(const packet_info *pinfo, gathered *g)
+{
+    gint end = -1;
+    gint ip = ip_header_offset(g->ds, &pinfo->net_src);
+    if (ip >= 0 && ip < g->start) {
+        const guint8 *h = tvb_get_ptr(g->ds, ip, 6);
+        guint carried = ((guint)h[pinfo->net_src.type == AT_IPv4 ? 2 : 4] << 8) |
+                        h[pinfo->net_src.type == AT_IPv4 ? 3 : 5];
+        if (carried) /* 0: segmentation offload or a jumbogram, as below */
+            end = ip + (pinfo->net_src.type == AT_IPv4 ? 0 : 40) + (gint)carried;
+    }
+    if (end < 0)
+        end = (gint)tvb_reported_length(g->ds);
+    if (end < g->start + (gint)g->hlen)
+        return FALSE;
+    g->segment.payload_len = (guint32)(end - g->start - (gint)g->hlen);
+    return TRUE;
 }
 
 /* tcp.stream or tcp.len of a TCP layer. */
@@ -322,6 +379,8 @@ static frame_result *compute(packet_info *pinfo, proto_tree *tree)
             last->have_addresses = endpoint_of_address(&pinfo->net_src, &last->segment.src) &&
                                    endpoint_of_address(&pinfo->net_dst, &last->segment.dst) &&
                                    last->segment.src.family == last->segment.dst.family;
+        if (last && last->have_flags && !last->have_len)
+            last->have_len = payload_length(pinfo, last);
     }
 /* Kept for the whole file: only as many layers as the frame has. */
     frame_result *r = (frame_result *)wmem_alloc(
@@ -332,7 +391,7 @@ static frame_result *compute(packet_info *pinfo, proto_tree *tree)
         layer_result *l = &r->layers[i];
         memset(&l->annotation, 0, sizeof l->annotation);
         l->annotation.frame = pinfo->num;
-        if (!(g->have_addresses && g->have_ports && g->have_flags && g->have_stream)) {
+        if (!(g->have_addresses && g->have_ports && g->have_flags && g->have_stream && g->have_len)) {
             /* Wireshark could not read this header whole: say so. */
             l->status = TCPPHASE_STATUS_MALFORMED;
             l->annotation.phase = TCPPHASE_PHASE_OTHER;
@@ -800,14 +859,14 @@ static void proto_register_tcpphase(void)
     register_cleanup_routine(tcpphase_cleanup);
 }
 
-/* Asks Wireshark to build the nodes the plugin reads (tcp.len,
- * tcp.stream) in every tree, or in none. */
+/* Asks Wireshark to build the node the plugin needs (tcp.stream) in
+ * every tree, or in none. */
 static void prime_wanted_fields(gboolean prime)
 {
     GArray *ids = NULL;
     if (prime) {
         ids = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-        const int wanted[] = {hf_tcp_len, hf_tcp_stream};
+        const int wanted[] = {hf_tcp_stream};
         for (size_t i = 0; i < G_N_ELEMENTS(wanted); i++) {
             if (wanted[i] >= 0)
                 g_array_append_val(ids, wanted[i]);

@@ -447,18 +447,36 @@ static void add_string(proto_tree *pt, int hf, tvbuff_t *tvb, const char *value)
         proto_item_set_generated(proto_tree_add_string(pt, hf, tvb, 0, 0, value));
 }
 
+/* Whether a filter, column or -e names the protocol itself (not only one
+ * of its fields). */
+static gboolean protocol_named(int proto)
+{
+    hf_ref_type ref = proto_registrar_get_nth((guint)proto)->ref_type;
+    return ref != HF_REF_TYPE_NONE && ref != HF_REF_TYPE_INDIRECT;
+}
+
 static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const layer_result *l)
 {
     const tcpphase_annotation *a = &l->annotation;
     if (l->status == TCPPHASE_STATUS_OK)
         tap_queue_packet(tcpphase_tap, pinfo, a);
-    proto_item *ti = proto_tree_add_item(tree, proto_tcpphase, tvb, 0, 0, ENC_NA);
-    proto_tree *pt = proto_item_add_subtree(ti, ett_tcpphase);
+    uint32_t expert = tcpphase_expert_of(a->phase, a->step, a->flags);
+    gboolean has_expert = expert != TCPPHASE_EXPERT_NONE && expert <= tcpphase_expert_count();
+    /* The protocol item where anything can show or name it; in a tree not
+     * shown in full where only some field is named (tshark -T fields -e
+     * tcpphase.phase in 4.2 and later), the fields go straight under the
+     * tree's top: an item Wireshark would not build still costs a node. */
+    proto_tree *pt = tree;
+    proto_item *ti = NULL;
+    if (has_expert || !tree || PTREE_DATA(tree)->visible || !PTREE_DATA(tree)->fake_protocols ||
+        protocol_named(proto_tcpphase)) {
+        ti = proto_tree_add_item(tree, proto_tcpphase, tvb, 0, 0, ENC_NA);
+        pt = proto_item_add_subtree(ti, ett_tcpphase);
+    }
     const char *info = pinfo->cinfo ? tcpphase_info_text(a->phase, a->step) : NULL;
     if (info)
         col_append_sep_str(pinfo->cinfo, COL_INFO, " ", info);
-    uint32_t expert = tcpphase_expert_of(a->phase, a->step, a->flags);
-    if (expert != TCPPHASE_EXPERT_NONE && expert <= tcpphase_expert_count())
+    if (has_expert)
         expert_add_info(pinfo, ti, &ei[expert - 1]);
     if (l->status != TCPPHASE_STATUS_OK) {
         proto_tree_add_string(pt, hf_phase, tvb, 0, 0, tcpphase_phase_name(a->phase));

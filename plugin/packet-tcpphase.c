@@ -264,8 +264,9 @@ static gboolean payload_length(const packet_info *pinfo, gathered *g)
         if (carried) /* 0: segmentation offload or a jumbogram, as below */
             end = ip + (pinfo->net_src.type == AT_IPv4 ? 0 : 40) + (gint)carried;
     }
-    if (end < 0)
-        end = (gint)tvb_reported_length(g->ds);
+    gint reported = (gint)tvb_reported_length(g->ds);
+    if (end < 0 || end > reported) /* more than there is: as much as there is */
+        end = reported;
     if (end < g->start + (gint)g->hlen)
         return FALSE;
     g->segment.payload_len = (guint32)(end - g->start - (gint)g->hlen);
@@ -382,7 +383,7 @@ static frame_result *compute(packet_info *pinfo, proto_tree *tree)
         if (last && last->have_flags && !last->have_len)
             last->have_len = payload_length(pinfo, last);
     }
-/* Kept for the whole file: only as many layers as the frame has. */
+    /* Kept for the whole file: only as many layers as the frame has. */
     frame_result *r = (frame_result *)wmem_alloc(
         wmem_file_scope(), offsetof(frame_result, layers) + MAX(count, 1) * sizeof(layer_result));
     r->count = count;

@@ -88,13 +88,15 @@ static int tcpphase_tap = -1;
 /* Connections numbered so far (the highest conn seen + 1). */
 static guint64 conns_seen = 0;
 
-/* Wireshark's own protocols and fields the plugin reads: "tcp", tcp.len
- * and tcp.stream are primed for it (in the tree even when nothing else
- * asks for them; each costs every frame a node and a lookup), "ip" and
- * "ipv6" are read when the tree holds them. */
+/* Wireshark's own protocols and fields the plugin reads: tcp.stream is
+ * primed for it (in the tree even when nothing else asks for it; a primed
+ * field costs every frame a node and a lookup array, so it is the only
+ * one), "tcp", tcp.len, "ip" and "ipv6" are read when the tree holds them. */
 static int proto_tcp = -1;
 static int proto_ip = -1;
 static int proto_ipv6 = -1;
+static int proto_icmp = -1;
+static int proto_icmpv6 = -1;
 static int hf_tcp_len = -1;
 static int hf_tcp_stream = -1;
 
@@ -123,7 +125,11 @@ typedef struct {
 /* Wireshark's decoding of one TCP layer, gathered from the tree. */
 typedef struct {
     tcpphase_segment segment;
-    gboolean have_stream, have_flags, have_ports, have_addresses;
+    gboolean have_stream, have_len, have_flags, have_ports, have_addresses;
+    /* Where the header is: `hlen` bytes at `start` of `ds`. */
+    tvbuff_t *ds;
+    gint start;
+    guint hlen;
 } gathered;
 
 static void finish_first_pass(void);
@@ -183,45 +189,157 @@ static gboolean endpoint_of_address(const address *a, tcpphase_endpoint *e)
     return TRUE;
 }
 
-/* A TCP layer: the header as Wireshark's TCP dissector located it (its
- * item spans the header, options included), read by libtcpphase's
- * stateless parser; Wireshark's own stream index and payload length. */
-static void gather_tcp(proto_node *node, gathered *g)
+/* A TCP header Wireshark's TCP dissector located, `length` bytes at
+ * `start` of `ds` (-1: as long as its data offset says), read by
+ * libtcpphase's stateless parser. */
+static void gather_header(tvbuff_t *ds, gint start, gint length, gathered *g)
 {
-    field_info *tcp = PNODE_FINFO(node);
-    if (tcp->ds_tvb && tcp->length >= 20 && tvb_bytes_exist(tcp->ds_tvb, tcp->start, tcp->length)) {
-        const guint8 *header = tvb_get_ptr(tcp->ds_tvb, tcp->start, tcp->length);
-        tcpphase_tcp_header h;
-        if (tcpphase_parse_tcp(header, (size_t)tcp->length, &h) == TCPPHASE_STATUS_OK) {
-            g->segment.src.port = h.src_port;
-            g->segment.dst.port = h.dst_port;
-            g->segment.seq = h.seq;
-            g->segment.ack = h.ack;
-            g->segment.tcp_flags = h.flags;
-            g->segment.window = h.window;
-            g->segment.options = header + 20;
-            g->segment.options_len = (size_t)MIN(h.header_len, tcp->length) - 20;
-            g->have_ports = g->have_flags = TRUE;
-        }
+    if (!ds)
+        return;
+    if (length < 0) {
+        if (!tvb_bytes_exist(ds, start, 13))
+            return;
+        length = MIN((gint)(tvb_get_ptr(ds, start, 13)[12] >> 4) * 4,
+                     tvb_captured_length_remaining(ds, start));
     }
-    gboolean have_len = FALSE;
-    for (proto_node *n = node->first_child; n && !(have_len && g->have_stream); n = n->next) {
-        field_info *fi = PNODE_FINFO(n);
-        if (!fi)
-            continue;
-        if (fi->hfinfo->id == hf_tcp_len) {
-            g->segment.payload_len = FIELD_UINT(fi);
-            have_len = TRUE;
-        } else if (fi->hfinfo->id == hf_tcp_stream) {
-            g->segment.stream = FIELD_UINT(fi);
-            g->have_stream = TRUE;
-        }
+    if (length < 20 || !tvb_bytes_exist(ds, start, length))
+        return;
+    const guint8 *header = tvb_get_ptr(ds, start, length);
+    tcpphase_tcp_header h;
+    if (tcpphase_parse_tcp(header, (size_t)length, &h) != TCPPHASE_STATUS_OK)
+        return;
+    g->segment.src.port = h.src_port;
+    g->segment.dst.port = h.dst_port;
+    g->segment.seq = h.seq;
+    g->segment.ack = h.ack;
+    g->segment.tcp_flags = h.flags;
+    g->segment.window = h.window;
+    g->segment.options = header + 20;
+    g->segment.options_len = (size_t)MIN(h.header_len, length) - 20;
+    g->have_ports = g->have_flags = TRUE;
+    g->ds = ds;
+    g->start = start;
+    g->hlen = h.header_len;
+}
+
+/* Where the IP header whose source address `net_src` points into starts
+ * in `ds`'s bytes (its version checked), or -1. */
+static gint ip_header_offset(tvbuff_t *ds, const address *net_src)
+{
+    gint back, need, version;
+    if (net_src->type == AT_IPv4 && net_src->len == 4) {
+        back = 12, need = 20, version = 4;
+    } else if (net_src->type == AT_IPv6 && net_src->len == 16) {
+        back = 8, need = 40, version = 6;
+    } else {
+        return -1;
+    }
+    guint captured = tvb_captured_length(ds);
+    if (captured < (guint)need)
+        return -1;
+    uintptr_t base = (uintptr_t)tvb_get_ptr(ds, 0, (gint)captured);
+    uintptr_t at = (uintptr_t)net_src->data;
+    if (at < base + (uintptr_t)back || at - (uintptr_t)back + (uintptr_t)need > base + captured)
+        return -1;
+    gint offset = (gint)(at - (uintptr_t)back - base);
+    if ((tvb_get_ptr(ds, offset, 1)[0] >> 4) != version)
+        return -1;
+    return offset;
+}
+
+/* The payload length Wireshark's TCP dissector gives the frame's innermost
+ * TCP layer (tcp.len) when the tree does not hold it (a primed field costs
+ * each frame a node and a lookup array): what its IP layer carried (IPv4
+ * total length, IPv6 payload length; the IP header is the one whose
+ * address Wireshark left in pinfo) less the headers; a segment reassembled
+ * from IP fragments has a buffer of its own that holds exactly that. */
+static gboolean payload_length(const packet_info *pinfo, gathered *g)
+{
+    gint end = -1;
+    gint ip = ip_header_offset(g->ds, &pinfo->net_src);
+    if (ip >= 0 && ip < g->start) {
+        const guint8 *h = tvb_get_ptr(g->ds, ip, 6);
+        guint carried = ((guint)h[pinfo->net_src.type == AT_IPv4 ? 2 : 4] << 8) |
+                        h[pinfo->net_src.type == AT_IPv4 ? 3 : 5];
+        if (carried) /* 0: segmentation offload or a jumbogram, as below */
+            end = ip + (pinfo->net_src.type == AT_IPv4 ? 0 : 40) + (gint)carried;
+    }
+    gint reported = (gint)tvb_reported_length(g->ds);
+    if (end < 0 || end > reported) /* more than there is: as much as there is */
+        end = reported;
+    if (end < g->start + (gint)g->hlen)
+        return FALSE;
+    g->segment.payload_len = (guint32)(end - g->start - (gint)g->hlen);
+    return TRUE;
+}
+
+/* tcp.stream or tcp.len of a TCP layer. */
+static void gather_field(field_info *fi, gathered *g)
+{
+    if (fi->hfinfo->id == hf_tcp_len && !g->have_len) {
+        g->segment.payload_len = FIELD_UINT(fi);
+        g->have_len = TRUE;
+    } else if (fi->hfinfo->id == hf_tcp_stream && !g->have_stream) {
+        g->segment.stream = FIELD_UINT(fi);
+        g->have_stream = TRUE;
     }
 }
 
+/* A TCP layer whose protocol item is in the tree (a tree shown in full, or
+ * "tcp" named by a filter): the header is the item's bytes (it spans the
+ * header, options included); Wireshark's own stream index and payload
+ * length are its children. */
+static void gather_tcp(proto_node *node, gathered *g)
+{
+    field_info *tcp = PNODE_FINFO(node);
+    gather_header(tcp->ds_tvb, tcp->start, tcp->length, g);
+    for (proto_node *n = node->first_child; n && !(g->have_len && g->have_stream); n = n->next) {
+        if (PNODE_FINFO(n))
+            gather_field(PNODE_FINFO(n), g);
+    }
+}
+
+/* A TCP layer whose protocol item Wireshark left out (a tree not shown in
+ * full, where "tcp" is not primed: it would cost each frame a node and a
+ * lookup array): the primed tcp.stream and tcp.len under the stand-in node
+ * it left; TCP's dissector places tcp.stream at the header's first byte.
+ * FALSE when the node is not a TCP layer's. */
+static gboolean gather_stand_in(proto_node *node, gathered *g)
+{
+    field_info *stream = NULL;
+    for (proto_node *n = node->first_child; n && !(g->have_len && g->have_stream); n = n->next) {
+        field_info *fi = PNODE_FINFO(n);
+        if (!fi)
+            continue;
+        if (fi->hfinfo->id == hf_tcp_stream && !stream)
+            stream = fi;
+        gather_field(fi, g);
+    }
+    if (stream)
+        gather_header(stream->ds_tvb, stream->start, -1, g);
+    return stream != NULL;
+}
+
+/* How many times Wireshark's TCP dissector ran on the frame, outside an
+ * ICMP error's quoted packet. */
+static unsigned tcp_layers(const packet_info *pinfo)
+{
+    unsigned n = 0;
+    for (wmem_list_frame_t *f = pinfo->layers ? wmem_list_head(pinfo->layers) : NULL; f;
+         f = wmem_list_frame_next(f)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
+        if (id == proto_icmp || id == proto_icmpv6)
+            break;
+        if (id == proto_tcp)
+            n++;
+    }
+    return n;
+}
+
 /* Feeds every TCP layer of the frame, as Wireshark's TCP dissector decoded
- * it: each top-level "tcp" node of the tree (a TCP header quoted in an
- * ICMP error sits deeper and is left out). Its addresses are those of the
+ * it, at the top of the tree (a TCP header quoted in an ICMP error sits
+ * deeper and is left out): a "tcp" node, or the stand-in node Wireshark
+ * leaves for a protocol it does not build. Its addresses are those of the
  * IP node before it when the tree holds one, else, for the innermost TCP
  * layer, those Wireshark's innermost IP layer left in pinfo. */
 static frame_result *compute(packet_info *pinfo, proto_tree *tree)
@@ -231,28 +349,39 @@ static frame_result *compute(packet_info *pinfo, proto_tree *tree)
     if (tracker && tree) {
         proto_node *ip = NULL;
         for (proto_node *n = tree->first_child; n && count < MAX_LAYERS; n = n->next) {
-            const field_info *fi = PNODE_FINFO(n);
-            if (!fi)
-                continue;
-            int id = fi->hfinfo->id;
+            field_info *fi = PNODE_FINFO(n);
+            int id = fi ? fi->hfinfo->id : -1;
             if (id == proto_ip || id == proto_ipv6) {
                 ip = n;
                 continue;
             }
-            if (id != proto_tcp)
+            if (fi && id != proto_tcp)
                 continue;
-            gathered *g = &layers[count++];
+            gathered *g = &layers[count];
             memset(g, 0, sizeof *g);
+            if (fi) {
+                gather_tcp(n, g);
+            } else if (!gather_stand_in(n, g)) {
+                continue;
+            }
             if (ip)
                 gather_ip(ip, g);
             ip = NULL;
-            gather_tcp(n, g);
+            count++;
         }
+        /* A TCP layer Wireshark's dissector entered but could not read far
+         * enough to place tcp.stream (a header cut short) left no node to
+         * find: it is one of the frame's layers all the same (those before
+         * an ICMP error's quoted packet), and is said to be malformed. */
+        for (unsigned seen = tcp_layers(pinfo); count < seen && count < MAX_LAYERS; count++)
+            memset(&layers[count], 0, sizeof layers[count]);
         gathered *last = count ? &layers[count - 1] : NULL;
         if (last && !last->have_addresses)
             last->have_addresses = endpoint_of_address(&pinfo->net_src, &last->segment.src) &&
                                    endpoint_of_address(&pinfo->net_dst, &last->segment.dst) &&
                                    last->segment.src.family == last->segment.dst.family;
+        if (last && last->have_flags && !last->have_len)
+            last->have_len = payload_length(pinfo, last);
     }
     /* Kept for the whole file: only as many layers as the frame has. */
     frame_result *r = (frame_result *)wmem_alloc(
@@ -263,7 +392,7 @@ static frame_result *compute(packet_info *pinfo, proto_tree *tree)
         layer_result *l = &r->layers[i];
         memset(&l->annotation, 0, sizeof l->annotation);
         l->annotation.frame = pinfo->num;
-        if (!(g->have_addresses && g->have_ports && g->have_flags && g->have_stream)) {
+        if (!(g->have_addresses && g->have_ports && g->have_flags && g->have_stream && g->have_len)) {
             /* Wireshark could not read this header whole: say so. */
             l->status = TCPPHASE_STATUS_MALFORMED;
             l->annotation.phase = TCPPHASE_PHASE_OTHER;
@@ -303,18 +432,52 @@ static void add_summary(proto_tree *tree, tvbuff_t *tvb, guint64 conn)
         proto_tree_add_uint(st, hf_conn_completeness, tvb, 0, 0, s->completeness));
 }
 
+/* A field is built only where it is wanted: in a tree shown in full, or,
+ * in one that is not (tshark -T fields in Wireshark 4.2 and later, filters,
+ * columns, taps), when a filter, column or -e names it. Wireshark would
+ * drop the others itself, after the call. */
+static void add_uint(proto_tree *pt, int hf, tvbuff_t *tvb, guint32 value)
+{
+    if (proto_field_is_referenced(pt, hf))
+        proto_item_set_generated(proto_tree_add_uint(pt, hf, tvb, 0, 0, value));
+}
+
+static void add_string(proto_tree *pt, int hf, tvbuff_t *tvb, const char *value)
+{
+    if (proto_field_is_referenced(pt, hf))
+        proto_item_set_generated(proto_tree_add_string(pt, hf, tvb, 0, 0, value));
+}
+
+/* Whether a filter, column or -e names the protocol itself (not only one
+ * of its fields). */
+static gboolean protocol_named(int proto)
+{
+    hf_ref_type ref = proto_registrar_get_nth((guint)proto)->ref_type;
+    return ref != HF_REF_TYPE_NONE && ref != HF_REF_TYPE_INDIRECT;
+}
+
 static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const layer_result *l)
 {
     const tcpphase_annotation *a = &l->annotation;
     if (l->status == TCPPHASE_STATUS_OK)
         tap_queue_packet(tcpphase_tap, pinfo, a);
-    proto_item *ti = proto_tree_add_item(tree, proto_tcpphase, tvb, 0, 0, ENC_NA);
-    proto_tree *pt = proto_item_add_subtree(ti, ett_tcpphase);
-    const char *info = tcpphase_info_text(a->phase, a->step);
+    uint32_t expert = tcpphase_expert_of(a->phase, a->step, a->flags);
+    gboolean has_expert = expert != TCPPHASE_EXPERT_NONE && expert <= tcpphase_expert_count();
+    /* The protocol item where anything can show or name it; in a tree not
+     * shown in full where only some field is named (tshark -T fields -e
+     * tcpphase.phase in 4.2 and later), the fields go straight under the
+     * tree's top: an item Wireshark would not build still costs a node. */
+    proto_tree *pt = tree;
+    proto_item *ti = NULL;
+    if (has_expert || !tree || PTREE_DATA(tree)->visible || !PTREE_DATA(tree)->fake_protocols ||
+        protocol_named(proto_tcpphase)) {
+        ti = proto_tree_add_item(tree, proto_tcpphase, tvb, 0, 0, ENC_NA);
+        pt = proto_item_add_subtree(ti, ett_tcpphase);
+    }
+    const char *info = pinfo->cinfo ? tcpphase_info_text(a->phase, a->step) : NULL;
     if (info)
         col_append_sep_str(pinfo->cinfo, COL_INFO, " ", info);
-    uint32_t expert = tcpphase_expert_of(a->phase, a->step, a->flags);
-    if (expert != TCPPHASE_EXPERT_NONE && expert <= tcpphase_expert_count())
+    if (has_expert)
         expert_add_info(pinfo, ti, &ei[expert - 1]);
     if (l->status != TCPPHASE_STATUS_OK) {
         proto_tree_add_string(pt, hf_phase, tvb, 0, 0, tcpphase_phase_name(a->phase));
@@ -325,20 +488,16 @@ static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
      * tree shown in full (tshark -T fields and -V, the GUI's details): the
      * fields whose value is the usual one are left out, as Wireshark's
      * tcp.analysis.* are, and none gets a formatted text. */
-    proto_item_set_generated(proto_tree_add_uint(pt, hf_stream, tvb, 0, 0, (guint32)a->stream));
-    proto_item_set_generated(proto_tree_add_uint(pt, hf_conn, tvb, 0, 0, (guint32)a->conn));
-    proto_item_set_generated(proto_tree_add_string(pt, hf_dir, tvb, 0, 0, tcpphase_dir_name(a->dir)));
-    proto_item_set_generated(
-        proto_tree_add_string(pt, hf_phase, tvb, 0, 0, tcpphase_phase_name(a->phase)));
-    proto_item_set_generated(proto_tree_add_string(pt, hf_step, tvb, 0, 0, tcpphase_step_name(a->step)));
-    proto_item_set_generated(
-        proto_tree_add_string(pt, hf_client_state, tvb, 0, 0, tcpphase_state_name(a->client_state)));
-    proto_item_set_generated(
-        proto_tree_add_string(pt, hf_server_state, tvb, 0, 0, tcpphase_state_name(a->server_state)));
+    add_uint(pt, hf_stream, tvb, (guint32)a->stream);
+    add_uint(pt, hf_conn, tvb, (guint32)a->conn);
+    add_string(pt, hf_dir, tvb, tcpphase_dir_name(a->dir));
+    add_string(pt, hf_phase, tvb, tcpphase_phase_name(a->phase));
+    add_string(pt, hf_step, tvb, tcpphase_step_name(a->step));
+    add_string(pt, hf_client_state, tvb, tcpphase_state_name(a->client_state));
+    add_string(pt, hf_server_state, tvb, tcpphase_state_name(a->server_state));
     /* The closer role once a FIN has been seen (empty before). */
     if (a->closer != TCPPHASE_CLOSER_NONE)
-        proto_item_set_generated(
-            proto_tree_add_string(pt, hf_closer, tvb, 0, 0, tcpphase_closer_name(a->closer)));
+        add_string(pt, hf_closer, tvb, tcpphase_closer_name(a->closer));
     if (a->origin_guessed)
         proto_item_set_generated(proto_tree_add_boolean(pt, hf_origin_guessed, tvb, 0, 0, TRUE));
 
@@ -368,8 +527,8 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     if (!r) {
         if (PINFO_FD_VISITED(pinfo))
             return 0; /* a frame the first pass never gave us: nothing to say */
-        /* A first pass whose trees are shown in full (tshark -V, -T fields,
-         * single pass) holds every node the plugin reads without priming,
+        /* A first pass whose trees are shown in full (tshark -V, and -T
+         * fields before 4.2, single pass) holds every node the plugin reads without priming,
          * and a primed field costs each frame a lookup array: prime only
          * where the trees are not (the GUI's and tshark -2's first pass,
          * filters, taps). Decided on the file's first frame. */
@@ -719,14 +878,14 @@ static void proto_register_tcpphase(void)
     register_cleanup_routine(tcpphase_cleanup);
 }
 
-/* Asks Wireshark to build the nodes the plugin reads ("tcp", tcp.len,
- * tcp.stream) in every tree, or in none. */
+/* Asks Wireshark to build the node the plugin needs (tcp.stream) in
+ * every tree, or in none. */
 static void prime_wanted_fields(gboolean prime)
 {
     GArray *ids = NULL;
     if (prime) {
         ids = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-        const int wanted[] = {proto_tcp, hf_tcp_len, hf_tcp_stream};
+        const int wanted[] = {hf_tcp_stream};
         for (size_t i = 0; i < G_N_ELEMENTS(wanted); i++) {
             if (wanted[i] >= 0)
                 g_array_append_val(ids, wanted[i]);
@@ -750,6 +909,8 @@ static void proto_reg_handoff_tcpphase(void)
     /* Read when the tree holds them, never primed. */
     proto_ip = proto_registrar_get_id_byname("ip");
     proto_ipv6 = proto_registrar_get_id_byname("ipv6");
+    proto_icmp = proto_registrar_get_id_byname("icmp");
+    proto_icmpv6 = proto_registrar_get_id_byname("icmpv6");
     prime_wanted_fields(TRUE);
 }
 

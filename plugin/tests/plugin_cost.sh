@@ -6,7 +6,7 @@
 # plugin/tests/wireshark_versions.sh made (4.4, 4.6; skipped when absent).
 # Limit: 1.10. Run by hand, not by the test command: the three versions run
 # at once and took 15-20 minutes on 2 busy cores (--connections 30: about 4).
-#   plugin/tests/plugin_cost.sh [--connections N] [--keep]
+#   plugin/tests/plugin_cost.sh [--connections N] [--keep] [--only host|trixie|sid]
 # --keep leaves the callgrind files (target/plugin-artifacts/cost/) for
 # callgrind_annotate --inclusive=yes. Needs root (chroot, setpriv),
 # `cargo build --release` first, and valgrind (the roots have it).
@@ -19,11 +19,13 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 roots="${TCPPHASE_WIRESHARK_ROOTS:-$target/wireshark-roots}"
 connections=2000
 keep=false
+only=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --connections) connections="$2"; shift 2 ;;
         --keep) keep=true; shift ;;
-        *) echo "usage: plugin_cost.sh [--connections N] [--keep]" >&2; exit 2 ;;
+        --only) only="$2"; shift 2 ;;
+        *) echo "usage: plugin_cost.sh [--connections N] [--keep] [--only host|trixie|sid]" >&2; exit 2 ;;
     esac
 done
 limit=1.10
@@ -101,6 +103,12 @@ for suite in trixie sid; do
         echo "skip Debian $suite: no root at $roots/$suite (plugin/tests/wireshark_versions.sh --roots-only)"
     fi
 done
+if [ -n "$only" ]; then
+    for i in "${!names[@]}"; do
+        [ "${names[$i]}" = "$only" ] && { names=("$only"); dirs=("${dirs[$i]}"); break; }
+    done
+    [ "${names[*]}" = "$only" ] || { fail "--only $only: no such version here"; finish; }
+fi
 for i in "${!names[@]}"; do
     measure "${names[$i]}" "${dirs[$i]}" &
 done

@@ -3,6 +3,7 @@
 //! find and label it), cold part after (what summaries count and time).
 
 use super::annotation::Annotation;
+use super::compact_key::CompactKey;
 use super::key::{FlowKey, KeySide};
 use super::stream_rule::StreamRule;
 use crate::phase::connection::Label;
@@ -56,8 +57,8 @@ mod bit {
 #[derive(Debug, Clone)]
 #[repr(C)]
 pub struct FlowEntry {
-    /// The 4-tuple.
-    pub(crate) key: FlowKey,
+    /// The 4-tuple (its addresses in the table's side slab unless IPv4).
+    pub(crate) key: CompactKey,
     /// `bit::*` facts.
     bits: u8,
     /// The stream's completeness bits.
@@ -94,10 +95,10 @@ pub const HOT_BYTES: usize =
     core::mem::offset_of!(FlowEntry, phase) + core::mem::size_of::<ConnectionPhase>();
 
 /// Bytes of the hot part ahead of the phase machine: the key and the
-/// numbers fit one cache line with the connection number just after it.
+/// numbers fit one cache line with room to spare.
 pub const HOT_HEADER_BYTES: usize = core::mem::offset_of!(FlowEntry, phase);
 const _: () = assert!(core::mem::offset_of!(FlowEntry, stream) + 8 <= 64);
-const _: () = assert!(HOT_HEADER_BYTES <= 72);
+const _: () = assert!(HOT_HEADER_BYTES <= 48);
 // The cold part starts right after the hot one (at most alignment padding).
 const _: () = assert!(core::mem::offset_of!(FlowEntry, first_ts) < HOT_BYTES + 8);
 
@@ -105,7 +106,7 @@ impl FlowEntry {
     /// A new stream `stream` on `key` whose connection `conn` begins with
     /// `first` from `from`.
     pub fn new_stream(
-        key: &FlowKey,
+        key: CompactKey,
         stream: u64,
         conn: u64,
         from: KeySide,
@@ -127,7 +128,7 @@ impl FlowEntry {
     /// An entry of a stream already begun (base numbers and completeness
     /// as given) whose connection `conn` begins with `first` from `from`.
     pub fn with_stream(
-        key: &FlowKey,
+        key: CompactKey,
         stream: u64,
         base_seq: [Option<SeqNumber>; 2],
         completeness: Completeness,
@@ -136,7 +137,7 @@ impl FlowEntry {
         first: &SegmentFacts,
     ) -> Self {
         let mut entry = FlowEntry {
-            key: *key,
+            key,
             bits: 0,
             completeness,
             base_seq: [0; 2],
@@ -169,8 +170,8 @@ impl FlowEntry {
         } else if first.flags.syn() {
             (from.other(), true)
         } else {
-            let sport = key.endpoint(from).port();
-            let dport = key.endpoint(from.other()).port();
+            let sport = key.port(from);
+            let dport = key.port(from.other());
             let sender_is_server =
                 is_likely_server_port(sport) && (!is_likely_server_port(dport) || sport < dport);
             (if sender_is_server { from.other() } else { from }, true)
@@ -294,8 +295,9 @@ impl FlowEntry {
         self.bits &= !bit::FRESH;
     }
 
-    /// The summary of the current connection.
-    pub fn summary(&self) -> ConnSummary {
+    /// The summary of the current connection, `key` being this entry's
+    /// 4-tuple in full.
+    pub fn summary(&self, key: &FlowKey) -> ConnSummary {
         let p = &self.phase;
         let handshake = if p.handshake_complete() {
             HandshakeOutcome::Complete
@@ -330,8 +332,8 @@ impl FlowEntry {
         ConnSummary {
             conn: self.conn,
             stream: self.stream,
-            client: self.key.endpoint(client),
-            server: self.key.endpoint(client.other()),
+            client: key.endpoint(client),
+            server: key.endpoint(client.other()),
             origin_guessed: self.origin_guessed(),
             first_ts_ns: self.first_ts,
             last_ts_ns: self.last_ts,
@@ -460,18 +462,18 @@ mod tests {
     fn the_hot_part_leads_and_the_header_fits_a_cache_line() {
         assert_eq!(core::mem::offset_of!(FlowEntry, key), 0);
         assert!(core::mem::offset_of!(FlowEntry, stream) + 8 <= 64);
-        assert_eq!(HOT_HEADER_BYTES, 72);
+        assert_eq!(HOT_HEADER_BYTES, 48);
         assert_eq!(
             HOT_BYTES,
-            72 + core::mem::size_of::<ConnectionPhase>(),
+            48 + core::mem::size_of::<ConnectionPhase>(),
             "the phase machine follows the header unpadded"
         );
         // Only the phase machine and Zeek's bookkeeping besides our own
-        // 136 bytes (key 40, numbers 32, times 40, counters 24), give or
+        // 112 bytes (key 16, numbers 32, times 40, counters 24), give or
         // take their alignment.
         let theirs = core::mem::size_of::<ConnectionPhase>() + core::mem::size_of::<ZeekConn>();
         let size = core::mem::size_of::<FlowEntry>();
-        assert!(size >= 136 + theirs && size <= 136 + theirs + 14, "{size}");
+        assert!(size >= 112 + theirs && size <= 112 + theirs + 14, "{size}");
     }
 
     #[test]
@@ -480,7 +482,8 @@ mod tests {
             "10.0.0.1:40000".parse().unwrap(),
             "10.0.0.2:80".parse().unwrap(),
         );
-        let mut entry = FlowEntry::new_stream(&key, 3, 4, from, &syn(5));
+        let compact = CompactKey::of_v4(&key).unwrap();
+        let mut entry = FlowEntry::new_stream(compact, 3, 4, from, &syn(5));
         entry.update_base(&syn(5), from);
         entry.account(&syn(5), Direction::ClientToServer);
         assert_eq!(entry.base_seq(from), Some(SeqNumber(1000)));
@@ -490,7 +493,7 @@ mod tests {
         assert_eq!(entry.base_seq(from), Some(SeqNumber(1000)));
         assert!(entry.fresh());
         assert_eq!(entry.client(), from.other());
-        let s = entry.summary();
+        let s = entry.summary(&key);
         assert_eq!(
             (s.conn, s.stream, s.first_ts_ns, s.client_packets),
             (9, 3, 7, 0)

@@ -5,6 +5,7 @@
 //! | file | what |
 //! | --- | --- |
 //! | `key.rs` | [`FlowKey`], the direction-free 4-tuple |
+//! | `compact_key.rs` | the 16-byte 4-tuple an entry holds (IPv6 addresses in a side slab) |
 //! | `flow.rs` | a table entry: key, stream, base sequence numbers, the current connection, hot part first |
 //! | `flow_table.rs` | the flow table: entries in a slab, found through an index |
 //! | `slab.rs` | stable slots grown a chunk at a time, with a free list |
@@ -18,6 +19,7 @@
 //! | `annotation.rs` | [`Annotation`], the per-segment fields of docs/labels.md |
 
 pub mod annotation;
+mod compact_key;
 pub mod decoded_segment;
 mod departed;
 pub(crate) mod flow;

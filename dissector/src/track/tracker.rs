@@ -1,6 +1,7 @@
 //! The tracker: frames in, annotations and connection summaries out.
 
 use super::annotation::Annotation;
+use super::compact_key::CompactKey;
 use super::decoded_segment::DecodedSegment;
 use super::departed::Departed;
 use super::flow::FlowEntry;
@@ -319,10 +320,15 @@ impl Tracker {
                 if self.caller_opens_stream
                     || entry.reuses_ports(&facts, from, self.config.stream_rule)
                 {
-                    self.summaries.push_back(entry.summary());
+                    self.summaries.push_back(entry.summary(&key));
                     let refused = entry.phase.refused();
-                    *entry =
-                        FlowEntry::new_stream(&key, self.next_stream, self.next_conn, from, &facts);
+                    *entry = FlowEntry::new_stream(
+                        entry.key,
+                        self.next_stream,
+                        self.next_conn,
+                        from,
+                        &facts,
+                    );
                     self.next_stream += 1;
                     self.next_conn += 1;
                     if refused {
@@ -331,7 +337,7 @@ impl Tracker {
                     extra.insert(AnomalyFlags::PORT_REUSE);
                 } else {
                     if facts.is_pure_syn() && entry.phase.has_ended() {
-                        self.summaries.push_back(entry.summary());
+                        self.summaries.push_back(entry.summary(&key));
                         let refused = entry.phase.refused();
                         entry.start_connection(self.next_conn, from, &facts);
                         if refused {
@@ -348,7 +354,8 @@ impl Tracker {
                 if self.table.len() >= self.cap() {
                     self.evict_least_recent();
                 }
-                let entry = self.entry_for_new_key(&key, from, &facts, &mut extra);
+                let stored = self.table.store_key(&key);
+                let entry = self.entry_for_new_key(&key, stored, from, &facts, &mut extra);
                 self.table.insert(entry)
             }
         };
@@ -391,7 +398,9 @@ impl Tracker {
                     self.evict_least_recent();
                 }
                 let mut quote_flags = AnomalyFlags::NONE;
-                let mut entry = self.entry_for_new_key(&key, from, &facts, &mut quote_flags);
+                let stored = self.table.store_key(&key);
+                let mut entry =
+                    self.entry_for_new_key(&key, stored, from, &facts, &mut quote_flags);
                 entry.update_base(&facts, from);
                 let dir = entry.direction(from);
                 entry.phase.on_segment(&facts, dir);
@@ -424,6 +433,7 @@ impl Tracker {
     fn entry_for_new_key(
         &mut self,
         key: &FlowKey,
+        stored: CompactKey,
         from: KeySide,
         facts: &SegmentFacts,
         extra: &mut AnomalyFlags,
@@ -433,7 +443,7 @@ impl Tracker {
                 extra.insert(AnomalyFlags::PORT_REUSE);
             }
             let mut entry = FlowEntry::with_stream(
-                key,
+                stored,
                 gone.stream,
                 gone.base_seq,
                 gone.completeness,
@@ -447,7 +457,7 @@ impl Tracker {
                 return entry;
             }
         }
-        let entry = FlowEntry::new_stream(key, self.next_stream, self.next_conn, from, facts);
+        let entry = FlowEntry::new_stream(stored, self.next_stream, self.next_conn, from, facts);
         self.next_stream += 1;
         self.next_conn += 1;
         entry
@@ -463,8 +473,9 @@ impl Tracker {
         let mut rows = Vec::with_capacity(self.table.len() * 2);
         for slot in self.table.slots() {
             let entry = self.table.get(slot);
-            let client = entry.key.endpoint(entry.client());
-            let server = entry.key.endpoint(entry.client().other());
+            let key = self.table.key(slot);
+            let client = key.endpoint(entry.client());
+            let server = key.endpoint(entry.client().other());
             for (role, ep, local, peer) in [
                 (Role::Client, entry.phase.client(), client, server),
                 (Role::Server, entry.phase.server(), server, client),
@@ -530,7 +541,8 @@ impl Tracker {
         if self.finishing.is_empty() {
             self.finishing = Vec::new();
         }
-        Some(self.table.take_detached(slot).summary())
+        let (key, entry) = self.table.take_detached(slot);
+        Some(entry.summary(&key))
     }
 
     /// Ends the input: every connection still in the table leaves it, to
@@ -574,7 +586,8 @@ impl Tracker {
     /// out of the table: a frame fed after it comes after them.
     fn flush_finishing(&mut self) {
         while let Some(slot) = self.finishing.pop() {
-            let summary = self.table.take_detached(slot).summary();
+            let (key, entry) = self.table.take_detached(slot);
+            let summary = entry.summary(&key);
             self.summaries.push_back(summary);
         }
         self.finishing = Vec::new();
@@ -635,9 +648,9 @@ impl Tracker {
         leaving.sort_unstable();
         let cap = self.config.max_connections.max(1);
         for (_, slot) in leaving {
-            let entry = self.table.remove(slot);
-            self.departed.remember(entry.key, &entry, cap);
-            self.summaries.push_back(entry.summary());
+            let (key, entry) = self.table.remove(slot);
+            self.summaries.push_back(entry.summary(&key));
+            self.departed.remember(key, &entry, cap);
         }
     }
 }

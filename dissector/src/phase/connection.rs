@@ -92,22 +92,29 @@ mod bit {
     pub const TIME_WAIT_SEEN: u16 = 1 << 7;
 }
 
+/// The times a segment stamps on its connection, one bit each: the
+/// machine notes which, its owner keeps the times (the segment's own).
+pub mod stamp {
+    /// The connection ended (both FINs acked, or reset).
+    pub const ENDED: u8 = 1 << 0;
+    /// `TIME_WAIT << side`: the endpoint sending in `side` entered (or
+    /// restarted) TIME-WAIT.
+    pub const TIME_WAIT: u8 = 1 << 1;
+}
+
 /// An endpoint's window scale shift, `NONE` when its SYN offered none.
 /// Kept as `min(shift, 14)`, the only value RFC 7323 lets it take.
 const NO_WINDOW_SCALE: u8 = u8::MAX;
 
 /// Both endpoints of one connection and what has happened to it.
 ///
-/// Packed for the flow table (80 bytes): the yes/no facts share one bit
-/// set, the optional times are a time plus a presence bit (no sentinel: a
-/// caller may hand any `u64` time), and the fields are read through
-/// accessors.
+/// Packed for the flow table (56 bytes): the yes/no facts share one bit
+/// set, and the fields are read through accessors. It keeps no times: a
+/// segment that ends the connection or starts a TIME-WAIT leaves a
+/// [`stamp`] bit, and the owner keeps that segment's time (the flow table
+/// keeps times compactly, see `track/spill.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionPhase {
-    /// See [`ConnectionPhase::ended_at`]; 0 while it has not ended.
-    ended_at: u64,
-    /// See [`ConnectionPhase::time_wait_since`], by direction; 0 until set.
-    time_wait_since: [u64; 2],
     /// `[client, server]`, indexed by the direction each sends in.
     pub endpoints: Sides,
     /// How it started.
@@ -120,9 +127,11 @@ pub struct ConnectionPhase {
     window_scale: [u8; 2],
     /// The `bit` flags.
     bits: u16,
+    /// The `stamp` bits of the segments fed since [`ConnectionPhase::take_stamps`].
+    stamps: u8,
 }
 
-const _: () = assert!(core::mem::size_of::<ConnectionPhase>() <= 80);
+const _: () = assert!(core::mem::size_of::<ConnectionPhase>() <= 56);
 
 impl ConnectionPhase {
     /// A connection whose first segment is `first`. Returns the machine;
@@ -144,14 +153,13 @@ impl ConnectionPhase {
             Opening::Midstream => (TcpState::Unknown, TcpState::Unknown),
         };
         ConnectionPhase {
-            ended_at: 0,
-            time_wait_since: [0; 2],
             endpoints: Sides([Endpoint::new(client), Endpoint::new(server)]),
             opening,
             active_closer: None,
             reset_by: None,
             window_scale: [NO_WINDOW_SCALE; 2],
             bits: 0,
+            stamps: 0,
         }
     }
 
@@ -193,33 +201,34 @@ impl ConnectionPhase {
         self.has(bit::PASSIVE_FIN_ACKED_FIRST)
     }
 
-    /// Capture time (ns) the connection ended (both FINs acked, or reset).
-    pub const fn ended_at(&self) -> Option<u64> {
-        if self.has(bit::ENDED) {
-            Some(self.ended_at)
-        } else {
-            None
-        }
+    /// The connection ended (both FINs acked, or reset); the owner keeps
+    /// when (see [`stamp::ENDED`]).
+    pub const fn ended(&self) -> bool {
+        self.has(bit::ENDED)
     }
 
-    fn set_ended_at(&mut self, ts: u64) {
+    fn set_ended(&mut self) {
         self.set(bit::ENDED);
-        self.ended_at = ts;
+        self.stamps |= stamp::ENDED;
     }
 
-    /// Capture time (ns) the endpoint sending in `side` last entered (or
-    /// restarted) TIME-WAIT.
-    pub const fn time_wait_since(&self, side: Direction) -> Option<u64> {
-        if self.has(bit::TIME_WAIT_SEEN << side as u16) {
-            Some(self.time_wait_since[side as usize])
-        } else {
-            None
-        }
+    /// The endpoint sending in `side` has entered TIME-WAIT; the owner
+    /// keeps when it last (re)started (see [`stamp::TIME_WAIT`]).
+    pub const fn time_wait_seen(&self, side: Direction) -> bool {
+        self.has(bit::TIME_WAIT_SEEN << side as u16)
     }
 
-    fn set_time_wait_since(&mut self, side: Direction, ts: u64) {
+    fn set_time_wait(&mut self, side: Direction) {
         self.set(bit::TIME_WAIT_SEEN << side as u16);
-        self.time_wait_since[side as usize] = ts;
+        self.stamps |= stamp::TIME_WAIT << side as u8;
+    }
+
+    /// The [`stamp`] bits of the segments fed since the last call: which
+    /// times the owner sets to the last segment's (it calls this after
+    /// each segment).
+    #[inline]
+    pub fn take_stamps(&mut self) -> u8 {
+        core::mem::take(&mut self.stamps)
     }
 
     /// The window scale shift the SYN of the endpoint sending in `side`
@@ -254,7 +263,7 @@ impl ConnectionPhase {
     pub fn ending(&self) -> Ending {
         if self.reset_by.is_some() {
             Ending::Reset
-        } else if self.ended_at().is_some() {
+        } else if self.ended() {
             Ending::Closed
         } else if self.active_closer.is_some() {
             Ending::Closing
@@ -266,39 +275,20 @@ impl ConnectionPhase {
     /// Whether the connection has ended (reset, or both FINs acknowledged):
     /// a new SYN on its 4-tuple starts a new connection.
     pub fn has_ended(&self) -> bool {
-        self.ended_at().is_some()
+        self.ended()
     }
 
-    /// Capture time (ns) the last wait of 2 x MSL began: when the
-    /// connection ended, or later when a retransmitted FIN restarted an
-    /// endpoint's TIME-WAIT. `None` while it has not ended.
-    pub fn last_wait_start(&self) -> Option<u64> {
-        let ended = self.ended_at()?;
-        Some(
-            [Direction::ClientToServer, Direction::ServerToClient]
-                .into_iter()
-                .filter_map(|side| self.time_wait_since(side))
-                .fold(ended, u64::max),
-        )
-    }
-
-    /// Moves endpoints out of TIME-WAIT once `time_wait_ns` of capture time
-    /// has passed since they entered it.
-    pub fn expire_time_wait(&mut self, now_ns: u64, time_wait_ns: u64) {
-        for side in [Direction::ClientToServer, Direction::ServerToClient] {
-            let since = self.time_wait_since(side);
-            let ep = &mut self.endpoints[side];
-            if let (TcpState::TimeWait, Some(since)) = (ep.state, since) {
-                if now_ns.saturating_sub(since) >= time_wait_ns {
-                    ep.state = TcpState::Closed;
-                }
-            }
+    /// Moves the endpoint sending in `side` out of TIME-WAIT (its 2 x MSL
+    /// ran out).
+    pub fn expire_time_wait(&mut self, side: Direction) {
+        if self.endpoints[side].state == TcpState::TimeWait {
+            self.endpoints[side].state = TcpState::Closed;
         }
     }
 
-    fn set_state(&mut self, side: Direction, state: TcpState, ts: u64) {
+    fn set_state(&mut self, side: Direction, state: TcpState) {
         if state == TcpState::TimeWait && self.endpoints[side].state != TcpState::TimeWait {
-            self.set_time_wait_since(side, ts);
+            self.set_time_wait(side);
         }
         self.endpoints[side].state = state;
     }
@@ -374,8 +364,8 @@ impl ConnectionPhase {
         if self.simultaneous_close() && matches!(phase, Phase::ActiveClose) {
             anomalies.insert(AnomalyFlags::SIMULTANEOUS_CLOSE);
         }
-        if self.ended_at().is_none() && self.both_closed_by_fin() {
-            self.set_ended_at(seg.ts_ns);
+        if !self.ended() && self.both_closed_by_fin() {
+            self.set_ended();
         }
         let closer = match self.active_closer {
             None => Closer::None,
@@ -525,7 +515,7 @@ impl ConnectionPhase {
             } else {
                 Step::RstLate
             }
-        } else if self.ended_at().is_some() {
+        } else if self.ended() {
             Step::RstLate
         } else if self.endpoints[r].sent_syn()
             && !self.endpoints[s].sent_syn()
@@ -537,12 +527,12 @@ impl ConnectionPhase {
         } else {
             Step::Abort
         };
-        if self.reset_by.is_none() && self.ended_at().is_none() {
+        if self.reset_by.is_none() && !self.ended() {
             self.reset_by = Some(dir);
-            self.set_ended_at(seg.ts_ns);
+            self.set_ended();
         }
-        self.set_state(s, TcpState::Closed, seg.ts_ns);
-        self.set_state(r, TcpState::Closed, seg.ts_ns);
+        self.set_state(s, TcpState::Closed);
+        self.set_state(r, TcpState::Closed);
         (Phase::Reset, step)
     }
 
@@ -553,7 +543,6 @@ impl ConnectionPhase {
         r: Direction,
         anomalies: &mut AnomalyFlags,
     ) -> (Phase, Step) {
-        let ts = seg.ts_ns;
         self.window_scale[s as usize] = seg.window_scale.map_or(NO_WINDOW_SCALE, |w| w.min(14));
         if !seg.flags.ack() {
             let ep = self.endpoints[s];
@@ -570,10 +559,10 @@ impl ConnectionPhase {
                 ep.state,
                 TcpState::Closed | TcpState::Unknown | TcpState::Listen
             ) {
-                self.set_state(s, TcpState::SynSent, ts);
+                self.set_state(s, TcpState::SynSent);
             }
             if self.endpoints[r].state == TcpState::Unknown {
-                self.set_state(r, TcpState::Listen, ts);
+                self.set_state(r, TcpState::Listen);
             }
             return (Phase::Handshake, Step::Syn);
         }
@@ -587,9 +576,9 @@ impl ConnectionPhase {
         let ep = self.endpoints[s];
         // From CLOSED too when a refusal had shown nothing listening: the
         // server has started to listen since.
-        let reopened = ep.state == TcpState::Closed && self.ended_at().is_none();
+        let reopened = ep.state == TcpState::Closed && !self.ended();
         if !ep.is_synchronized() || reopened {
-            self.set_state(s, TcpState::SynReceived, ts);
+            self.set_state(s, TcpState::SynReceived);
         }
         // In a simultaneous open the SYN-ACK also acknowledges the peer's
         // SYN, which needs no answer: the peer is synchronized.
@@ -597,12 +586,12 @@ impl ConnectionPhase {
             && self.endpoints[r].state == TcpState::SynReceived
             && self.acks_syn_of(seg, r)
         {
-            self.set_state(r, TcpState::Established, ts);
+            self.set_state(r, TcpState::Established);
         }
         if matches!(self.endpoints[r].state, TcpState::Closed | TcpState::Listen)
             || (self.endpoints[r].state == TcpState::Unknown && self.endpoints[r].sent_syn())
         {
-            self.set_state(r, TcpState::SynSent, ts);
+            self.set_state(r, TcpState::SynSent);
         }
         (Phase::Handshake, Step::SynAck)
     }
@@ -614,7 +603,7 @@ impl ConnectionPhase {
     /// reaching a server in SYN-RECEIVED needs no answer: the server is
     /// ESTABLISHED. A server leaving SYN-RECEIVED proves the client's ACK
     /// of its SYN-ACK arrived: the client is ESTABLISHED.
-    fn infer_unseen_half_of_handshake(&mut self, r: Direction, was: TcpState, ts: u64) {
+    fn infer_unseen_half_of_handshake(&mut self, r: Direction, was: TcpState) {
         let peer = self.endpoints[r].state;
         let proves = match was {
             TcpState::SynSent => matches!(peer, TcpState::Listen | TcpState::Unknown),
@@ -622,7 +611,7 @@ impl ConnectionPhase {
             _ => false,
         };
         if proves {
-            self.set_state(r, TcpState::Established, ts);
+            self.set_state(r, TcpState::Established);
         }
     }
 
@@ -645,7 +634,6 @@ impl ConnectionPhase {
         r: Direction,
         anomalies: &mut AnomalyFlags,
     ) -> (Phase, Step) {
-        let ts = seg.ts_ns;
         let f = seg.flags;
         let len = seg.payload_len;
         let was_state = self.endpoints[s].state;
@@ -677,14 +665,14 @@ impl ConnectionPhase {
             if matches!(was_state, TcpState::SynSent) && !self.handshake_complete() {
                 completes_handshake = true;
             }
-            self.set_state(s, TcpState::Established, ts);
-            self.infer_unseen_half_of_handshake(r, was_state, ts);
+            self.set_state(s, TcpState::Established);
+            self.infer_unseen_half_of_handshake(r, was_state);
         } else if was_state == TcpState::Unknown {
-            self.set_state(s, TcpState::Established, ts);
+            self.set_state(s, TcpState::Established);
         }
         // Receipt that needs no answer: the ACK of the peer's SYN.
         if self.acks_syn_of(seg, r) && self.endpoints[r].state == TcpState::SynReceived {
-            self.set_state(r, TcpState::Established, ts);
+            self.set_state(r, TcpState::Established);
             completes_handshake = completes_handshake || !self.handshake_complete();
         }
         if completes_handshake && !self.handshake_complete() {
@@ -698,7 +686,7 @@ impl ConnectionPhase {
         let label = if f.fin() {
             self.on_fin(seg, s, r, fin_retransmitted, acks_peer_fin_now)
         } else if acks_peer_fin_now {
-            self.on_ack_of_peer_fin(s, ts, len)
+            self.on_ack_of_peer_fin(s, len)
         } else {
             match self.active_closer {
                 None if completes_handshake && len == 0 => (Phase::Handshake, Step::Ack),
@@ -752,7 +740,7 @@ impl ConnectionPhase {
                 TcpState::LastAck => TcpState::Closed,
                 other => other,
             };
-            self.set_state(r, next, ts);
+            self.set_state(r, next);
         }
         label
     }
@@ -780,7 +768,6 @@ impl ConnectionPhase {
         retransmitted: bool,
         acks_peer_fin_now: bool,
     ) -> (Phase, Step) {
-        let ts = seg.ts_ns;
         let dir = s;
         if retransmitted {
             // Sending its FIN again shows the sender never got the ACK the
@@ -794,7 +781,7 @@ impl ConnectionPhase {
                 };
                 if let Some(state) = waiting {
                     self.endpoints[s].set_fin_acked(false);
-                    self.set_state(s, state, ts);
+                    self.set_state(s, state);
                 }
             }
             // It may acknowledge the peer's FIN for the first time: the
@@ -810,13 +797,13 @@ impl ConnectionPhase {
                     self.endpoints[s].state,
                     TcpState::FinWait1 | TcpState::FinWait2 | TcpState::Closing
                 ) {
-                    self.set_state(s, next, ts);
+                    self.set_state(s, next);
                 }
             }
             // A peer in TIME-WAIT acknowledges it again and restarts its
             // 2 x MSL wait (RFC 9293 section 3.10.7.4).
             if self.endpoints[r].state == TcpState::TimeWait {
-                self.set_time_wait_since(r, ts);
+                self.set_time_wait(r);
             }
             return match self.active_closer {
                 Some(c) if c == dir || self.simultaneous_close() => (Phase::ActiveClose, Step::Fin),
@@ -836,7 +823,7 @@ impl ConnectionPhase {
         match self.active_closer {
             None => {
                 self.active_closer = Some(dir);
-                self.set_state(s, TcpState::FinWait1, ts);
+                self.set_state(s, TcpState::FinWait1);
                 (Phase::ActiveClose, Step::Fin)
             }
             Some(closer) if closer == dir => (Phase::ActiveClose, Step::Fin),
@@ -845,12 +832,12 @@ impl ConnectionPhase {
                 if !acks_peer_fin {
                     // Sent before the peer's FIN arrived: both close actively.
                     self.set(bit::SIMULTANEOUS_CLOSE);
-                    self.set_state(s, TcpState::FinWait1, ts);
+                    self.set_state(s, TcpState::FinWait1);
                     (Phase::ActiveClose, Step::Fin)
                 } else {
                     let already_acked = self.endpoints[s].acked_peer_fin();
                     self.endpoints[s].note_acked_peer_fin();
-                    self.set_state(s, TcpState::LastAck, ts);
+                    self.set_state(s, TcpState::LastAck);
                     if already_acked {
                         (Phase::PassiveClose, Step::Fin)
                     } else {
@@ -863,7 +850,7 @@ impl ConnectionPhase {
     }
 
     /// Side `s` acknowledges the peer's FIN for the first time (no FIN of its own here).
-    fn on_ack_of_peer_fin(&mut self, s: Direction, ts: u64, len: u32) -> (Phase, Step) {
+    fn on_ack_of_peer_fin(&mut self, s: Direction, len: u32) -> (Phase, Step) {
         self.endpoints[s].note_acked_peer_fin();
         let own_fin_sent = self.endpoints[s].fin_seq().is_some();
         if own_fin_sent {
@@ -873,10 +860,10 @@ impl ConnectionPhase {
             } else {
                 TcpState::Closing
             };
-            self.set_state(s, next, ts);
+            self.set_state(s, next);
             (Phase::ActiveClose, Step::LastAck)
         } else {
-            self.set_state(s, TcpState::CloseWait, ts);
+            self.set_state(s, TcpState::CloseWait);
             if len > 0 {
                 (Phase::HalfClose, Step::Data)
             } else {

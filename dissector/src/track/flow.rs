@@ -5,9 +5,12 @@
 use super::annotation::Annotation;
 use super::compact_key::CompactKey;
 use super::key::{FlowKey, KeySide};
+use super::spill::{Field, Spill};
 use super::stream_rule::StreamRule;
-use crate::phase::connection::Label;
-use crate::phase::{AnomalyFlags, ConnectionPhase, Direction, Ending, Opening, SegmentFacts};
+use crate::phase::connection::{stamp, Label};
+use crate::phase::{
+    AnomalyFlags, ConnectionPhase, Direction, Ending, Opening, SegmentFacts, TcpState,
+};
 use crate::summary::completeness::{self, Completeness};
 use crate::summary::zeek::ZeekConn;
 use crate::summary::{CloseKind, ConnSummary, HandshakeOutcome, Role};
@@ -49,11 +52,27 @@ mod bit {
     pub(super) const STREAM: u8 = BASE_LOW | BASE_HIGH;
 }
 
+/// A time offset that does not fit: the time is in the table's [`Spill`].
+const SPILLED: u32 = u32::MAX;
+
+/// `spill` bits past the pending ones (`Field::bit`, set when a field
+/// spilled on the current segment, cleared by [`FlowEntry::settle`]).
+mod spilled {
+    /// The pending fields.
+    pub(super) const PENDING: u16 = (1 << 9) - 1;
+    /// `BYTES_HIGH << dir`: the spill holds the high part of a byte count.
+    pub(super) const BYTES_HIGH: u16 = 1 << 9;
+    /// The spill holds values of this entry.
+    pub(super) const HELD: u16 = 1 << 15;
+}
+
 /// A flow-table entry: a 4-tuple, the stream on it and its current
 /// connection. `repr(C)` keeps the order: the hot part (key, numbers and
 /// the phase machine, what a frame reads to be found and labelled) first,
 /// the cold part (counters, times, Zeek's bookkeeping, written after the
-/// label) behind it.
+/// label) behind it. Times are 32-bit offsets from the connection's first
+/// segment and byte counts 32 bits; what does not fit goes to the table's
+/// [`Spill`] (its methods take the entry's slot and the spill).
 #[derive(Debug, Clone)]
 #[repr(C)]
 pub struct FlowEntry {
@@ -63,6 +82,8 @@ pub struct FlowEntry {
     bits: u8,
     /// The stream's completeness bits.
     pub(crate) completeness: Completeness,
+    /// `spilled::*` and pending [`Field`] bits.
+    spill: u16,
     /// Wireshark's base sequence number of each key side (see `bit::BASE_*`).
     base_seq: [u32; 2],
     /// Wireshark stream index.
@@ -72,20 +93,16 @@ pub struct FlowEntry {
     /// The phase machine.
     pub(crate) phase: ConnectionPhase,
     // Cold from here.
-    /// First capture time.
+    /// First capture time, the origin of `times`.
     first_ts: u64,
-    /// Last capture time.
-    pub(crate) last_ts: u64,
-    /// Time of the first SYN (see `bit::SYN_TS`).
-    syn_ts: u64,
-    /// Time of the first SYN-ACK (see `bit::SYN_ACK_TS`).
-    syn_ack_ts: u64,
-    /// Time of the ACK that completed the handshake (see `bit::HANDSHAKE_ACK_TS`).
-    handshake_ack_ts: u64,
-    /// Payload bytes `[client, server]`.
-    bytes: [u64; 2],
+    /// The [`Field`] times as ns after `first_ts`, or `SPILLED`. Which
+    /// hold a time: `bit::SYN_TS`, ... and the phase's ended and TIME-WAIT
+    /// bits; the last segment's always does.
+    times: [u32; Field::TIMES],
     /// Segments `[client, server]` (saturating).
     packets: [u32; 2],
+    /// Payload bytes `[client, server]`, low 32 bits (see `spilled::BYTES_HIGH`).
+    bytes: [u32; 2],
     /// Zeek's bookkeeping.
     zeek: ZeekConn,
 }
@@ -99,6 +116,7 @@ pub const HOT_BYTES: usize =
 pub const HOT_HEADER_BYTES: usize = core::mem::offset_of!(FlowEntry, phase);
 const _: () = assert!(core::mem::offset_of!(FlowEntry, stream) + 8 <= 64);
 const _: () = assert!(HOT_HEADER_BYTES <= 48);
+const _: () = assert!(HOT_BYTES <= 128);
 // The cold part starts right after the hot one (at most alignment padding).
 const _: () = assert!(core::mem::offset_of!(FlowEntry, first_ts) < HOT_BYTES + 8);
 
@@ -140,17 +158,15 @@ impl FlowEntry {
             key,
             bits: 0,
             completeness,
+            spill: 0,
             base_seq: [0; 2],
             stream,
             conn,
             phase: ConnectionPhase::new(first),
             first_ts: 0,
-            last_ts: 0,
-            syn_ts: 0,
-            syn_ack_ts: 0,
-            handshake_ack_ts: 0,
-            bytes: [0; 2],
+            times: [0; Field::TIMES],
             packets: [0; 2],
+            bytes: [0; 2],
             zeek: ZeekConn::default(),
         };
         for side in [KeySide::Low, KeySide::High] {
@@ -162,8 +178,45 @@ impl FlowEntry {
 
     /// Starts connection `conn` on this entry's stream, whose first segment
     /// `first` came from key side `from`: what the previous connection
-    /// counted is dropped, the stream's numbers are kept.
-    pub fn start_connection(&mut self, conn: u64, from: KeySide, first: &SegmentFacts) {
+    /// counted is dropped (its spilled values too: the entry is at `slot`),
+    /// the stream's numbers are kept.
+    pub fn restart(
+        &mut self,
+        conn: u64,
+        from: KeySide,
+        first: &SegmentFacts,
+        slot: u32,
+        spill: &mut Spill,
+    ) {
+        self.forget_spilled(slot, spill);
+        self.start_connection(conn, from, first);
+    }
+
+    /// Replaces this entry, at `slot`, by a new stream's (as
+    /// [`FlowEntry::new_stream`] with this entry's key), dropping its
+    /// spilled values.
+    pub fn restart_stream(
+        &mut self,
+        stream: u64,
+        conn: u64,
+        from: KeySide,
+        first: &SegmentFacts,
+        slot: u32,
+        spill: &mut Spill,
+    ) {
+        self.forget_spilled(slot, spill);
+        *self = FlowEntry::new_stream(self.key, stream, conn, from, first);
+    }
+
+    /// Drops the values of this entry, at `slot`, that the spill holds.
+    pub(crate) fn forget_spilled(&mut self, slot: u32, spill: &mut Spill) {
+        if self.spill & spilled::HELD != 0 {
+            spill.forget(slot);
+        }
+        self.spill = 0;
+    }
+
+    fn start_connection(&mut self, conn: u64, from: KeySide, first: &SegmentFacts) {
         let key = &self.key;
         let (client, origin_guessed) = if first.is_pure_syn() {
             (from, false)
@@ -188,12 +241,133 @@ impl FlowEntry {
         self.phase = ConnectionPhase::new(first);
         self.zeek = ZeekConn::new(client != from);
         self.first_ts = first.ts_ns;
-        self.last_ts = first.ts_ns;
-        self.syn_ts = 0;
-        self.syn_ack_ts = 0;
-        self.handshake_ack_ts = 0;
+        self.times = [0; Field::TIMES];
         self.bytes = [0; 2];
         self.packets = [0; 2];
+    }
+
+    /// Sets time `field` to `ts`: an offset from the first segment's time,
+    /// or `SPILLED` and pending until [`FlowEntry::settle`] spills it.
+    #[inline]
+    fn set_time(&mut self, field: Field, ts: u64) {
+        let offset = ts.wrapping_sub(self.first_ts);
+        if offset < u64::from(SPILLED) {
+            self.times[field as usize] = offset as u32;
+        } else {
+            self.times[field as usize] = SPILLED;
+            self.spill |= field.bit();
+        }
+    }
+
+    /// Time `field` (whether it holds one is the caller's to know), the
+    /// entry being at `slot`.
+    #[inline]
+    fn time_of(&self, field: Field, slot: u32, spill: &Spill) -> u64 {
+        match self.times[field as usize] {
+            SPILLED => spill.get(slot, field),
+            offset => self.first_ts.wrapping_add(u64::from(offset)),
+        }
+    }
+
+    /// Whether the last segment left values to spill ([`FlowEntry::settle`]).
+    #[inline]
+    pub(crate) fn must_settle(&self) -> bool {
+        self.spill & spilled::PENDING != 0
+    }
+
+    /// Spills what the last segment, at time `ts`, left pending: its time
+    /// into each time field that did not fit, a carry into each byte
+    /// count that passed 2^32. The entry is at `slot`.
+    #[cold]
+    pub(crate) fn settle(&mut self, ts: u64, slot: u32, spill: &mut Spill) {
+        for field in Field::ALL {
+            if self.spill & field.bit() == 0 {
+                continue;
+            }
+            if field.is_time() {
+                spill.set(slot, field, ts);
+            } else {
+                spill.add(slot, field, 1 << 32);
+                let dir = field as u16 - Field::BytesClient as u16;
+                self.spill |= spilled::BYTES_HIGH << dir;
+            }
+        }
+        self.spill = (self.spill & !spilled::PENDING) | spilled::HELD;
+    }
+
+    /// The last segment's capture time, the entry being at `slot`.
+    #[inline]
+    pub(crate) fn last_ts(&self, slot: u32, spill: &Spill) -> u64 {
+        self.time_of(Field::LastTs, slot, spill)
+    }
+
+    /// Capture time (ns) the endpoint sending in `side` last entered (or
+    /// restarted) TIME-WAIT, the entry being at `slot`.
+    pub(crate) fn time_wait_since(&self, side: Direction, slot: u32, spill: &Spill) -> Option<u64> {
+        let field = [Field::TimeWaitClient, Field::TimeWaitServer][side as usize];
+        self.phase
+            .time_wait_seen(side)
+            .then(|| self.time_of(field, slot, spill))
+    }
+
+    /// Capture time (ns) the last wait of 2 x MSL began: when the
+    /// connection ended, or later when a retransmitted FIN restarted an
+    /// endpoint's TIME-WAIT. `None` while it has not ended.
+    pub(crate) fn last_wait_start(&self, slot: u32, spill: &Spill) -> Option<u64> {
+        if !self.phase.ended() {
+            return None;
+        }
+        let ended = self.time_of(Field::EndedAt, slot, spill);
+        Some(
+            [Direction::ClientToServer, Direction::ServerToClient]
+                .into_iter()
+                .filter_map(|side| self.time_wait_since(side, slot, spill))
+                .fold(ended, u64::max),
+        )
+    }
+
+    /// Moves endpoints out of TIME-WAIT once `time_wait_ns` of capture time
+    /// has passed since they entered it; the entry is at `slot`.
+    #[inline]
+    pub(crate) fn expire_time_wait(
+        &mut self,
+        now_ns: u64,
+        time_wait_ns: u64,
+        slot: u32,
+        spill: &Spill,
+    ) {
+        for side in [Direction::ClientToServer, Direction::ServerToClient] {
+            if self.phase.endpoints[side].state != TcpState::TimeWait {
+                continue;
+            }
+            if let Some(since) = self.time_wait_since(side, slot, spill) {
+                if now_ns.saturating_sub(since) >= time_wait_ns {
+                    self.phase.expire_time_wait(side);
+                }
+            }
+        }
+    }
+
+    /// Feeds a segment sent in `dir` to the phase machine and keeps the
+    /// times it stamps (the segment's own).
+    #[inline]
+    pub fn on_segment(&mut self, seg: &SegmentFacts, dir: Direction) -> Label {
+        let label = self.phase.on_segment(seg, dir);
+        let stamps = self.phase.take_stamps();
+        if stamps != 0 {
+            if stamps & stamp::ENDED != 0 {
+                self.set_time(Field::EndedAt, seg.ts_ns);
+            }
+            for (side, field) in [
+                (Direction::ClientToServer, Field::TimeWaitClient),
+                (Direction::ServerToClient, Field::TimeWaitServer),
+            ] {
+                if stamps & (stamp::TIME_WAIT << side as u8) != 0 {
+                    self.set_time(field, seg.ts_ns);
+                }
+            }
+        }
+        label
     }
 
     #[inline]
@@ -201,10 +375,10 @@ impl FlowEntry {
         self.bits & b != 0
     }
 
-    /// The time at `value` if `bit::*` `b` says it holds one.
+    /// Time `field` if `bit::*` `b` says it holds one.
     #[inline]
-    fn time(&self, b: u8, value: u64) -> Option<u64> {
-        self.has(b).then_some(value)
+    fn time(&self, b: u8, field: Field, slot: u32, spill: &Spill) -> Option<u64> {
+        self.has(b).then(|| self.time_of(field, slot, spill))
     }
 
     /// Which key side is the client.
@@ -273,10 +447,14 @@ impl FlowEntry {
     pub fn account(&mut self, seg: &SegmentFacts, dir: Direction) {
         let i = dir as usize;
         self.packets[i] = self.packets[i].saturating_add(1);
-        self.bytes[i] += u64::from(seg.payload_len);
-        self.last_ts = seg.ts_ns;
+        let (bytes, carry) = self.bytes[i].overflowing_add(seg.payload_len);
+        self.bytes[i] = bytes;
+        if carry {
+            self.spill |= [Field::BytesClient, Field::BytesServer][i].bit();
+        }
+        self.set_time(Field::LastTs, seg.ts_ns);
         if seg.is_pure_syn() && dir == Direction::ClientToServer && !self.has(bit::SYN_TS) {
-            self.syn_ts = seg.ts_ns;
+            self.set_time(Field::SynTs, seg.ts_ns);
             self.bits |= bit::SYN_TS;
         }
         if seg.flags.syn()
@@ -284,11 +462,11 @@ impl FlowEntry {
             && dir == Direction::ServerToClient
             && !self.has(bit::SYN_ACK_TS)
         {
-            self.syn_ack_ts = seg.ts_ns;
+            self.set_time(Field::SynAckTs, seg.ts_ns);
             self.bits |= bit::SYN_ACK_TS;
         }
         if self.phase.handshake_complete() && !self.has(bit::HANDSHAKE_ACK_TS) {
-            self.handshake_ack_ts = seg.ts_ns;
+            self.set_time(Field::HandshakeAckTs, seg.ts_ns);
             self.bits |= bit::HANDSHAKE_ACK_TS;
         }
         self.zeek.on_segment(seg, dir == Direction::ClientToServer);
@@ -296,8 +474,8 @@ impl FlowEntry {
     }
 
     /// The summary of the current connection, `key` being this entry's
-    /// 4-tuple in full.
-    pub fn summary(&self, key: &FlowKey) -> ConnSummary {
+    /// 4-tuple in full and `slot` its place in the table.
+    pub fn summary(&self, key: &FlowKey, slot: u32, spill: &Spill) -> ConnSummary {
         let p = &self.phase;
         let handshake = if p.handshake_complete() {
             HandshakeOutcome::Complete
@@ -325,9 +503,17 @@ impl FlowEntry {
             (Some(a), Some(b)) if b >= a => Some(b - a),
             _ => None,
         };
-        let syn_ts = self.time(bit::SYN_TS, self.syn_ts);
-        let syn_ack_ts = self.time(bit::SYN_ACK_TS, self.syn_ack_ts);
-        let handshake_ack_ts = self.time(bit::HANDSHAKE_ACK_TS, self.handshake_ack_ts);
+        let syn_ts = self.time(bit::SYN_TS, Field::SynTs, slot, spill);
+        let syn_ack_ts = self.time(bit::SYN_ACK_TS, Field::SynAckTs, slot, spill);
+        let handshake_ack_ts = self.time(bit::HANDSHAKE_ACK_TS, Field::HandshakeAckTs, slot, spill);
+        let bytes = |i: usize| {
+            let high = if self.spill & (spilled::BYTES_HIGH << i) != 0 {
+                spill.get(slot, [Field::BytesClient, Field::BytesServer][i])
+            } else {
+                0
+            };
+            high.wrapping_add(u64::from(self.bytes[i]))
+        };
         let client = self.client();
         ConnSummary {
             conn: self.conn,
@@ -336,11 +522,11 @@ impl FlowEntry {
             server: key.endpoint(client.other()),
             origin_guessed: self.origin_guessed(),
             first_ts_ns: self.first_ts,
-            last_ts_ns: self.last_ts,
+            last_ts_ns: self.last_ts(slot, spill),
             client_packets: u64::from(self.packets[0]),
             server_packets: u64::from(self.packets[1]),
-            client_bytes: self.bytes[0],
-            server_bytes: self.bytes[1],
+            client_bytes: bytes(0),
+            server_bytes: bytes(1),
             handshake,
             syn_to_syn_ack_ns: diff(syn_ts, syn_ack_ts),
             syn_ack_to_ack_ns: diff(syn_ack_ts, handshake_ack_ts),
@@ -469,11 +655,10 @@ mod tests {
             "the phase machine follows the header unpadded"
         );
         // Only the phase machine and Zeek's bookkeeping besides our own
-        // 112 bytes (key 16, numbers 32, times 40, counters 24), give or
-        // take their alignment.
+        // 100 bytes (key 16, numbers 32, times 36, counters 16), unpadded.
         let theirs = core::mem::size_of::<ConnectionPhase>() + core::mem::size_of::<ZeekConn>();
-        let size = core::mem::size_of::<FlowEntry>();
-        assert!(size >= 112 + theirs && size <= 112 + theirs + 14, "{size}");
+        assert_eq!(core::mem::size_of::<FlowEntry>(), 100 + theirs);
+        assert_eq!(HOT_BYTES, 48 + 56);
     }
 
     #[test]
@@ -493,11 +678,102 @@ mod tests {
         assert_eq!(entry.base_seq(from), Some(SeqNumber(1000)));
         assert!(entry.fresh());
         assert_eq!(entry.client(), from.other());
-        let s = entry.summary(&key);
+        let s = entry.summary(&key, 0, &Spill::default());
         assert_eq!(
             (s.conn, s.stream, s.first_ts_ns, s.client_packets),
             (9, 3, 7, 0)
         );
         assert_eq!(s.syn_to_syn_ack_ns, None);
+    }
+
+    fn seg(ts_ns: u64, flags: TcpFlags, seq: u32, ack: u32, payload_len: u32) -> SegmentFacts {
+        SegmentFacts {
+            ts_ns,
+            seq: SeqNumber(seq),
+            ack: SeqNumber(ack),
+            flags,
+            window: 1,
+            payload_len,
+            window_scale: None,
+        }
+    }
+
+    /// Feeds `s` from `from` as the tracker does, settling at slot `slot`.
+    fn feed(entry: &mut FlowEntry, s: &SegmentFacts, from: KeySide, slot: u32, spill: &mut Spill) {
+        entry.update_base(s, from);
+        let dir = entry.direction(from);
+        entry.on_segment(s, dir);
+        entry.account(s, dir);
+        if entry.must_settle() {
+            entry.settle(s.ts_ns, slot, spill);
+        }
+    }
+
+    #[test]
+    fn times_out_of_32_bits_reach_and_byte_counts_past_4_gib_are_exact() {
+        let (key, c) = FlowKey::of(
+            "10.0.0.1:40000".parse().unwrap(),
+            "10.0.0.2:80".parse().unwrap(),
+        );
+        let s = c.other();
+        let t0 = 1_700_000_000_000_000_000u64;
+        let mut spill = Spill::default();
+        let slot = 5;
+        let first = seg(t0, TcpFlags::SYN, 1000, 0, 0);
+        let mut entry = FlowEntry::new_stream(CompactKey::of_v4(&key).unwrap(), 0, 0, c, &first);
+        feed(&mut entry, &first, c, slot, &mut spill);
+        // The SYN-ACK 10 s later: past a 32-bit offset.
+        let syn_ack = seg(
+            t0 + 10_000_000_000,
+            TcpFlags::SYN | TcpFlags::ACK,
+            5000,
+            1001,
+            0,
+        );
+        feed(&mut entry, &syn_ack, s, slot, &mut spill);
+        assert_eq!(spill.len(), 2, "last and SYN-ACK times spilled");
+        // Data of 4 GiB - 1 three times, the last an hour later.
+        let ack = TcpFlags::ACK;
+        for (i, ts) in [
+            t0 + 10_000_000_001,
+            t0 + 10_000_000_002,
+            t0 + 3_600_000_000_000,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let seq = 1001u32.wrapping_add((i as u32).wrapping_mul(u32::MAX));
+            feed(
+                &mut entry,
+                &seg(ts, ack, seq, 5001, u32::MAX),
+                c,
+                slot,
+                &mut spill,
+            );
+        }
+        // The server resets it, its clock stepped back before the SYN.
+        feed(
+            &mut entry,
+            &seg(t0 - 7, TcpFlags::RST, 5001, 0, 0),
+            s,
+            slot,
+            &mut spill,
+        );
+        let summary = entry.summary(&key, slot, &spill);
+        assert_eq!(summary.first_ts_ns, t0);
+        assert_eq!(summary.last_ts_ns, t0 - 7);
+        assert_eq!(summary.syn_to_syn_ack_ns, Some(10_000_000_000));
+        assert_eq!(summary.syn_ack_to_ack_ns, Some(1));
+        assert_eq!(summary.client_bytes, 3 * u64::from(u32::MAX));
+        assert_eq!((summary.client_packets, summary.server_packets), (4, 2));
+        assert_eq!(summary.close, CloseKind::Reset);
+        // The ending time spilled too (before the origin): the wait starts then.
+        assert_eq!(entry.last_wait_start(slot, &spill), Some(t0 - 7));
+        // A new connection on the entry drops what it spilled.
+        entry.restart(1, c, &seg(t0 + 1, TcpFlags::SYN, 9, 0, 0), slot, &mut spill);
+        assert_eq!(spill.len(), 0);
+        let summary = entry.summary(&key, slot, &spill);
+        assert_eq!((summary.first_ts_ns, summary.last_ts_ns), (t0 + 1, t0 + 1));
+        assert_eq!(summary.client_bytes, 0);
     }
 }

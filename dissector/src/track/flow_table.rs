@@ -12,6 +12,8 @@ use super::flow_index::FlowIndex;
 use super::key::FlowKey;
 use super::prefetch::prefetch;
 use super::slab::Slab;
+use super::spill::Spill;
+use crate::summary::ConnSummary;
 use core::hash::BuildHasher;
 use core::net::IpAddr;
 
@@ -23,6 +25,8 @@ pub(crate) struct FlowTable {
     slab: Slab<FlowEntry>,
     /// The addresses of the keys that are not two IPv4 ones.
     pairs: Slab<[IpAddr; 2]>,
+    /// The entries' times and byte counts that do not fit them.
+    spill: Spill,
 }
 
 impl FlowTable {
@@ -96,6 +100,25 @@ impl FlowTable {
         self.slab.get_mut(slot)
     }
 
+    /// The entry at `slot`, to change, with the spill its methods take.
+    #[inline]
+    pub(crate) fn get_mut_spill(&mut self, slot: u32) -> (&mut FlowEntry, &mut Spill) {
+        (self.slab.get_mut(slot), &mut self.spill)
+    }
+
+    /// The spill the entries' methods read.
+    #[inline]
+    pub(crate) fn spill(&self) -> &Spill {
+        &self.spill
+    }
+
+    /// The summary of the entry at `slot`.
+    pub(crate) fn summary(&self, slot: u32) -> ConnSummary {
+        self.slab
+            .get(slot)
+            .summary(&self.key(slot), slot, &self.spill)
+    }
+
     /// Adds `entry`, whose key (from [`FlowTable::store_key`]) is not in
     /// the table, and returns its slot. The caller keeps `len() < MAX`.
     pub(crate) fn insert(&mut self, entry: FlowEntry) -> u32 {
@@ -105,13 +128,15 @@ impl FlowTable {
         slot
     }
 
-    /// Takes out the entry at `slot`, with its 4-tuple.
-    pub(crate) fn remove(&mut self, slot: u32) -> (FlowKey, FlowEntry) {
+    /// Takes out the entry at `slot`, with its 4-tuple and summary.
+    pub(crate) fn remove(&mut self, slot: u32) -> (FlowKey, FlowEntry, ConnSummary) {
         let key = self.key(slot);
+        let summary = self.summary(slot);
         self.index.remove(self.hash(&key), slot);
-        let entry = self.slab.remove(slot);
+        let mut entry = self.slab.remove(slot);
         self.free_pair(&entry.key);
-        (key, entry)
+        entry.forget_spilled(slot, &mut self.spill);
+        (key, entry, summary)
     }
 
     /// Frees the side slot of a key leaving the table.
@@ -129,16 +154,18 @@ impl FlowTable {
         self.index.slots()
     }
 
-    /// Every entry, in slot order (entries that [`FlowTable::detach_all`]
-    /// took out of the index included): a sequential read of the slab.
-    pub(crate) fn entries(&self) -> impl Iterator<Item = &FlowEntry> {
-        self.slab.values()
+    /// Every entry with its slot, in slot order (entries that
+    /// [`FlowTable::detach_all`] took out of the index included): a
+    /// sequential read of the slab.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (u32, &FlowEntry)> {
+        self.slab.iter()
     }
 
     /// Every entry with its slot, in slot order (entries that
-    /// [`FlowTable::detach_all`] took out of the index included).
-    pub(crate) fn entries_mut(&mut self) -> impl Iterator<Item = (u32, &mut FlowEntry)> {
-        self.slab.iter_mut()
+    /// [`FlowTable::detach_all`] took out of the index included), to
+    /// change, and the spill their methods read.
+    pub(crate) fn entries_mut(&mut self) -> (impl Iterator<Item = (u32, &mut FlowEntry)>, &Spill) {
+        (self.slab.iter_mut(), &self.spill)
     }
 
     /// Empties the index (freeing it) and returns the slots it held: their
@@ -149,16 +176,16 @@ impl FlowTable {
         slots
     }
 
-    /// Takes out an entry [`FlowTable::detach_all`] detached, with its
-    /// 4-tuple.
-    pub(crate) fn take_detached(&mut self, slot: u32) -> (FlowKey, FlowEntry) {
-        let key = self.key(slot);
-        let entry = self.slab.remove(slot);
+    /// Takes out an entry [`FlowTable::detach_all`] detached: its summary.
+    pub(crate) fn take_detached(&mut self, slot: u32) -> ConnSummary {
+        let summary = self.summary(slot);
+        let mut entry = self.slab.remove(slot);
         self.free_pair(&entry.key);
+        entry.forget_spilled(slot, &mut self.spill);
         if self.slab.len() == 0 {
             self.slab.clear();
         }
-        (key, entry)
+        summary
     }
 
     /// Starts loading the index bucket where `hash`'s probe begins.
@@ -241,8 +268,8 @@ mod tests {
             "[2001:db8::2]:80".parse().unwrap(),
         );
         assert_eq!(table.find(&stranger), None);
-        let (key, removed) = table.remove(slots[1]);
-        assert_eq!((key, removed.conn), (keys[1], 1));
+        let (key, removed, summary) = table.remove(slots[1]);
+        assert_eq!((key, removed.conn, summary.conn), (keys[1], 1, 1));
         assert_eq!(table.pairs.len(), 2);
         assert_eq!(table.find(&keys[1]), None);
         assert_eq!(table.find(&keys[2]), Some(slots[2]));

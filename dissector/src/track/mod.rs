@@ -9,6 +9,7 @@
 //! | `flow.rs` | a table entry: key, stream, base sequence numbers, the current connection, hot part first |
 //! | `flow_table.rs` | the flow table: entries in a slab, found through an index |
 //! | `slab.rs` | stable slots grown a chunk at a time, with a free list |
+//! | `spill.rs` | the exact times and byte counts that do not fit an entry's 32 bits |
 //! | `flow_index.rs` | open-addressing index of (hash, slot) buckets |
 //! | `prefetch.rs` | the cache prefetch hint batched lookups use |
 //! | `tracker.rs` | [`Tracker`]: frames in, [`Annotation`]s and summaries out |
@@ -29,6 +30,7 @@ pub mod key;
 mod prefetch;
 mod slab;
 pub mod snapshot;
+mod spill;
 pub mod stream_rule;
 pub mod tracker;
 

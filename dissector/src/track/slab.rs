@@ -118,15 +118,17 @@ impl<T> Slab<T> {
         Some((place as *const Place<T>).cast())
     }
 
-    /// Every held value, in slot order.
-    pub(crate) fn values(&self) -> impl Iterator<Item = &T> {
-        self.chunks
-            .iter()
-            .flatten()
-            .filter_map(|place| match place {
-                Place::Used(value) => Some(value),
-                Place::Free(_) => None,
-            })
+    /// Every held value with its slot, in slot order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, &T)> {
+        self.chunks.iter().enumerate().flat_map(|(c, chunk)| {
+            chunk
+                .iter()
+                .enumerate()
+                .filter_map(move |(i, place)| match place {
+                    Place::Used(value) => Some((((c << CHUNK_BITS) | i) as u32, value)),
+                    Place::Free(_) => None,
+                })
+        })
     }
 
     /// Every held value with its slot, in slot order.
@@ -188,7 +190,8 @@ mod tests {
         );
         *slab.get_mut(0) = 100;
         assert_eq!(slab.iter_mut().map(|(_, v)| *v).next(), Some(100));
-        assert_eq!(slab.values().count(), slab.len());
+        assert_eq!(slab.iter().count(), slab.len());
+        assert_eq!(slab.iter().nth(7), Some((7, &70)));
     }
 
     #[test]

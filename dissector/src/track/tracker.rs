@@ -8,6 +8,7 @@ use super::flow::FlowEntry;
 use super::flow_table::FlowTable;
 use super::key::{FlowKey, KeySide};
 use super::snapshot::EndpointSnapshot;
+use super::spill::Spill;
 use super::stream_rule::StreamRule;
 use crate::phase::TcpState;
 use crate::phase::{AnomalyFlags, Opening, SegmentFacts};
@@ -313,21 +314,20 @@ impl Tracker {
 
         let slot = match self.table.find_hashed(hash, &key) {
             Some(slot) => {
-                let entry = self.table.get_mut(slot);
-                entry
-                    .phase
-                    .expire_time_wait(ts_ns, self.config.time_wait_ns);
+                let (entry, spill) = self.table.get_mut_spill(slot);
+                entry.expire_time_wait(ts_ns, self.config.time_wait_ns, slot, spill);
                 if self.caller_opens_stream
                     || entry.reuses_ports(&facts, from, self.config.stream_rule)
                 {
-                    self.summaries.push_back(entry.summary(&key));
+                    self.summaries.push_back(entry.summary(&key, slot, spill));
                     let refused = entry.phase.refused();
-                    *entry = FlowEntry::new_stream(
-                        entry.key,
+                    entry.restart_stream(
                         self.next_stream,
                         self.next_conn,
                         from,
                         &facts,
+                        slot,
+                        spill,
                     );
                     self.next_stream += 1;
                     self.next_conn += 1;
@@ -337,9 +337,9 @@ impl Tracker {
                     extra.insert(AnomalyFlags::PORT_REUSE);
                 } else {
                     if facts.is_pure_syn() && entry.phase.has_ended() {
-                        self.summaries.push_back(entry.summary(&key));
+                        self.summaries.push_back(entry.summary(&key, slot, spill));
                         let refused = entry.phase.refused();
-                        entry.start_connection(self.next_conn, from, &facts);
+                        entry.restart(self.next_conn, from, &facts, slot, spill);
                         if refused {
                             entry.phase.after_refusal();
                         }
@@ -359,15 +359,18 @@ impl Tracker {
                 self.table.insert(entry)
             }
         };
-        let entry = self.table.get_mut(slot);
+        let (entry, spill) = self.table.get_mut_spill(slot);
         entry.update_base(&facts, from);
 
         let dir = entry.direction(from);
         if entry.fresh() && entry.phase.opening == Opening::Midstream {
             extra.insert(AnomalyFlags::MIDSTREAM);
         }
-        let label = entry.phase.on_segment(&facts, dir);
+        let label = entry.on_segment(&facts, dir);
         entry.account(&facts, dir);
+        if entry.must_settle() {
+            entry.settle(facts.ts_ns, slot, spill);
+        }
         entry.annotation(frame, &facts, from, dir, label, extra, (src, dst))
     }
 
@@ -403,7 +406,8 @@ impl Tracker {
                     self.entry_for_new_key(&key, stored, from, &facts, &mut quote_flags);
                 entry.update_base(&facts, from);
                 let dir = entry.direction(from);
-                entry.phase.on_segment(&facts, dir);
+                // Its times are its first segment's: they fit, none spills.
+                entry.on_segment(&facts, dir);
                 self.table.insert(entry)
             }
         };
@@ -470,6 +474,7 @@ impl Tracker {
     /// table has been summarised instead (see [`Tracker::next_summary`]).
     pub fn snapshot(&self, now_ns: u64) -> Vec<EndpointSnapshot> {
         let wait = self.config.time_wait_ns;
+        let spill = self.table.spill();
         let mut rows = Vec::with_capacity(self.table.len() * 2);
         for slot in self.table.slots() {
             let entry = self.table.get(slot);
@@ -480,7 +485,8 @@ impl Tracker {
                 (Role::Client, entry.phase.client(), client, server),
                 (Role::Server, entry.phase.server(), server, client),
             ] {
-                let expiry = match (ep.state, entry.phase.time_wait_since(role.direction())) {
+                let since = entry.time_wait_since(role.direction(), slot, spill);
+                let expiry = match (ep.state, since) {
                     (TcpState::TimeWait, Some(since)) => Some(since.saturating_add(wait)),
                     _ => None,
                 };
@@ -541,8 +547,7 @@ impl Tracker {
         if self.finishing.is_empty() {
             self.finishing = Vec::new();
         }
-        let (key, entry) = self.table.take_detached(slot);
-        Some(entry.summary(&key))
+        Some(self.table.take_detached(slot))
     }
 
     /// Ends the input: every connection still in the table leaves it, to
@@ -586,8 +591,7 @@ impl Tracker {
     /// out of the table: a frame fed after it comes after them.
     fn flush_finishing(&mut self) {
         while let Some(slot) = self.finishing.pop() {
-            let (key, entry) = self.table.take_detached(slot);
-            let summary = entry.summary(&key);
+            let summary = self.table.take_detached(slot);
             self.summaries.push_back(summary);
         }
         self.finishing = Vec::new();
@@ -598,14 +602,19 @@ impl Tracker {
     /// Runs once per sixteenth of the cap, so its cost per segment is small.
     fn evict_least_recent(&mut self) {
         debug_assert!(self.finishing.is_empty(), "flushed by sweep() first");
-        let mut last_seen: Vec<u64> = self.table.entries().map(|e| e.last_ts).collect();
+        let spill = self.table.spill();
+        let mut last_seen: Vec<u64> = self
+            .table
+            .entries()
+            .map(|(slot, e)| e.last_ts(slot, spill))
+            .collect();
         let batch = (last_seen.len() / 16).max(1);
         let (_, cutoff, _) = last_seen.select_nth_unstable(batch - 1);
         let cutoff = *cutoff;
         drop(last_seen);
         let mut left = 0;
-        self.remove_where(|entry| {
-            let leaves = left < batch && entry.last_ts <= cutoff;
+        self.remove_where(|slot, entry, spill| {
+            let leaves = left < batch && entry.last_ts(slot, spill) <= cutoff;
             left += usize::from(leaves);
             leaves
         });
@@ -623,14 +632,13 @@ impl Tracker {
         }
         self.next_sweep_ns = now_ns.saturating_add(SWEEP_INTERVAL_NS);
         let config = self.config;
-        self.remove_where(|entry| {
-            let idle = now_ns.saturating_sub(entry.last_ts) >= config.idle_timeout_ns;
+        self.remove_where(|slot, entry, spill| {
+            let idle = now_ns.saturating_sub(entry.last_ts(slot, spill)) >= config.idle_timeout_ns;
             let gone = entry
-                .phase
-                .last_wait_start()
+                .last_wait_start(slot, spill)
                 .is_some_and(|t| now_ns.saturating_sub(t) >= config.time_wait_ns);
             if idle || gone {
-                entry.phase.expire_time_wait(now_ns, config.time_wait_ns);
+                entry.expire_time_wait(now_ns, config.time_wait_ns, slot, spill);
             }
             idle || gone
         });
@@ -638,18 +646,17 @@ impl Tracker {
 
     /// Removes the entries `leaves` picks and queues their summaries, in
     /// connection order.
-    fn remove_where(&mut self, mut leaves: impl FnMut(&mut FlowEntry) -> bool) {
+    fn remove_where(&mut self, mut leaves: impl FnMut(u32, &mut FlowEntry, &Spill) -> bool) {
         debug_assert!(self.finishing.is_empty(), "flushed by sweep() first");
-        let mut leaving: Vec<(u64, u32)> = self
-            .table
-            .entries_mut()
-            .filter_map(|(slot, entry)| leaves(entry).then_some((entry.conn, slot)))
+        let (entries, spill) = self.table.entries_mut();
+        let mut leaving: Vec<(u64, u32)> = entries
+            .filter_map(|(slot, entry)| leaves(slot, entry, spill).then_some((entry.conn, slot)))
             .collect();
         leaving.sort_unstable();
         let cap = self.config.max_connections.max(1);
         for (_, slot) in leaving {
-            let (key, entry) = self.table.remove(slot);
-            self.summaries.push_back(entry.summary(&key));
+            let (key, entry, summary) = self.table.remove(slot);
+            self.summaries.push_back(summary);
             self.departed.remember(key, &entry, cap);
         }
     }

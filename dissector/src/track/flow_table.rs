@@ -170,10 +170,10 @@ impl FlowTable {
 
     /// Empties the index (freeing it) and returns the slots it held: their
     /// entries stay until [`FlowTable::take_detached`] takes each.
-    pub(crate) fn detach_all(&mut self) -> Vec<u32> {
-        let slots = self.index.slots().collect();
-        self.index.clear();
-        slots
+    /// One word each (the slot in its low 32 bits), in the index's own
+    /// buckets: finishing holds no more than the index did.
+    pub(crate) fn detach_all(&mut self) -> Vec<u64> {
+        self.index.take_slots()
     }
 
     /// Takes out an entry [`FlowTable::detach_all`] detached: its summary.
@@ -274,7 +274,7 @@ mod tests {
         assert_eq!(table.find(&keys[1]), None);
         assert_eq!(table.find(&keys[2]), Some(slots[2]));
         for slot in table.detach_all() {
-            table.take_detached(slot);
+            table.take_detached(slot as u32);
         }
         assert_eq!((table.pairs.len(), table.slab.len()), (0, 0));
     }

@@ -109,9 +109,10 @@ pub struct Tracker {
     /// Set by [`Tracker::feed_decoded`] for one segment: its caller opened
     /// a new stream on the segment's 4-tuple.
     caller_opens_stream: bool,
-    /// The slots of the entries [`Tracker::finish`] took out of the table,
-    /// last connection first: each is summarised when asked for.
-    finishing: Vec<u32>,
+    /// The slots (low 32 bits) of the entries [`Tracker::finish`] took out
+    /// of the table, last connection first: each is summarised when asked
+    /// for. Words, as they reuse the index's buckets.
+    finishing: Vec<u64>,
 }
 
 /// How often (capture time) the table is swept for ended and idle connections.
@@ -543,7 +544,7 @@ impl Tracker {
         if let Some(summary) = self.summaries.pop_front() {
             return Some(summary);
         }
-        let slot = self.finishing.pop()?;
+        let slot = self.finishing.pop()? as u32;
         if self.finishing.is_empty() {
             self.finishing = Vec::new();
         }
@@ -565,33 +566,30 @@ impl Tracker {
         self.finishing = order;
     }
 
-    /// `slots` sorted by their entries' connection numbers, highest first.
-    fn in_reverse_conn_order(&self, slots: Vec<u32>) -> Vec<u32> {
-        let conn = |slot: u32| self.table.get(slot).conn;
+    /// `slots` (low 32 bits of each word) sorted by their entries'
+    /// connection numbers, highest first, in place.
+    fn in_reverse_conn_order(&self, mut slots: Vec<u64>) -> Vec<u64> {
+        let conn = |slot: u64| self.table.get(slot as u32).conn;
         let (low, high) = slots.iter().fold((u64::MAX, 0), |(low, high), &slot| {
             (low.min(conn(slot)), high.max(conn(slot)))
         });
         if high - low <= u64::from(u32::MAX) {
             // One word per entry: the connection's offset and the slot.
-            let mut packed: Vec<u64> = slots
-                .iter()
-                .map(|&slot| ((conn(slot) - low) << 32) | u64::from(slot))
-                .collect();
-            drop(slots);
-            packed.sort_unstable_by(|a, b| b.cmp(a));
-            packed.into_iter().map(|p| p as u32).collect()
+            for word in slots.iter_mut() {
+                *word = ((conn(*word) - low) << 32) | (*word & u64::from(u32::MAX));
+            }
+            slots.sort_unstable_by(|a, b| b.cmp(a));
         } else {
-            let mut slots = slots;
             slots.sort_unstable_by_key(|&slot| core::cmp::Reverse(conn(slot)));
-            slots
         }
+        slots
     }
 
     /// Summarises, into the queue, the entries [`Tracker::finish`] took
     /// out of the table: a frame fed after it comes after them.
     fn flush_finishing(&mut self) {
         while let Some(slot) = self.finishing.pop() {
-            let summary = self.table.take_detached(slot);
+            let summary = self.table.take_detached(slot as u32);
             self.summaries.push_back(summary);
         }
         self.finishing = Vec::new();

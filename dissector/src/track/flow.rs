@@ -62,8 +62,20 @@ mod spilled {
     pub(super) const PENDING: u16 = (1 << 9) - 1;
     /// `BYTES_HIGH << dir`: the spill holds the high part of a byte count.
     pub(super) const BYTES_HIGH: u16 = 1 << 9;
+    /// The spill holds the high half of the stream number.
+    pub(super) const STREAM_HIGH: u16 = 1 << 11;
+    /// The spill holds the high half of the connection number.
+    pub(super) const CONN_HIGH: u16 = 1 << 12;
     /// The spill holds values of this entry.
     pub(super) const HELD: u16 = 1 << 15;
+}
+
+/// The spilled value of `field` of the entry at `slot`: out of the way of
+/// the common case (a value that fits).
+#[cold]
+#[inline(never)]
+fn spilled_time(field: Field, slot: u32, spill: &Spill) -> u64 {
+    spill.get(slot, field)
 }
 
 /// A flow-table entry: a 4-tuple, the stream on it and its current
@@ -86,10 +98,10 @@ pub struct FlowEntry {
     spill: u16,
     /// Wireshark's base sequence number of each key side (see `bit::BASE_*`).
     base_seq: [u32; 2],
-    /// Wireshark stream index.
-    pub(crate) stream: u64,
-    /// Connection number.
-    pub(crate) conn: u64,
+    /// Wireshark stream index, low half (see `spilled::STREAM_HIGH`).
+    stream: u32,
+    /// Connection number, low half (see `spilled::CONN_HIGH`).
+    conn: u32,
     /// The phase machine.
     pub(crate) phase: ConnectionPhase,
     // Cold from here.
@@ -114,21 +126,23 @@ pub const HOT_BYTES: usize =
 /// Bytes of the hot part ahead of the phase machine: the key and the
 /// numbers fit one cache line with room to spare.
 pub const HOT_HEADER_BYTES: usize = core::mem::offset_of!(FlowEntry, phase);
-const _: () = assert!(core::mem::offset_of!(FlowEntry, stream) + 8 <= 64);
-const _: () = assert!(HOT_HEADER_BYTES <= 48);
+const _: () = assert!(core::mem::offset_of!(FlowEntry, conn) + 4 <= 64);
+const _: () = assert!(HOT_HEADER_BYTES <= 40);
 const _: () = assert!(HOT_BYTES <= 128);
 // The cold part starts right after the hot one (at most alignment padding).
 const _: () = assert!(core::mem::offset_of!(FlowEntry, first_ts) < HOT_BYTES + 8);
 
 impl FlowEntry {
     /// A new stream `stream` on `key` whose connection `conn` begins with
-    /// `first` from `from`.
+    /// `first` from `from`, for table slot `slot` (with its spill).
     pub fn new_stream(
         key: CompactKey,
         stream: u64,
         conn: u64,
         from: KeySide,
         first: &SegmentFacts,
+        slot: u32,
+        spill: &mut Spill,
     ) -> Self {
         let mut entry = FlowEntry::with_stream(
             key,
@@ -138,13 +152,17 @@ impl FlowEntry {
             conn,
             from,
             first,
+            slot,
+            spill,
         );
         entry.completeness.add(first, true);
         entry
     }
 
     /// An entry of a stream already begun (base numbers and completeness
-    /// as given) whose connection `conn` begins with `first` from `from`.
+    /// as given) whose connection `conn` begins with `first` from `from`,
+    /// for table slot `slot` (with its spill).
+    #[allow(clippy::too_many_arguments)]
     pub fn with_stream(
         key: CompactKey,
         stream: u64,
@@ -153,6 +171,8 @@ impl FlowEntry {
         conn: u64,
         from: KeySide,
         first: &SegmentFacts,
+        slot: u32,
+        spill: &mut Spill,
     ) -> Self {
         let mut entry = FlowEntry {
             key,
@@ -160,8 +180,8 @@ impl FlowEntry {
             completeness,
             spill: 0,
             base_seq: [0; 2],
-            stream,
-            conn,
+            stream: 0,
+            conn: 0,
             phase: ConnectionPhase::new(first),
             first_ts: 0,
             times: [0; Field::TIMES],
@@ -172,7 +192,8 @@ impl FlowEntry {
         for side in [KeySide::Low, KeySide::High] {
             entry.set_base(side, base_seq[side.index()]);
         }
-        entry.start_connection(conn, from, first);
+        entry.set_stream(stream, slot, spill);
+        entry.start_connection(conn, from, first, slot, spill);
         entry
     }
 
@@ -188,8 +209,10 @@ impl FlowEntry {
         slot: u32,
         spill: &mut Spill,
     ) {
+        let stream = self.stream(slot, spill);
         self.forget_spilled(slot, spill);
-        self.start_connection(conn, from, first);
+        self.set_stream(stream, slot, spill);
+        self.start_connection(conn, from, first, slot, spill);
     }
 
     /// Replaces this entry, at `slot`, by a new stream's (as
@@ -205,7 +228,60 @@ impl FlowEntry {
         spill: &mut Spill,
     ) {
         self.forget_spilled(slot, spill);
-        *self = FlowEntry::new_stream(self.key, stream, conn, from, first);
+        *self = FlowEntry::new_stream(self.key, stream, conn, from, first, slot, spill);
+    }
+
+    /// A number's low half; its high half, if any, goes to the spill
+    /// (`field`, flagged by `flag`).
+    fn split_id(
+        &mut self,
+        value: u64,
+        field: Field,
+        flag: u16,
+        slot: u32,
+        spill: &mut Spill,
+    ) -> u32 {
+        let high = value >> 32;
+        if high != 0 {
+            spill.set(slot, field, high);
+            self.spill |= flag | spilled::HELD;
+        } else {
+            self.spill &= !flag;
+        }
+        value as u32
+    }
+
+    /// A number from its low half and, if flagged, its spilled high half.
+    #[inline(always)]
+    fn join_id(&self, low: u32, field: Field, flag: u16, slot: u32, spill: &Spill) -> u64 {
+        if self.spill & flag != 0 {
+            (spilled_time(field, slot, spill) << 32) | u64::from(low)
+        } else {
+            u64::from(low)
+        }
+    }
+
+    /// Wireshark stream index, the entry being at `slot`.
+    #[inline]
+    pub(crate) fn stream(&self, slot: u32, spill: &Spill) -> u64 {
+        self.join_id(
+            self.stream,
+            Field::StreamHigh,
+            spilled::STREAM_HIGH,
+            slot,
+            spill,
+        )
+    }
+
+    /// Connection number, the entry being at `slot`.
+    #[inline]
+    pub(crate) fn conn(&self, slot: u32, spill: &Spill) -> u64 {
+        self.join_id(self.conn, Field::ConnHigh, spilled::CONN_HIGH, slot, spill)
+    }
+
+    /// Sets the stream index, the entry being at `slot`.
+    pub(crate) fn set_stream(&mut self, stream: u64, slot: u32, spill: &mut Spill) {
+        self.stream = self.split_id(stream, Field::StreamHigh, spilled::STREAM_HIGH, slot, spill);
     }
 
     /// Drops the values of this entry, at `slot`, that the spill holds.
@@ -216,7 +292,14 @@ impl FlowEntry {
         self.spill = 0;
     }
 
-    fn start_connection(&mut self, conn: u64, from: KeySide, first: &SegmentFacts) {
+    fn start_connection(
+        &mut self,
+        conn: u64,
+        from: KeySide,
+        first: &SegmentFacts,
+        slot: u32,
+        spill: &mut Spill,
+    ) {
         let key = &self.key;
         let (client, origin_guessed) = if first.is_pure_syn() {
             (from, false)
@@ -237,7 +320,7 @@ impl FlowEntry {
             bits |= bit::ORIGIN_GUESSED;
         }
         self.bits = bits;
-        self.conn = conn;
+        self.conn = self.split_id(conn, Field::ConnHigh, spilled::CONN_HIGH, slot, spill);
         self.phase = ConnectionPhase::new(first);
         self.zeek = ZeekConn::new(client != from);
         self.first_ts = first.ts_ns;
@@ -261,10 +344,10 @@ impl FlowEntry {
 
     /// Time `field` (whether it holds one is the caller's to know), the
     /// entry being at `slot`.
-    #[inline]
+    #[inline(always)]
     fn time_of(&self, field: Field, slot: u32, spill: &Spill) -> u64 {
         match self.times[field as usize] {
-            SPILLED => spill.get(slot, field),
+            SPILLED => spilled_time(field, slot, spill),
             offset => self.first_ts.wrapping_add(u64::from(offset)),
         }
     }
@@ -296,7 +379,7 @@ impl FlowEntry {
     }
 
     /// The last segment's capture time, the entry being at `slot`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn last_ts(&self, slot: u32, spill: &Spill) -> u64 {
         self.time_of(Field::LastTs, slot, spill)
     }
@@ -516,8 +599,8 @@ impl FlowEntry {
         };
         let client = self.client();
         ConnSummary {
-            conn: self.conn,
-            stream: self.stream,
+            conn: self.conn(slot, spill),
+            stream: self.stream(slot, spill),
             client: key.endpoint(client),
             server: key.endpoint(client.other()),
             origin_guessed: self.origin_guessed(),
@@ -554,6 +637,7 @@ impl FlowEntry {
         label: Label,
         flags: AnomalyFlags,
         (src, dst): (SocketAddr, SocketAddr),
+        (slot, spill): (u32, &Spill),
     ) -> Annotation {
         let base = |side: KeySide| self.base_seq(side).unwrap_or(facts.seq);
         let rel_seq = (facts.seq - base(from)) as u32;
@@ -565,8 +649,8 @@ impl FlowEntry {
         Annotation {
             frame,
             ts_ns: facts.ts_ns,
-            stream: self.stream,
-            conn: self.conn,
+            stream: self.stream(slot, spill),
+            conn: self.conn(slot, spill),
             dir,
             phase: label.phase,
             step: label.step,
@@ -647,18 +731,18 @@ mod tests {
     #[test]
     fn the_hot_part_leads_and_the_header_fits_a_cache_line() {
         assert_eq!(core::mem::offset_of!(FlowEntry, key), 0);
-        assert!(core::mem::offset_of!(FlowEntry, stream) + 8 <= 64);
-        assert_eq!(HOT_HEADER_BYTES, 48);
+        assert!(core::mem::offset_of!(FlowEntry, conn) + 4 <= 64);
+        assert_eq!(HOT_HEADER_BYTES, 40);
         assert_eq!(
             HOT_BYTES,
-            48 + core::mem::size_of::<ConnectionPhase>(),
+            40 + core::mem::size_of::<ConnectionPhase>(),
             "the phase machine follows the header unpadded"
         );
         // Only the phase machine and Zeek's bookkeeping besides our own
-        // 100 bytes (key 16, numbers 32, times 36, counters 16), unpadded.
+        // 92 bytes (key 16, numbers 24, times 36, counters 16), unpadded.
         let theirs = core::mem::size_of::<ConnectionPhase>() + core::mem::size_of::<ZeekConn>();
-        assert_eq!(core::mem::size_of::<FlowEntry>(), 100 + theirs);
-        assert_eq!(HOT_BYTES, 48 + 56);
+        assert_eq!(core::mem::size_of::<FlowEntry>(), 92 + theirs);
+        assert_eq!(HOT_BYTES, 40 + 56);
     }
 
     #[test]
@@ -668,17 +752,18 @@ mod tests {
             "10.0.0.2:80".parse().unwrap(),
         );
         let compact = CompactKey::of_v4(&key).unwrap();
-        let mut entry = FlowEntry::new_stream(compact, 3, 4, from, &syn(5));
+        let mut spill = Spill::default();
+        let mut entry = FlowEntry::new_stream(compact, 3, 4, from, &syn(5), 0, &mut spill);
         entry.update_base(&syn(5), from);
         entry.account(&syn(5), Direction::ClientToServer);
         assert_eq!(entry.base_seq(from), Some(SeqNumber(1000)));
         assert_eq!(entry.base_seq(from.other()), None);
         assert!(!entry.fresh());
-        entry.start_connection(9, from.other(), &syn(7));
+        entry.restart(9, from.other(), &syn(7), 0, &mut spill);
         assert_eq!(entry.base_seq(from), Some(SeqNumber(1000)));
         assert!(entry.fresh());
         assert_eq!(entry.client(), from.other());
-        let s = entry.summary(&key, 0, &Spill::default());
+        let s = entry.summary(&key, 0, &spill);
         assert_eq!(
             (s.conn, s.stream, s.first_ts_ns, s.client_packets),
             (9, 3, 7, 0)
@@ -720,7 +805,11 @@ mod tests {
         let mut spill = Spill::default();
         let slot = 5;
         let first = seg(t0, TcpFlags::SYN, 1000, 0, 0);
-        let mut entry = FlowEntry::new_stream(CompactKey::of_v4(&key).unwrap(), 0, 0, c, &first);
+        let compact = CompactKey::of_v4(&key).unwrap();
+        // Numbers past 2^32 keep their high halves in the spill too.
+        let (stream, conn) = ((7 << 32) | 3, 1 << 40);
+        let mut entry = FlowEntry::new_stream(compact, stream, conn, c, &first, slot, &mut spill);
+        assert_eq!(spill.len(), 2);
         feed(&mut entry, &first, c, slot, &mut spill);
         // The SYN-ACK 10 s later: past a 32-bit offset.
         let syn_ack = seg(
@@ -731,7 +820,7 @@ mod tests {
             0,
         );
         feed(&mut entry, &syn_ack, s, slot, &mut spill);
-        assert_eq!(spill.len(), 2, "last and SYN-ACK times spilled");
+        assert_eq!(spill.len(), 4, "last and SYN-ACK times spilled");
         // Data of 4 GiB - 1 three times, the last an hour later.
         let ack = TcpFlags::ACK;
         for (i, ts) in [
@@ -760,6 +849,7 @@ mod tests {
             &mut spill,
         );
         let summary = entry.summary(&key, slot, &spill);
+        assert_eq!((summary.stream, summary.conn), (stream, conn));
         assert_eq!(summary.first_ts_ns, t0);
         assert_eq!(summary.last_ts_ns, t0 - 7);
         assert_eq!(summary.syn_to_syn_ack_ns, Some(10_000_000_000));
@@ -769,10 +859,12 @@ mod tests {
         assert_eq!(summary.close, CloseKind::Reset);
         // The ending time spilled too (before the origin): the wait starts then.
         assert_eq!(entry.last_wait_start(slot, &spill), Some(t0 - 7));
-        // A new connection on the entry drops what it spilled.
+        // A new connection on the entry drops what it spilled but the
+        // stream's number.
         entry.restart(1, c, &seg(t0 + 1, TcpFlags::SYN, 9, 0, 0), slot, &mut spill);
-        assert_eq!(spill.len(), 0);
+        assert_eq!(spill.len(), 1);
         let summary = entry.summary(&key, slot, &spill);
+        assert_eq!((summary.stream, summary.conn), (stream, 1));
         assert_eq!((summary.first_ts_ns, summary.last_ts_ns), (t0 + 1, t0 + 1));
         assert_eq!(summary.client_bytes, 0);
     }

@@ -94,12 +94,6 @@ impl FlowTable {
         self.slab.get(slot)
     }
 
-    /// The entry at `slot`, to change.
-    #[inline]
-    pub(crate) fn get_mut(&mut self, slot: u32) -> &mut FlowEntry {
-        self.slab.get_mut(slot)
-    }
-
     /// The entry at `slot`, to change, with the spill its methods take.
     #[inline]
     pub(crate) fn get_mut_spill(&mut self, slot: u32) -> (&mut FlowEntry, &mut Spill) {
@@ -112,6 +106,31 @@ impl FlowTable {
         &self.spill
     }
 
+    /// The slot the next [`FlowTable::insert`] puts its entry in, and the
+    /// spill: what a new entry is made for.
+    pub(crate) fn vacant(&mut self) -> (u32, &mut Spill) {
+        (self.slab.next_slot(), &mut self.spill)
+    }
+
+    /// The connection number of the entry at `slot`.
+    #[inline]
+    pub(crate) fn conn(&self, slot: u32) -> u64 {
+        self.slab.get(slot).conn(slot, &self.spill)
+    }
+
+    /// The stream index of the entry at `slot`.
+    #[inline]
+    pub(crate) fn stream(&self, slot: u32) -> u64 {
+        self.slab.get(slot).stream(slot, &self.spill)
+    }
+
+    /// Sets the stream index of the entry at `slot`.
+    pub(crate) fn set_stream(&mut self, slot: u32, stream: u64) {
+        self.slab
+            .get_mut(slot)
+            .set_stream(stream, slot, &mut self.spill);
+    }
+
     /// The summary of the entry at `slot`.
     pub(crate) fn summary(&self, slot: u32) -> ConnSummary {
         self.slab
@@ -120,7 +139,8 @@ impl FlowTable {
     }
 
     /// Adds `entry`, whose key (from [`FlowTable::store_key`]) is not in
-    /// the table, and returns its slot. The caller keeps `len() < MAX`.
+    /// the table and which was made for the slot [`FlowTable::vacant`]
+    /// named, and returns that slot. The caller keeps `len() < MAX`.
     pub(crate) fn insert(&mut self, entry: FlowEntry) -> u32 {
         let hash = self.hash(&self.expand(&entry.key));
         let slot = self.slab.insert(entry);
@@ -161,11 +181,13 @@ impl FlowTable {
         self.slab.iter()
     }
 
-    /// Every entry with its slot, in slot order (entries that
-    /// [`FlowTable::detach_all`] took out of the index included), to
+    /// Calls `f` with every entry and its slot, in slot order (entries
+    /// that [`FlowTable::detach_all`] took out of the index included), to
     /// change, and the spill their methods read.
-    pub(crate) fn entries_mut(&mut self) -> (impl Iterator<Item = (u32, &mut FlowEntry)>, &Spill) {
-        (self.slab.iter_mut(), &self.spill)
+    #[inline]
+    pub(crate) fn for_each_mut(&mut self, mut f: impl FnMut(u32, &mut FlowEntry, &Spill)) {
+        let spill = &self.spill;
+        self.slab.for_each_mut(|slot, entry| f(slot, entry, spill));
     }
 
     /// Empties the index (freeing it) and returns the slots it held: their
@@ -234,7 +256,8 @@ mod tests {
             window_scale: None,
         };
         let stored = table.store_key(key);
-        FlowEntry::new_stream(stored, conn, conn, KeySide::Low, &syn)
+        let (slot, spill) = table.vacant();
+        FlowEntry::new_stream(stored, conn, conn, KeySide::Low, &syn, slot, spill)
     }
 
     #[test]
@@ -254,7 +277,10 @@ mod tests {
             .enumerate()
             .map(|(i, key)| {
                 let e = entry(&mut table, key, i as u64);
-                table.insert(e)
+                let vacant = table.vacant().0;
+                let slot = table.insert(e);
+                assert_eq!(slot, vacant);
+                slot
             })
             .collect();
         assert_eq!(table.pairs.len(), 3);
@@ -268,8 +294,8 @@ mod tests {
             "[2001:db8::2]:80".parse().unwrap(),
         );
         assert_eq!(table.find(&stranger), None);
-        let (key, removed, summary) = table.remove(slots[1]);
-        assert_eq!((key, removed.conn, summary.conn), (keys[1], 1, 1));
+        let (key, _, summary) = table.remove(slots[1]);
+        assert_eq!((key, summary.conn), (keys[1], 1));
         assert_eq!(table.pairs.len(), 2);
         assert_eq!(table.find(&keys[1]), None);
         assert_eq!(table.find(&keys[2]), Some(slots[2]));

@@ -2,7 +2,8 @@
 //! counts that do not fit its compact fields, by slot. An entry keeps its
 //! times as 32-bit nanosecond offsets from its first segment's (4.29 s)
 //! and its byte counts as 32 bits; a time outside that reach, or the high
-//! part of a byte count past 4 GiB, is written here instead. Most
+//! part of a byte count past 4 GiB, is written here instead; so are the
+//! high halves of stream and connection numbers past 2^32. Most
 //! connections never spill; one that does costs a few words here, not a
 //! wider entry for every connection.
 
@@ -30,6 +31,10 @@ pub(crate) enum Field {
     BytesClient = 7,
     /// The high part (times 2^32) of the server's payload bytes.
     BytesServer = 8,
+    /// The high 32 bits of the stream number.
+    StreamHigh = 9,
+    /// The high 32 bits of the connection number.
+    ConnHigh = 10,
 }
 
 impl Field {
@@ -37,7 +42,7 @@ impl Field {
     pub(crate) const TIMES: usize = 7;
 
     /// Every field, by its number.
-    pub(crate) const ALL: [Field; 9] = [
+    pub(crate) const ALL: [Field; 11] = [
         Field::LastTs,
         Field::SynTs,
         Field::SynAckTs,
@@ -47,6 +52,8 @@ impl Field {
         Field::TimeWaitServer,
         Field::BytesClient,
         Field::BytesServer,
+        Field::StreamHigh,
+        Field::ConnHigh,
     ];
 
     /// Its bit in an entry's pending set.

@@ -372,7 +372,16 @@ impl Tracker {
         if entry.must_settle() {
             entry.settle(facts.ts_ns, slot, spill);
         }
-        entry.annotation(frame, &facts, from, dir, label, extra, (src, dst))
+        entry.annotation(
+            frame,
+            &facts,
+            from,
+            dir,
+            label,
+            extra,
+            (src, dst),
+            (slot, spill),
+        )
     }
 
     /// Annotates an ICMP or ICMPv6 error quoting a TCP segment as frame
@@ -412,7 +421,7 @@ impl Tracker {
                 self.table.insert(entry)
             }
         };
-        let entry = self.table.get_mut(slot);
+        let (entry, spill) = self.table.get_mut_spill(slot);
         let dir = entry.direction(from);
         let label = entry.phase.on_icmp_error(&facts, dir);
         entry.annotation(
@@ -423,6 +432,7 @@ impl Tracker {
             label,
             AnomalyFlags::NONE,
             (q.src, q.dst),
+            (slot, spill),
         )
     }
 
@@ -447,6 +457,7 @@ impl Tracker {
             if facts.is_pure_syn() {
                 extra.insert(AnomalyFlags::PORT_REUSE);
             }
+            let (slot, spill) = self.table.vacant();
             let mut entry = FlowEntry::with_stream(
                 stored,
                 gone.stream,
@@ -455,14 +466,26 @@ impl Tracker {
                 self.next_conn,
                 from,
                 facts,
+                slot,
+                spill,
             );
             if !entry.reuses_ports(facts, from, self.config.stream_rule) {
                 self.next_conn += 1;
                 entry.completeness.add(facts, false);
                 return entry;
             }
+            entry.forget_spilled(slot, spill);
         }
-        let entry = FlowEntry::new_stream(stored, self.next_stream, self.next_conn, from, facts);
+        let (slot, spill) = self.table.vacant();
+        let entry = FlowEntry::new_stream(
+            stored,
+            self.next_stream,
+            self.next_conn,
+            from,
+            facts,
+            slot,
+            spill,
+        );
         self.next_stream += 1;
         self.next_conn += 1;
         entry
@@ -493,8 +516,8 @@ impl Tracker {
                 };
                 let expired_at_ns = expiry.filter(|&at| now_ns >= at);
                 rows.push(EndpointSnapshot {
-                    conn: entry.conn,
-                    stream: entry.stream,
+                    conn: entry.conn(slot, spill),
+                    stream: entry.stream(slot, spill),
                     role,
                     local,
                     peer,
@@ -528,12 +551,12 @@ impl Tracker {
         // The caller opened a new stream on this 4-tuple: the frame path's
         // port reuse, whatever this tracker's own stream rule says.
         self.caller_opens_stream =
-            matches!(self.table.find(&key), Some(slot) if self.table.get(slot).stream != stream);
+            matches!(self.table.find(&key), Some(slot) if self.table.stream(slot) != stream);
         let wire = wire_view_of(segment);
         let mut annotation = self.feed_segment(frame, ts_ns, &wire);
         self.caller_opens_stream = false;
         if let Some(slot) = self.table.find(&key) {
-            self.table.get_mut(slot).stream = stream;
+            self.table.set_stream(slot, stream);
         }
         annotation.stream = stream;
         annotation
@@ -569,7 +592,7 @@ impl Tracker {
     /// `slots` (low 32 bits of each word) sorted by their entries'
     /// connection numbers, highest first, in place.
     fn in_reverse_conn_order(&self, mut slots: Vec<u64>) -> Vec<u64> {
-        let conn = |slot: u64| self.table.get(slot as u32).conn;
+        let conn = |slot: u64| self.table.conn(slot as u32);
         let (low, high) = slots.iter().fold((u64::MAX, 0), |(low, high), &slot| {
             (low.min(conn(slot)), high.max(conn(slot)))
         });
@@ -646,16 +669,18 @@ impl Tracker {
     /// connection order.
     fn remove_where(&mut self, mut leaves: impl FnMut(u32, &mut FlowEntry, &Spill) -> bool) {
         debug_assert!(self.finishing.is_empty(), "flushed by sweep() first");
-        let (entries, spill) = self.table.entries_mut();
-        let mut leaving: Vec<(u64, u32)> = entries
-            .filter_map(|(slot, entry)| leaves(slot, entry, spill).then_some((entry.conn, slot)))
-            .collect();
+        let mut leaving: Vec<(u64, u32)> = Vec::new();
+        self.table.for_each_mut(|slot, entry, spill| {
+            if leaves(slot, entry, spill) {
+                leaving.push((entry.conn(slot, spill), slot));
+            }
+        });
         leaving.sort_unstable();
         let cap = self.config.max_connections.max(1);
         for (_, slot) in leaving {
             let (key, entry, summary) = self.table.remove(slot);
+            self.departed.remember(key, summary.stream, &entry, cap);
             self.summaries.push_back(summary);
-            self.departed.remember(key, &entry, cap);
         }
     }
 }

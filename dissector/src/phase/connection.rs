@@ -102,13 +102,27 @@ pub mod stamp {
     pub const TIME_WAIT: u8 = 1 << 1;
 }
 
+/// Where the fields packed in `ConnectionPhase::packed` lie: the opening
+/// (2 bits), the first closer and the first resetter (2 bits each: none,
+/// client, server), each direction's window scale shift (4 bits each,
+/// `NO_WINDOW_SCALE` as 15).
+mod packed {
+    pub const OPENING: u32 = 0;
+    pub const ACTIVE_CLOSER: u32 = 2;
+    pub const RESET_BY: u32 = 4;
+    pub const WINDOW_SCALE: u32 = 6;
+}
+
+/// Where the `stamp` bits lie in `ConnectionPhase::bits`.
+const STAMPS_SHIFT: u32 = 12;
+
 /// An endpoint's window scale shift, `NONE` when its SYN offered none.
 /// Kept as `min(shift, 14)`, the only value RFC 7323 lets it take.
 const NO_WINDOW_SCALE: u8 = u8::MAX;
 
 /// Both endpoints of one connection and what has happened to it.
 ///
-/// Packed for the flow table (56 bytes): the yes/no facts share one bit
+/// Packed for the flow table (52 bytes): the yes/no facts share one bit
 /// set, and the fields are read through accessors. It keeps no times: a
 /// segment that ends the connection or starts a TIME-WAIT leaves a
 /// [`stamp`] bit, and the owner keeps that segment's time (the flow table
@@ -117,21 +131,14 @@ const NO_WINDOW_SCALE: u8 = u8::MAX;
 pub struct ConnectionPhase {
     /// `[client, server]`, indexed by the direction each sends in.
     pub endpoints: Sides,
-    /// How it started.
-    pub opening: Opening,
-    /// Which side sent the first FIN.
-    pub active_closer: Option<Direction>,
-    /// Which side sent the first RST.
-    pub reset_by: Option<Direction>,
-    /// See [`ConnectionPhase::window_scale`], by direction.
-    window_scale: [u8; 2],
-    /// The `bit` flags.
+    /// How it started, who closed and reset first, and the window
+    /// scale shifts, packed (see `packed`).
+    packed: u16,
+    /// The `bit` flags, and the `stamp` bits from `STAMPS_SHIFT` on.
     bits: u16,
-    /// The `stamp` bits of the segments fed since [`ConnectionPhase::take_stamps`].
-    stamps: u8,
 }
 
-const _: () = assert!(core::mem::size_of::<ConnectionPhase>() <= 56);
+const _: () = assert!(core::mem::size_of::<ConnectionPhase>() <= 52);
 
 impl ConnectionPhase {
     /// A connection whose first segment is `first`. Returns the machine;
@@ -152,14 +159,15 @@ impl ConnectionPhase {
             Opening::SynAck => (TcpState::Unknown, TcpState::Listen),
             Opening::Midstream => (TcpState::Unknown, TcpState::Unknown),
         };
+        let opening_code = match opening {
+            Opening::Syn => 0,
+            Opening::SynAck => 1,
+            Opening::Midstream => 2,
+        };
         ConnectionPhase {
             endpoints: Sides([Endpoint::new(client), Endpoint::new(server)]),
-            opening,
-            active_closer: None,
-            reset_by: None,
-            window_scale: [NO_WINDOW_SCALE; 2],
+            packed: (opening_code << packed::OPENING) | (0xff << packed::WINDOW_SCALE),
             bits: 0,
-            stamps: 0,
         }
     }
 
@@ -209,7 +217,7 @@ impl ConnectionPhase {
 
     fn set_ended(&mut self) {
         self.set(bit::ENDED);
-        self.stamps |= stamp::ENDED;
+        self.bits |= u16::from(stamp::ENDED) << STAMPS_SHIFT;
     }
 
     /// The endpoint sending in `side` has entered TIME-WAIT; the owner
@@ -220,7 +228,7 @@ impl ConnectionPhase {
 
     fn set_time_wait(&mut self, side: Direction) {
         self.set(bit::TIME_WAIT_SEEN << side as u16);
-        self.stamps |= stamp::TIME_WAIT << side as u8;
+        self.bits |= u16::from(stamp::TIME_WAIT << side as u8) << STAMPS_SHIFT;
     }
 
     /// The [`stamp`] bits of the segments fed since the last call: which
@@ -228,16 +236,60 @@ impl ConnectionPhase {
     /// each segment).
     #[inline]
     pub fn take_stamps(&mut self) -> u8 {
-        core::mem::take(&mut self.stamps)
+        let stamps = (self.bits >> STAMPS_SHIFT) as u8;
+        self.bits &= (1 << STAMPS_SHIFT) - 1;
+        stamps
     }
 
     /// The window scale shift the SYN of the endpoint sending in `side`
     /// offered, at most 14 (`None`: no option, or no SYN seen).
     pub const fn window_scale(&self, side: Direction) -> Option<u8> {
-        match self.window_scale[side as usize] {
-            NO_WINDOW_SCALE => None,
-            shift => Some(shift),
+        match (self.packed >> (packed::WINDOW_SCALE + 4 * side as u32)) & 0xf {
+            0xf => None,
+            shift => Some(shift as u8),
         }
+    }
+
+    fn set_window_scale(&mut self, side: Direction, shift: u8) {
+        let at = packed::WINDOW_SCALE + 4 * side as u32;
+        let code = if shift == NO_WINDOW_SCALE {
+            0xf
+        } else {
+            u16::from(shift)
+        };
+        self.packed = (self.packed & !(0xf << at)) | (code << at);
+    }
+
+    /// How it started.
+    pub const fn opening(&self) -> Opening {
+        match (self.packed >> packed::OPENING) & 3 {
+            0 => Opening::Syn,
+            1 => Opening::SynAck,
+            _ => Opening::Midstream,
+        }
+    }
+
+    const fn direction_at(&self, at: u32) -> Option<Direction> {
+        match (self.packed >> at) & 3 {
+            0 => None,
+            1 => Some(Direction::ClientToServer),
+            _ => Some(Direction::ServerToClient),
+        }
+    }
+
+    fn set_direction_at(&mut self, at: u32, dir: Direction) {
+        let code = 1 + dir as u16;
+        self.packed = (self.packed & !(3 << at)) | (code << at);
+    }
+
+    /// Which side sent the first FIN.
+    pub const fn active_closer(&self) -> Option<Direction> {
+        self.direction_at(packed::ACTIVE_CLOSER)
+    }
+
+    /// Which side sent the first RST.
+    pub const fn reset_by(&self) -> Option<Direction> {
+        self.direction_at(packed::RESET_BY)
     }
 
     /// The previous connection on this 4-tuple was refused: its RST
@@ -261,11 +313,11 @@ impl ConnectionPhase {
 
     /// How far the connection got.
     pub fn ending(&self) -> Ending {
-        if self.reset_by.is_some() {
+        if self.reset_by().is_some() {
             Ending::Reset
         } else if self.ended() {
             Ending::Closed
-        } else if self.active_closer.is_some() {
+        } else if self.active_closer().is_some() {
             Ending::Closing
         } else {
             Ending::Open
@@ -301,7 +353,7 @@ impl ConnectionPhase {
         if quoted.flags.syn() && !self.handshake_complete() {
             self.set(bit::UNREACHABLE);
         }
-        let closer = match self.active_closer {
+        let closer = match self.active_closer() {
             None => Closer::None,
             Some(_) if self.simultaneous_close() => Closer::Active,
             Some(c) if c == dir => Closer::Active,
@@ -349,7 +401,7 @@ impl ConnectionPhase {
 
         let (phase, step) = if f.rst() {
             self.on_reset(seg, s, r, &mut anomalies)
-        } else if self.reset_by.is_some() {
+        } else if self.reset_by().is_some() {
             self.note_sent(seg, s);
             (Phase::Other, Step::AfterReset)
         } else if f.syn() {
@@ -367,7 +419,7 @@ impl ConnectionPhase {
         if !self.ended() && self.both_closed_by_fin() {
             self.set_ended();
         }
-        let closer = match self.active_closer {
+        let closer = match self.active_closer() {
             None => Closer::None,
             Some(_) if self.simultaneous_close() => Closer::Active,
             Some(c) if c == dir => Closer::Active,
@@ -458,7 +510,7 @@ impl ConnectionPhase {
         let sender = &self.endpoints[s];
         if !receiver.is_synchronized()
             || receiver.state == TcpState::Closed
-            || self.reset_by.is_some()
+            || self.reset_by().is_some()
             || self.has_ended()
         {
             return false;
@@ -509,7 +561,7 @@ impl ConnectionPhase {
             anomalies.insert(AnomalyFlags::OUT_OF_WINDOW);
             return (Phase::Reset, Step::RstIgnored);
         }
-        let step = if let Some(first) = self.reset_by {
+        let step = if let Some(first) = self.reset_by() {
             if first == dir {
                 Step::RstRepeat
             } else {
@@ -527,8 +579,8 @@ impl ConnectionPhase {
         } else {
             Step::Abort
         };
-        if self.reset_by.is_none() && !self.ended() {
-            self.reset_by = Some(dir);
+        if self.reset_by().is_none() && !self.ended() {
+            self.set_direction_at(packed::RESET_BY, dir);
             self.set_ended();
         }
         self.set_state(s, TcpState::Closed);
@@ -543,7 +595,7 @@ impl ConnectionPhase {
         r: Direction,
         anomalies: &mut AnomalyFlags,
     ) -> (Phase, Step) {
-        self.window_scale[s as usize] = seg.window_scale.map_or(NO_WINDOW_SCALE, |w| w.min(14));
+        self.set_window_scale(s, seg.window_scale.map_or(NO_WINDOW_SCALE, |w| w.min(14)));
         if !seg.flags.ack() {
             let ep = self.endpoints[s];
             if ep.sent_syn() && ep.isn() == Some(seg.seq) {
@@ -688,7 +740,7 @@ impl ConnectionPhase {
         } else if acks_peer_fin_now {
             self.on_ack_of_peer_fin(s, len)
         } else {
-            match self.active_closer {
+            match self.active_closer() {
                 None if completes_handshake && len == 0 => (Phase::Handshake, Step::Ack),
                 None => (Phase::Data, data_or_ack(len)),
                 Some(closer) => {
@@ -756,7 +808,7 @@ impl ConnectionPhase {
     /// Whether `seg` from side `s` repeats an active closer's last ACK: only
     /// a side whose own FIN went first (or crossed) sends a last ACK.
     fn is_repeated_last_ack(&self, seg: &SegmentFacts, s: Direction) -> bool {
-        let active = self.simultaneous_close() || self.active_closer == Some(s);
+        let active = self.simultaneous_close() || self.active_closer() == Some(s);
         active && self.repeats_ack_of_peer_fin(seg, s)
     }
 
@@ -805,7 +857,7 @@ impl ConnectionPhase {
             if self.endpoints[r].state == TcpState::TimeWait {
                 self.set_time_wait(r);
             }
-            return match self.active_closer {
+            return match self.active_closer() {
                 Some(c) if c == dir || self.simultaneous_close() => (Phase::ActiveClose, Step::Fin),
                 _ if self.passive_fin_acked_first() => (Phase::PassiveClose, Step::FinAck),
                 _ => (Phase::PassiveClose, Step::Fin),
@@ -814,15 +866,15 @@ impl ConnectionPhase {
         if self.endpoints[s].fin_seq().is_some() {
             // A second FIN at a new place: no stack sends data past its FIN.
             // The sender's role and state stay those of its first FIN.
-            return match self.active_closer {
+            return match self.active_closer() {
                 Some(c) if c == dir || self.simultaneous_close() => (Phase::ActiveClose, Step::Fin),
                 _ => (Phase::PassiveClose, Step::Fin),
             };
         }
         self.endpoints[s].set_fin_seq(seg.seq + seg.payload_len);
-        match self.active_closer {
+        match self.active_closer() {
             None => {
-                self.active_closer = Some(dir);
+                self.set_direction_at(packed::ACTIVE_CLOSER, dir);
                 self.set_state(s, TcpState::FinWait1);
                 (Phase::ActiveClose, Step::Fin)
             }

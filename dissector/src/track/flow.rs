@@ -54,20 +54,26 @@ mod bit {
 
 /// A time offset that does not fit: the time is in the table's [`Spill`].
 const SPILLED: u32 = u32::MAX;
+/// A time offset that does not fit, set by the current segment: the time
+/// is that segment's, spilled by [`FlowEntry::settle`].
+const SPILLING: u32 = u32::MAX - 1;
 
-/// `spill` bits past the pending ones (`Field::bit`, set when a field
-/// spilled on the current segment, cleared by [`FlowEntry::settle`]).
+/// The `spill` bits of an entry.
 mod spilled {
-    /// The pending fields.
-    pub(super) const PENDING: u16 = (1 << 9) - 1;
+    /// A time field holds `SPILLING`.
+    pub(super) const TIMES: u8 = 1 << 0;
+    /// `CARRY << dir`: the current segment carried a byte count past 2^32.
+    pub(super) const CARRY: u8 = 1 << 1;
+    /// What [`super::FlowEntry::settle`] spills.
+    pub(super) const PENDING: u8 = TIMES | CARRY | CARRY << 1;
     /// `BYTES_HIGH << dir`: the spill holds the high part of a byte count.
-    pub(super) const BYTES_HIGH: u16 = 1 << 9;
+    pub(super) const BYTES_HIGH: u8 = 1 << 3;
     /// The spill holds the high half of the stream number.
-    pub(super) const STREAM_HIGH: u16 = 1 << 11;
+    pub(super) const STREAM_HIGH: u8 = 1 << 5;
     /// The spill holds the high half of the connection number.
-    pub(super) const CONN_HIGH: u16 = 1 << 12;
+    pub(super) const CONN_HIGH: u8 = 1 << 6;
     /// The spill holds values of this entry.
-    pub(super) const HELD: u16 = 1 << 15;
+    pub(super) const HELD: u8 = 1 << 7;
 }
 
 /// The spilled value of `field` of the entry at `slot`: out of the way of
@@ -94,8 +100,8 @@ pub struct FlowEntry {
     bits: u8,
     /// The stream's completeness bits.
     pub(crate) completeness: Completeness,
-    /// `spilled::*` and pending [`Field`] bits.
-    spill: u16,
+    /// `spilled::*` bits.
+    spill: u8,
     /// Wireshark's base sequence number of each key side (see `bit::BASE_*`).
     base_seq: [u32; 2],
     /// Wireshark stream index, low half (see `spilled::STREAM_HIGH`).
@@ -127,7 +133,7 @@ pub const HOT_BYTES: usize =
 /// numbers fit one cache line with room to spare.
 pub const HOT_HEADER_BYTES: usize = core::mem::offset_of!(FlowEntry, phase);
 const _: () = assert!(core::mem::offset_of!(FlowEntry, conn) + 4 <= 64);
-const _: () = assert!(HOT_HEADER_BYTES <= 40);
+const _: () = assert!(HOT_HEADER_BYTES <= 36);
 const _: () = assert!(HOT_BYTES <= 128);
 // The cold part starts right after the hot one (at most alignment padding).
 const _: () = assert!(core::mem::offset_of!(FlowEntry, first_ts) < HOT_BYTES + 8);
@@ -237,7 +243,7 @@ impl FlowEntry {
         &mut self,
         value: u64,
         field: Field,
-        flag: u16,
+        flag: u8,
         slot: u32,
         spill: &mut Spill,
     ) -> u32 {
@@ -253,7 +259,7 @@ impl FlowEntry {
 
     /// A number from its low half and, if flagged, its spilled high half.
     #[inline(always)]
-    fn join_id(&self, low: u32, field: Field, flag: u16, slot: u32, spill: &Spill) -> u64 {
+    fn join_id(&self, low: u32, field: Field, flag: u8, slot: u32, spill: &Spill) -> u64 {
         if self.spill & flag != 0 {
             (spilled_time(field, slot, spill) << 32) | u64::from(low)
         } else {
@@ -330,15 +336,15 @@ impl FlowEntry {
     }
 
     /// Sets time `field` to `ts`: an offset from the first segment's time,
-    /// or `SPILLED` and pending until [`FlowEntry::settle`] spills it.
+    /// or `SPILLING` until [`FlowEntry::settle`] spills it.
     #[inline]
     fn set_time(&mut self, field: Field, ts: u64) {
         let offset = ts.wrapping_sub(self.first_ts);
-        if offset < u64::from(SPILLED) {
+        if offset < u64::from(SPILLING) {
             self.times[field as usize] = offset as u32;
         } else {
-            self.times[field as usize] = SPILLED;
-            self.spill |= field.bit();
+            self.times[field as usize] = SPILLING;
+            self.spill |= spilled::TIMES;
         }
     }
 
@@ -363,15 +369,20 @@ impl FlowEntry {
     /// count that passed 2^32. The entry is at `slot`.
     #[cold]
     pub(crate) fn settle(&mut self, ts: u64, slot: u32, spill: &mut Spill) {
-        for field in Field::ALL {
-            if self.spill & field.bit() == 0 {
-                continue;
+        if self.spill & spilled::TIMES != 0 {
+            for (field, time) in Field::ALL.into_iter().zip(self.times.iter_mut()) {
+                if *time == SPILLING {
+                    spill.set(slot, field, ts);
+                    *time = SPILLED;
+                }
             }
-            if field.is_time() {
-                spill.set(slot, field, ts);
-            } else {
+        }
+        for (dir, field) in [Field::BytesClient, Field::BytesServer]
+            .into_iter()
+            .enumerate()
+        {
+            if self.spill & (spilled::CARRY << dir) != 0 {
                 spill.add(slot, field, 1 << 32);
-                let dir = field as u16 - Field::BytesClient as u16;
                 self.spill |= spilled::BYTES_HIGH << dir;
             }
         }
@@ -533,7 +544,7 @@ impl FlowEntry {
         let (bytes, carry) = self.bytes[i].overflowing_add(seg.payload_len);
         self.bytes[i] = bytes;
         if carry {
-            self.spill |= [Field::BytesClient, Field::BytesServer][i].bit();
+            self.spill |= spilled::CARRY << i;
         }
         self.set_time(Field::LastTs, seg.ts_ns);
         if seg.is_pure_syn() && dir == Direction::ClientToServer && !self.has(bit::SYN_TS) {
@@ -566,10 +577,10 @@ impl FlowEntry {
             HandshakeOutcome::Refused
         } else if p.unreachable() {
             HandshakeOutcome::Unreachable
-        } else if p.opening != Opening::Syn {
+        } else if p.opening() != Opening::Syn {
             // Begun at the SYN-ACK or later: the SYN was not captured.
             HandshakeOutcome::NotSeen
-        } else if p.reset_by.is_some() && p.endpoints.iter().any(|e| e.sent_syn_ack()) {
+        } else if p.reset_by().is_some() && p.endpoints.iter().any(|e| e.sent_syn_ack()) {
             HandshakeOutcome::Aborted
         } else {
             HandshakeOutcome::NoAnswer
@@ -614,7 +625,7 @@ impl FlowEntry {
             syn_to_syn_ack_ns: diff(syn_ts, syn_ack_ts),
             syn_ack_to_ack_ns: diff(syn_ack_ts, handshake_ack_ts),
             close,
-            active_closer: p.active_closer.map(Role::sender_of),
+            active_closer: p.active_closer().map(Role::sender_of),
             client_state: p.client().state,
             server_state: p.server().state,
             conn_state: self.zeek.conn_state(),
@@ -732,17 +743,18 @@ mod tests {
     fn the_hot_part_leads_and_the_header_fits_a_cache_line() {
         assert_eq!(core::mem::offset_of!(FlowEntry, key), 0);
         assert!(core::mem::offset_of!(FlowEntry, conn) + 4 <= 64);
-        assert_eq!(HOT_HEADER_BYTES, 40);
+        assert_eq!(HOT_HEADER_BYTES, 36);
         assert_eq!(
             HOT_BYTES,
-            40 + core::mem::size_of::<ConnectionPhase>(),
+            36 + core::mem::size_of::<ConnectionPhase>(),
             "the phase machine follows the header unpadded"
         );
         // Only the phase machine and Zeek's bookkeeping besides our own
-        // 92 bytes (key 16, numbers 24, times 36, counters 16), unpadded.
+        // 88 bytes (key 16, numbers and bits 20, times 36, counters 16),
+        // unpadded.
         let theirs = core::mem::size_of::<ConnectionPhase>() + core::mem::size_of::<ZeekConn>();
-        assert_eq!(core::mem::size_of::<FlowEntry>(), 92 + theirs);
-        assert_eq!(HOT_BYTES, 40 + 56);
+        assert_eq!(core::mem::size_of::<FlowEntry>(), 88 + theirs);
+        assert_eq!((HOT_BYTES, core::mem::size_of::<FlowEntry>()), (88, 232));
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub(crate) enum Field {
 }
 
 impl Field {
-    /// The time fields, in their order in an entry.
+    /// The time fields, first in [`Field::ALL`], in their order in an entry.
     pub(crate) const TIMES: usize = 7;
 
     /// Every field, by its number.
@@ -55,18 +55,6 @@ impl Field {
         Field::StreamHigh,
         Field::ConnHigh,
     ];
-
-    /// Its bit in an entry's pending set.
-    #[inline]
-    pub(crate) const fn bit(self) -> u16 {
-        1 << self as u16
-    }
-
-    /// Whether it is a time (else the high part of a byte count).
-    #[inline]
-    pub(crate) const fn is_time(self) -> bool {
-        (self as usize) < Field::TIMES
-    }
 }
 
 /// Spilled values by (slot, field).

@@ -364,7 +364,7 @@ impl Tracker {
         entry.update_base(&facts, from);
 
         let dir = entry.direction(from);
-        if entry.fresh() && entry.phase.opening == Opening::Midstream {
+        if entry.fresh() && entry.phase.opening() == Opening::Midstream {
             extra.insert(AnomalyFlags::MIDSTREAM);
         }
         let label = entry.on_segment(&facts, dir);

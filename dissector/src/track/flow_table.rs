@@ -1,6 +1,6 @@
 //! The flow table: entries in a [`Slab`] (stable slots, grown a chunk at a
 //! time), found through a [`FlowIndex`] of 8-byte buckets by the hash of
-//! their 4-tuple. An entry holds its 4-tuple as a 16-byte [`CompactKey`];
+//! their 4-tuple, and the [`Spill`] of what does not fit their fields. An entry holds its 4-tuple as a 16-byte [`CompactKey`];
 //! addresses other than two IPv4 ones live in a side slab of pairs, taken
 //! with the entry and freed with it. Per live connection it costs one entry plus 10 to 20
 //! bytes of index, where a `HashMap<FlowKey, FlowEntry>` costs 1.14 to
@@ -235,6 +235,11 @@ impl FlowTable {
     /// Bytes of one slab place.
     pub(crate) const fn place_size() -> usize {
         Slab::<FlowEntry>::place_size()
+    }
+
+    /// Bytes of one place of the side slab of address pairs.
+    pub(crate) const fn pair_place_size() -> usize {
+        Slab::<[IpAddr; 2]>::place_size()
     }
 }
 

@@ -237,7 +237,9 @@ impl ConnectionPhase {
     #[inline]
     pub fn take_stamps(&mut self) -> u8 {
         let stamps = (self.bits >> STAMPS_SHIFT) as u8;
-        self.bits &= (1 << STAMPS_SHIFT) - 1;
+        if stamps != 0 {
+            self.bits &= (1 << STAMPS_SHIFT) - 1;
+        }
         stamps
     }
 

@@ -36,8 +36,10 @@ mod bit {
     pub(super) const CLIENT_HIGH: u8 = 1;
     /// The client was guessed.
     pub(super) const ORIGIN_GUESSED: u8 = 1 << 1;
-    /// No segment fed to the connection yet.
-    pub(super) const FRESH: u8 = 1 << 2;
+    /// The connection's first time is a whole microsecond: its time
+    /// offsets count microseconds (71 minutes fit 32 bits), and a time that
+    /// is not a whole microsecond spills.
+    pub(super) const MICROS: u8 = 1 << 2;
     /// `syn_ts` holds a time.
     pub(super) const SYN_TS: u8 = 1 << 3;
     /// `syn_ack_ts` holds a time.
@@ -318,7 +320,10 @@ impl FlowEntry {
                 is_likely_server_port(sport) && (!is_likely_server_port(dport) || sport < dport);
             (if sender_is_server { from.other() } else { from }, true)
         };
-        let mut bits = (self.bits & bit::STREAM) | bit::FRESH;
+        let mut bits = self.bits & bit::STREAM;
+        if first.ts_ns % 1000 == 0 {
+            bits |= bit::MICROS;
+        }
         if client == KeySide::High {
             bits |= bit::CLIENT_HIGH;
         }
@@ -339,7 +344,14 @@ impl FlowEntry {
     /// or `SPILLING` until [`FlowEntry::settle`] spills it.
     #[inline]
     fn set_time(&mut self, field: Field, ts: u64) {
-        let offset = ts.wrapping_sub(self.first_ts);
+        let mut offset = ts.wrapping_sub(self.first_ts);
+        if self.has(bit::MICROS) {
+            offset = if offset % 1000 == 0 {
+                offset / 1000
+            } else {
+                u64::MAX
+            };
+        }
         if offset < u64::from(SPILLING) {
             self.times[field as usize] = offset as u32;
         } else {
@@ -354,6 +366,7 @@ impl FlowEntry {
     fn time_of(&self, field: Field, slot: u32, spill: &Spill) -> u64 {
         match self.times[field as usize] {
             SPILLED => spilled_time(field, slot, spill),
+            offset if self.has(bit::MICROS) => self.first_ts.wrapping_add(u64::from(offset) * 1000),
             offset => self.first_ts.wrapping_add(u64::from(offset)),
         }
     }
@@ -494,7 +507,7 @@ impl FlowEntry {
     /// No segment fed to the connection yet.
     #[inline]
     pub fn fresh(&self) -> bool {
-        self.has(bit::FRESH)
+        self.packets == [0, 0]
     }
 
     /// Wireshark's base sequence number of key side `side`, once set.
@@ -564,7 +577,6 @@ impl FlowEntry {
             self.bits |= bit::HANDSHAKE_ACK_TS;
         }
         self.zeek.on_segment(seg, dir == Direction::ClientToServer);
-        self.bits &= !bit::FRESH;
     }
 
     /// The summary of the current connection, `key` being this entry's
@@ -813,7 +825,8 @@ mod tests {
             "10.0.0.2:80".parse().unwrap(),
         );
         let s = c.other();
-        let t0 = 1_700_000_000_000_000_000u64;
+        // Not a whole microsecond: offsets count nanoseconds (4.29 s).
+        let t0 = 1_700_000_000_000_000_001u64;
         let mut spill = Spill::default();
         let slot = 5;
         let first = seg(t0, TcpFlags::SYN, 1000, 0, 0);
@@ -879,5 +892,60 @@ mod tests {
         assert_eq!((summary.stream, summary.conn), (stream, 1));
         assert_eq!((summary.first_ts_ns, summary.last_ts_ns), (t0 + 1, t0 + 1));
         assert_eq!(summary.client_bytes, 0);
+    }
+
+    #[test]
+    fn microsecond_times_reach_71_minutes_and_others_spill() {
+        let (key, c) = FlowKey::of(
+            "10.0.0.1:40000".parse().unwrap(),
+            "10.0.0.2:80".parse().unwrap(),
+        );
+        let t0 = 1_700_000_000_000_000_000u64;
+        let mut spill = Spill::default();
+        let slot = 2;
+        let first = seg(t0, TcpFlags::SYN, 1000, 0, 0);
+        let compact = CompactKey::of_v4(&key).unwrap();
+        let mut entry = FlowEntry::new_stream(compact, 0, 0, c, &first, slot, &mut spill);
+        feed(&mut entry, &first, c, slot, &mut spill);
+        let syn_ack = seg(t0 + 3_000_000, TcpFlags::SYN | TcpFlags::ACK, 5000, 1001, 0);
+        feed(&mut entry, &syn_ack, c.other(), slot, &mut spill);
+        // An hour later, whole microseconds: no spill.
+        let hour = 3_600_000_000_000;
+        feed(
+            &mut entry,
+            &seg(t0 + hour, TcpFlags::ACK, 1001, 5001, 10),
+            c,
+            slot,
+            &mut spill,
+        );
+        assert_eq!(spill.len(), 0);
+        assert_eq!(entry.last_ts(slot, &spill), t0 + hour);
+        // One nanosecond past a microsecond: exact, through the spill.
+        feed(
+            &mut entry,
+            &seg(t0 + hour + 1, TcpFlags::ACK, 1011, 5001, 0),
+            c,
+            slot,
+            &mut spill,
+        );
+        assert_eq!(spill.len(), 1);
+        let summary = entry.summary(&key, slot, &spill);
+        assert_eq!(
+            (summary.first_ts_ns, summary.last_ts_ns),
+            (t0, t0 + hour + 1)
+        );
+        assert_eq!(summary.syn_to_syn_ack_ns, Some(3_000_000));
+        assert_eq!(summary.syn_ack_to_ack_ns, Some(hour - 3_000_000));
+        // Past 2^32 microseconds (71.6 minutes): the spill again.
+        let far = t0 + 5_000_000_000_000;
+        feed(
+            &mut entry,
+            &seg(far, TcpFlags::ACK, 1011, 5001, 0),
+            c,
+            slot,
+            &mut spill,
+        );
+        assert_eq!(entry.last_ts(slot, &spill), far);
+        assert!(!entry.fresh());
     }
 }

@@ -115,7 +115,8 @@ pub struct FlowEntry {
     // Cold from here.
     /// First capture time, the origin of `times`.
     first_ts: u64,
-    /// The [`Field`] times as ns after `first_ts`, or `SPILLED`. Which
+    /// The [`Field`] times as µs (`bit::MICROS`) or ns after `first_ts`,
+    /// or `SPILLED`. Which
     /// hold a time: `bit::SYN_TS`, ... and the phase's ended and TIME-WAIT
     /// bits; the last segment's always does.
     times: [u32; Field::TIMES],
@@ -406,6 +407,20 @@ impl FlowEntry {
     #[inline(always)]
     pub(crate) fn last_ts(&self, slot: u32, spill: &Spill) -> u64 {
         self.time_of(Field::LastTs, slot, spill)
+    }
+
+    /// Whether no segment came for `timeout_ns` of capture time up to
+    /// `now_ns`, the entry being at `slot`. A last time held as an offset
+    /// is at or after the first: a connection younger than the timeout is
+    /// not idle, without reading the last time (the sweep asks every entry).
+    #[inline(always)]
+    pub(crate) fn idle(&self, now_ns: u64, timeout_ns: u64, slot: u32, spill: &Spill) -> bool {
+        if self.times[Field::LastTs as usize] != SPILLED
+            && now_ns.saturating_sub(self.first_ts) < timeout_ns
+        {
+            return false;
+        }
+        now_ns.saturating_sub(self.last_ts(slot, spill)) >= timeout_ns
     }
 
     /// Capture time (ns) the endpoint sending in `side` last entered (or
@@ -884,6 +899,9 @@ mod tests {
         assert_eq!(summary.close, CloseKind::Reset);
         // The ending time spilled too (before the origin): the wait starts then.
         assert_eq!(entry.last_wait_start(slot, &spill), Some(t0 - 7));
+        // Idle by its last time, before its first: 12 ns before t0 + 5.
+        assert!(entry.idle(t0 + 5, 12, slot, &spill));
+        assert!(!entry.idle(t0 + 5, 13, slot, &spill));
         // A new connection on the entry drops what it spilled but the
         // stream's number.
         entry.restart(1, c, &seg(t0 + 1, TcpFlags::SYN, 9, 0, 0), slot, &mut spill);
@@ -920,6 +938,8 @@ mod tests {
         );
         assert_eq!(spill.len(), 0);
         assert_eq!(entry.last_ts(slot, &spill), t0 + hour);
+        assert!(!entry.idle(t0 + hour + 9, 10_000, slot, &spill));
+        assert!(entry.idle(t0 + hour + 10_000, 10_000, slot, &spill));
         // One nanosecond past a microsecond: exact, through the spill.
         feed(
             &mut entry,

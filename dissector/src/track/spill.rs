@@ -1,7 +1,8 @@
 //! The flow table's spill: the exact values of an entry's times and byte
 //! counts that do not fit its compact fields, by slot. An entry keeps its
-//! times as 32-bit nanosecond offsets from its first segment's (4.29 s)
-//! and its byte counts as 32 bits; a time outside that reach, or the high
+//! times as 32-bit offsets from its first segment's (in microseconds when
+//! that time is a whole one, 71 minutes; else nanoseconds, 4.29 s) and its
+//! byte counts as 32 bits; a time outside that reach, or the high
 //! part of a byte count past 4 GiB, is written here instead; so are the
 //! high halves of stream and connection numbers past 2^32. Most
 //! connections never spill; one that does costs a few words here, not a

@@ -654,7 +654,7 @@ impl Tracker {
         self.next_sweep_ns = now_ns.saturating_add(SWEEP_INTERVAL_NS);
         let config = self.config;
         self.remove_where(|slot, entry, spill| {
-            let idle = now_ns.saturating_sub(entry.last_ts(slot, spill)) >= config.idle_timeout_ns;
+            let idle = entry.idle(now_ns, config.idle_timeout_ns, slot, spill);
             let gone = entry
                 .last_wait_start(slot, spill)
                 .is_some_and(|t| now_ns.saturating_sub(t) >= config.time_wait_ns);

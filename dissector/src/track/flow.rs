@@ -367,9 +367,15 @@ impl FlowEntry {
     fn time_of(&self, field: Field, slot: u32, spill: &Spill) -> u64 {
         match self.times[field as usize] {
             SPILLED => spilled_time(field, slot, spill),
-            offset if self.has(bit::MICROS) => self.first_ts.wrapping_add(u64::from(offset) * 1000),
-            offset => self.first_ts.wrapping_add(u64::from(offset)),
+            offset => self.at_offset(offset),
         }
+    }
+
+    /// The time at a held offset (not `SPILLED`).
+    #[inline(always)]
+    fn at_offset(&self, offset: u32) -> u64 {
+        let unit = if self.has(bit::MICROS) { 1000 } else { 1 };
+        self.first_ts.wrapping_add(u64::from(offset) * unit)
     }
 
     /// Whether the last segment left values to spill ([`FlowEntry::settle`]).
@@ -438,6 +444,21 @@ impl FlowEntry {
     pub(crate) fn last_wait_start(&self, slot: u32, spill: &Spill) -> Option<u64> {
         if !self.phase.ended() {
             return None;
+        }
+        // Offsets from the same first time order as the times do: the
+        // latest offset, when none spilled, is the latest time.
+        let offset = |side: Direction, field: Field| {
+            if self.phase.time_wait_seen(side) {
+                self.times[field as usize]
+            } else {
+                0
+            }
+        };
+        let latest = self.times[Field::EndedAt as usize]
+            .max(offset(Direction::ClientToServer, Field::TimeWaitClient))
+            .max(offset(Direction::ServerToClient, Field::TimeWaitServer));
+        if latest != SPILLED {
+            return Some(self.at_offset(latest));
         }
         let ended = self.time_of(Field::EndedAt, slot, spill);
         Some(

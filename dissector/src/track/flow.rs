@@ -415,6 +415,15 @@ impl FlowEntry {
         self.time_of(Field::LastTs, slot, spill)
     }
 
+    /// Whether the connection began less than `limit_ns` of capture time
+    /// before `now_ns` and the spill holds nothing of it: then every time
+    /// it holds is at or after its first, so it has been neither idle nor
+    /// ended for `limit_ns` (the sweep's quick pass over every entry).
+    #[inline(always)]
+    pub(crate) fn younger_than(&self, now_ns: u64, limit_ns: u64) -> bool {
+        self.spill & spilled::HELD == 0 && now_ns.saturating_sub(self.first_ts) < limit_ns
+    }
+
     /// Whether no segment came for `timeout_ns` of capture time up to
     /// `now_ns`, the entry being at `slot`. A last time held as an offset
     /// is at or after the first: a connection younger than the timeout is
@@ -922,6 +931,8 @@ mod tests {
         assert_eq!(entry.last_wait_start(slot, &spill), Some(t0 - 7));
         // Idle by its last time, before its first: 12 ns before t0 + 5.
         assert!(entry.idle(t0 + 5, 12, slot, &spill));
+        // The spill holds its times: never taken for young.
+        assert!(!entry.younger_than(t0 + 5, 12));
         assert!(!entry.idle(t0 + 5, 13, slot, &spill));
         // A new connection on the entry drops what it spilled but the
         // stream's number.
@@ -960,6 +971,8 @@ mod tests {
         assert_eq!(spill.len(), 0);
         assert_eq!(entry.last_ts(slot, &spill), t0 + hour);
         assert!(!entry.idle(t0 + hour + 9, 10_000, slot, &spill));
+        assert!(entry.younger_than(t0 + 9, 10));
+        assert!(!entry.younger_than(t0 + 10, 10));
         assert!(entry.idle(t0 + hour + 10_000, 10_000, slot, &spill));
         // One nanosecond past a microsecond: exact, through the spill.
         feed(

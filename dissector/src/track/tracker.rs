@@ -653,7 +653,11 @@ impl Tracker {
         }
         self.next_sweep_ns = now_ns.saturating_add(SWEEP_INTERVAL_NS);
         let config = self.config;
+        let young = config.idle_timeout_ns.min(config.time_wait_ns);
         self.remove_where(|slot, entry, spill| {
+            if entry.younger_than(now_ns, young) {
+                return false;
+            }
             let idle = entry.idle(now_ns, config.idle_timeout_ns, slot, spill);
             let gone = entry
                 .last_wait_start(slot, spill)

@@ -190,10 +190,10 @@ impl FlowTable {
         self.slab.for_each_mut(|slot, entry| f(slot, entry, spill));
     }
 
-    /// Empties the index (freeing it) and returns the slots it held: their
-    /// entries stay until [`FlowTable::take_detached`] takes each.
-    /// One word each (the slot in its low 32 bits), in the index's own
-    /// buckets: finishing holds no more than the index did.
+    /// Empties the index and returns the slots it held, one word each (the
+    /// slot in its low 32 bits) in the index's own buckets, so finishing
+    /// holds no more than the index did; their entries stay until
+    /// [`FlowTable::take_detached`] takes each.
     pub(crate) fn detach_all(&mut self) -> Vec<u64> {
         self.index.take_slots()
     }

@@ -73,7 +73,12 @@ impl Spill {
     /// The value spilled for `field` of the entry at `slot` (0 if none).
     #[inline]
     pub(crate) fn get(&self, slot: u32, field: Field) -> u64 {
-        self.values.get(&at(slot, field)).copied().unwrap_or(0)
+        let value = self.values.get(&at(slot, field)).copied();
+        debug_assert!(
+            value.is_some(),
+            "slot {slot} reads {field:?}, never spilled"
+        );
+        value.unwrap_or(0)
     }
 
     /// Sets the value of `field` of the entry at `slot`.

@@ -82,7 +82,7 @@ mod spilled {
 /// the common case (a value that fits).
 #[cold]
 #[inline(never)]
-fn spilled_time(field: Field, slot: u32, spill: &Spill) -> u64 {
+fn spilled_value(field: Field, slot: u32, spill: &Spill) -> u64 {
     spill.get(slot, field)
 }
 
@@ -116,9 +116,8 @@ pub struct FlowEntry {
     /// First capture time, the origin of `times`.
     first_ts: u64,
     /// The [`Field`] times as µs (`bit::MICROS`) or ns after `first_ts`,
-    /// or `SPILLED`. Which
-    /// hold a time: `bit::SYN_TS`, ... and the phase's ended and TIME-WAIT
-    /// bits; the last segment's always does.
+    /// or `SPILLED`. Which hold a time: `bit::SYN_TS`, ... and the phase's
+    /// ended and TIME-WAIT bits; the last segment's always does.
     times: [u32; Field::TIMES],
     /// Segments `[client, server]` (saturating).
     packets: [u32; 2],
@@ -264,7 +263,7 @@ impl FlowEntry {
     #[inline(always)]
     fn join_id(&self, low: u32, field: Field, flag: u8, slot: u32, spill: &Spill) -> u64 {
         if self.spill & flag != 0 {
-            (spilled_time(field, slot, spill) << 32) | u64::from(low)
+            (spilled_value(field, slot, spill) << 32) | u64::from(low)
         } else {
             u64::from(low)
         }
@@ -366,7 +365,7 @@ impl FlowEntry {
     #[inline(always)]
     fn time_of(&self, field: Field, slot: u32, spill: &Spill) -> u64 {
         match self.times[field as usize] {
-            SPILLED => spilled_time(field, slot, spill),
+            SPILLED => spilled_value(field, slot, spill),
             offset => self.at_offset(offset),
         }
     }

@@ -16,10 +16,19 @@ use tcpphase_workload::{Workload, WorkloadConfig};
 #[global_allocator]
 static ALLOCATOR: common::Counting = common::Counting;
 
-/// Buckets of the flow table's index holding `n` entries: the next power
-/// of two at or above n * 5 / 4 (it grows past a load of 4/5).
+/// Buckets of the flow table's index holding `n` entries: the first of
+/// 16, 24, 32, 48, ... (3/2 and 4/3 in turn) at or above n * 5 / 4 (it
+/// grows past a load of 4/5).
 fn buckets(n: usize) -> usize {
-    (n * 5).div_ceil(4).next_power_of_two().max(16)
+    let mut size = 16;
+    while size * 4 < n * 5 {
+        size = if size.is_power_of_two() {
+            size / 2 * 3
+        } else {
+            size / 3 * 4
+        };
+    }
+    size
 }
 
 /// Slab places for `n` entries: whole chunks of 1024.
@@ -47,8 +56,8 @@ fn main() {
         sizes.zeek
     );
     println!(
-        "slab place: {} bytes; index bucket: {} bytes",
-        sizes.slot, sizes.index_bucket
+        "slab place: {} bytes; index bucket: {} bytes; IPv6 address pair: {} bytes",
+        sizes.slot, sizes.index_bucket, sizes.pair
     );
     println!("size_of ConnSummary: {} bytes", size_of::<ConnSummary>());
     let n_ = n as usize;

@@ -92,37 +92,53 @@ mod bit {
     pub const TIME_WAIT_SEEN: u16 = 1 << 7;
 }
 
+/// The times a segment stamps on its connection, one bit each: the
+/// machine notes which, its owner keeps the times (the segment's own).
+pub mod stamp {
+    /// The connection ended (both FINs acked, or reset).
+    pub const ENDED: u8 = 1 << 0;
+    /// `TIME_WAIT << side`: the endpoint sending in `side` entered (or
+    /// restarted) TIME-WAIT.
+    pub const TIME_WAIT: u8 = 1 << 1;
+}
+
+/// Where the fields packed in `ConnectionPhase::packed` lie: the opening
+/// (2 bits), the first closer and the first resetter (2 bits each: none,
+/// client, server), each direction's window scale shift (4 bits each,
+/// `NO_WINDOW_SCALE` as 15).
+mod packed {
+    pub const OPENING: u32 = 0;
+    pub const ACTIVE_CLOSER: u32 = 2;
+    pub const RESET_BY: u32 = 4;
+    pub const WINDOW_SCALE: u32 = 6;
+}
+
+/// Where the `stamp` bits lie in `ConnectionPhase::bits`.
+const STAMPS_SHIFT: u32 = 12;
+
 /// An endpoint's window scale shift, `NONE` when its SYN offered none.
 /// Kept as `min(shift, 14)`, the only value RFC 7323 lets it take.
 const NO_WINDOW_SCALE: u8 = u8::MAX;
 
 /// Both endpoints of one connection and what has happened to it.
 ///
-/// Packed for the flow table (80 bytes): the yes/no facts share one bit
-/// set, the optional times are a time plus a presence bit (no sentinel: a
-/// caller may hand any `u64` time), and the fields are read through
-/// accessors.
+/// Packed for the flow table (52 bytes): the yes/no facts share one bit
+/// set, and the fields are read through accessors. It keeps no times: a
+/// segment that ends the connection or starts a TIME-WAIT leaves a
+/// [`stamp`] bit, and the owner keeps that segment's time (the flow table
+/// keeps times compactly, see `track/spill.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionPhase {
-    /// See [`ConnectionPhase::ended_at`]; 0 while it has not ended.
-    ended_at: u64,
-    /// See [`ConnectionPhase::time_wait_since`], by direction; 0 until set.
-    time_wait_since: [u64; 2],
     /// `[client, server]`, indexed by the direction each sends in.
     pub endpoints: Sides,
-    /// How it started.
-    pub opening: Opening,
-    /// Which side sent the first FIN.
-    pub active_closer: Option<Direction>,
-    /// Which side sent the first RST.
-    pub reset_by: Option<Direction>,
-    /// See [`ConnectionPhase::window_scale`], by direction.
-    window_scale: [u8; 2],
-    /// The `bit` flags.
+    /// How it started, who closed and reset first, and the window
+    /// scale shifts, packed (see `packed`).
+    packed: u16,
+    /// The `bit` flags, and the `stamp` bits from `STAMPS_SHIFT` on.
     bits: u16,
 }
 
-const _: () = assert!(core::mem::size_of::<ConnectionPhase>() <= 80);
+const _: () = assert!(core::mem::size_of::<ConnectionPhase>() <= 52);
 
 impl ConnectionPhase {
     /// A connection whose first segment is `first`. Returns the machine;
@@ -143,14 +159,14 @@ impl ConnectionPhase {
             Opening::SynAck => (TcpState::Unknown, TcpState::Listen),
             Opening::Midstream => (TcpState::Unknown, TcpState::Unknown),
         };
+        let opening_code = match opening {
+            Opening::Syn => 0,
+            Opening::SynAck => 1,
+            Opening::Midstream => 2,
+        };
         ConnectionPhase {
-            ended_at: 0,
-            time_wait_since: [0; 2],
             endpoints: Sides([Endpoint::new(client), Endpoint::new(server)]),
-            opening,
-            active_closer: None,
-            reset_by: None,
-            window_scale: [NO_WINDOW_SCALE; 2],
+            packed: (opening_code << packed::OPENING) | (0xff << packed::WINDOW_SCALE),
             bits: 0,
         }
     }
@@ -193,42 +209,89 @@ impl ConnectionPhase {
         self.has(bit::PASSIVE_FIN_ACKED_FIRST)
     }
 
-    /// Capture time (ns) the connection ended (both FINs acked, or reset).
-    pub const fn ended_at(&self) -> Option<u64> {
-        if self.has(bit::ENDED) {
-            Some(self.ended_at)
-        } else {
-            None
-        }
+    /// The connection ended (both FINs acked, or reset); the owner keeps
+    /// when (see [`stamp::ENDED`]).
+    pub const fn ended(&self) -> bool {
+        self.has(bit::ENDED)
     }
 
-    fn set_ended_at(&mut self, ts: u64) {
+    fn set_ended(&mut self) {
         self.set(bit::ENDED);
-        self.ended_at = ts;
+        self.bits |= u16::from(stamp::ENDED) << STAMPS_SHIFT;
     }
 
-    /// Capture time (ns) the endpoint sending in `side` last entered (or
-    /// restarted) TIME-WAIT.
-    pub const fn time_wait_since(&self, side: Direction) -> Option<u64> {
-        if self.has(bit::TIME_WAIT_SEEN << side as u16) {
-            Some(self.time_wait_since[side as usize])
-        } else {
-            None
-        }
+    /// The endpoint sending in `side` has entered TIME-WAIT; the owner
+    /// keeps when it last (re)started (see [`stamp::TIME_WAIT`]).
+    pub const fn time_wait_seen(&self, side: Direction) -> bool {
+        self.has(bit::TIME_WAIT_SEEN << side as u16)
     }
 
-    fn set_time_wait_since(&mut self, side: Direction, ts: u64) {
+    fn set_time_wait(&mut self, side: Direction) {
         self.set(bit::TIME_WAIT_SEEN << side as u16);
-        self.time_wait_since[side as usize] = ts;
+        self.bits |= u16::from(stamp::TIME_WAIT << side as u8) << STAMPS_SHIFT;
+    }
+
+    /// The [`stamp`] bits of the segments fed since the last call: which
+    /// times the owner sets to the last segment's (it calls this after
+    /// each segment).
+    #[inline]
+    pub fn take_stamps(&mut self) -> u8 {
+        let stamps = (self.bits >> STAMPS_SHIFT) as u8;
+        if stamps != 0 {
+            self.bits &= (1 << STAMPS_SHIFT) - 1;
+        }
+        stamps
     }
 
     /// The window scale shift the SYN of the endpoint sending in `side`
     /// offered, at most 14 (`None`: no option, or no SYN seen).
     pub const fn window_scale(&self, side: Direction) -> Option<u8> {
-        match self.window_scale[side as usize] {
-            NO_WINDOW_SCALE => None,
-            shift => Some(shift),
+        match (self.packed >> (packed::WINDOW_SCALE + 4 * side as u32)) & 0xf {
+            0xf => None,
+            shift => Some(shift as u8),
         }
+    }
+
+    fn set_window_scale(&mut self, side: Direction, shift: u8) {
+        let at = packed::WINDOW_SCALE + 4 * side as u32;
+        let code = if shift == NO_WINDOW_SCALE {
+            0xf
+        } else {
+            u16::from(shift)
+        };
+        self.packed = (self.packed & !(0xf << at)) | (code << at);
+    }
+
+    /// How it started.
+    pub const fn opening(&self) -> Opening {
+        match (self.packed >> packed::OPENING) & 3 {
+            0 => Opening::Syn,
+            1 => Opening::SynAck,
+            _ => Opening::Midstream,
+        }
+    }
+
+    const fn direction_at(&self, at: u32) -> Option<Direction> {
+        match (self.packed >> at) & 3 {
+            0 => None,
+            1 => Some(Direction::ClientToServer),
+            _ => Some(Direction::ServerToClient),
+        }
+    }
+
+    fn set_direction_at(&mut self, at: u32, dir: Direction) {
+        let code = 1 + dir as u16;
+        self.packed = (self.packed & !(3 << at)) | (code << at);
+    }
+
+    /// Which side sent the first FIN.
+    pub const fn active_closer(&self) -> Option<Direction> {
+        self.direction_at(packed::ACTIVE_CLOSER)
+    }
+
+    /// Which side sent the first RST.
+    pub const fn reset_by(&self) -> Option<Direction> {
+        self.direction_at(packed::RESET_BY)
     }
 
     /// The previous connection on this 4-tuple was refused: its RST
@@ -252,11 +315,11 @@ impl ConnectionPhase {
 
     /// How far the connection got.
     pub fn ending(&self) -> Ending {
-        if self.reset_by.is_some() {
+        if self.reset_by().is_some() {
             Ending::Reset
-        } else if self.ended_at().is_some() {
+        } else if self.ended() {
             Ending::Closed
-        } else if self.active_closer.is_some() {
+        } else if self.active_closer().is_some() {
             Ending::Closing
         } else {
             Ending::Open
@@ -266,39 +329,20 @@ impl ConnectionPhase {
     /// Whether the connection has ended (reset, or both FINs acknowledged):
     /// a new SYN on its 4-tuple starts a new connection.
     pub fn has_ended(&self) -> bool {
-        self.ended_at().is_some()
+        self.ended()
     }
 
-    /// Capture time (ns) the last wait of 2 x MSL began: when the
-    /// connection ended, or later when a retransmitted FIN restarted an
-    /// endpoint's TIME-WAIT. `None` while it has not ended.
-    pub fn last_wait_start(&self) -> Option<u64> {
-        let ended = self.ended_at()?;
-        Some(
-            [Direction::ClientToServer, Direction::ServerToClient]
-                .into_iter()
-                .filter_map(|side| self.time_wait_since(side))
-                .fold(ended, u64::max),
-        )
-    }
-
-    /// Moves endpoints out of TIME-WAIT once `time_wait_ns` of capture time
-    /// has passed since they entered it.
-    pub fn expire_time_wait(&mut self, now_ns: u64, time_wait_ns: u64) {
-        for side in [Direction::ClientToServer, Direction::ServerToClient] {
-            let since = self.time_wait_since(side);
-            let ep = &mut self.endpoints[side];
-            if let (TcpState::TimeWait, Some(since)) = (ep.state, since) {
-                if now_ns.saturating_sub(since) >= time_wait_ns {
-                    ep.state = TcpState::Closed;
-                }
-            }
+    /// Moves the endpoint sending in `side` out of TIME-WAIT (its 2 x MSL
+    /// ran out).
+    pub fn expire_time_wait(&mut self, side: Direction) {
+        if self.endpoints[side].state == TcpState::TimeWait {
+            self.endpoints[side].state = TcpState::Closed;
         }
     }
 
-    fn set_state(&mut self, side: Direction, state: TcpState, ts: u64) {
+    fn set_state(&mut self, side: Direction, state: TcpState) {
         if state == TcpState::TimeWait && self.endpoints[side].state != TcpState::TimeWait {
-            self.set_time_wait_since(side, ts);
+            self.set_time_wait(side);
         }
         self.endpoints[side].state = state;
     }
@@ -311,7 +355,7 @@ impl ConnectionPhase {
         if quoted.flags.syn() && !self.handshake_complete() {
             self.set(bit::UNREACHABLE);
         }
-        let closer = match self.active_closer {
+        let closer = match self.active_closer() {
             None => Closer::None,
             Some(_) if self.simultaneous_close() => Closer::Active,
             Some(c) if c == dir => Closer::Active,
@@ -359,7 +403,7 @@ impl ConnectionPhase {
 
         let (phase, step) = if f.rst() {
             self.on_reset(seg, s, r, &mut anomalies)
-        } else if self.reset_by.is_some() {
+        } else if self.reset_by().is_some() {
             self.note_sent(seg, s);
             (Phase::Other, Step::AfterReset)
         } else if f.syn() {
@@ -374,10 +418,10 @@ impl ConnectionPhase {
         if self.simultaneous_close() && matches!(phase, Phase::ActiveClose) {
             anomalies.insert(AnomalyFlags::SIMULTANEOUS_CLOSE);
         }
-        if self.ended_at().is_none() && self.both_closed_by_fin() {
-            self.set_ended_at(seg.ts_ns);
+        if !self.ended() && self.both_closed_by_fin() {
+            self.set_ended();
         }
-        let closer = match self.active_closer {
+        let closer = match self.active_closer() {
             None => Closer::None,
             Some(_) if self.simultaneous_close() => Closer::Active,
             Some(c) if c == dir => Closer::Active,
@@ -468,7 +512,7 @@ impl ConnectionPhase {
         let sender = &self.endpoints[s];
         if !receiver.is_synchronized()
             || receiver.state == TcpState::Closed
-            || self.reset_by.is_some()
+            || self.reset_by().is_some()
             || self.has_ended()
         {
             return false;
@@ -519,13 +563,13 @@ impl ConnectionPhase {
             anomalies.insert(AnomalyFlags::OUT_OF_WINDOW);
             return (Phase::Reset, Step::RstIgnored);
         }
-        let step = if let Some(first) = self.reset_by {
+        let step = if let Some(first) = self.reset_by() {
             if first == dir {
                 Step::RstRepeat
             } else {
                 Step::RstLate
             }
-        } else if self.ended_at().is_some() {
+        } else if self.ended() {
             Step::RstLate
         } else if self.endpoints[r].sent_syn()
             && !self.endpoints[s].sent_syn()
@@ -537,12 +581,12 @@ impl ConnectionPhase {
         } else {
             Step::Abort
         };
-        if self.reset_by.is_none() && self.ended_at().is_none() {
-            self.reset_by = Some(dir);
-            self.set_ended_at(seg.ts_ns);
+        if self.reset_by().is_none() && !self.ended() {
+            self.set_direction_at(packed::RESET_BY, dir);
+            self.set_ended();
         }
-        self.set_state(s, TcpState::Closed, seg.ts_ns);
-        self.set_state(r, TcpState::Closed, seg.ts_ns);
+        self.set_state(s, TcpState::Closed);
+        self.set_state(r, TcpState::Closed);
         (Phase::Reset, step)
     }
 
@@ -553,8 +597,7 @@ impl ConnectionPhase {
         r: Direction,
         anomalies: &mut AnomalyFlags,
     ) -> (Phase, Step) {
-        let ts = seg.ts_ns;
-        self.window_scale[s as usize] = seg.window_scale.map_or(NO_WINDOW_SCALE, |w| w.min(14));
+        self.set_window_scale(s, seg.window_scale.map_or(NO_WINDOW_SCALE, |w| w.min(14)));
         if !seg.flags.ack() {
             let ep = self.endpoints[s];
             if ep.sent_syn() && ep.isn() == Some(seg.seq) {
@@ -570,10 +613,10 @@ impl ConnectionPhase {
                 ep.state,
                 TcpState::Closed | TcpState::Unknown | TcpState::Listen
             ) {
-                self.set_state(s, TcpState::SynSent, ts);
+                self.set_state(s, TcpState::SynSent);
             }
             if self.endpoints[r].state == TcpState::Unknown {
-                self.set_state(r, TcpState::Listen, ts);
+                self.set_state(r, TcpState::Listen);
             }
             return (Phase::Handshake, Step::Syn);
         }
@@ -587,9 +630,9 @@ impl ConnectionPhase {
         let ep = self.endpoints[s];
         // From CLOSED too when a refusal had shown nothing listening: the
         // server has started to listen since.
-        let reopened = ep.state == TcpState::Closed && self.ended_at().is_none();
+        let reopened = ep.state == TcpState::Closed && !self.ended();
         if !ep.is_synchronized() || reopened {
-            self.set_state(s, TcpState::SynReceived, ts);
+            self.set_state(s, TcpState::SynReceived);
         }
         // In a simultaneous open the SYN-ACK also acknowledges the peer's
         // SYN, which needs no answer: the peer is synchronized.
@@ -597,12 +640,12 @@ impl ConnectionPhase {
             && self.endpoints[r].state == TcpState::SynReceived
             && self.acks_syn_of(seg, r)
         {
-            self.set_state(r, TcpState::Established, ts);
+            self.set_state(r, TcpState::Established);
         }
         if matches!(self.endpoints[r].state, TcpState::Closed | TcpState::Listen)
             || (self.endpoints[r].state == TcpState::Unknown && self.endpoints[r].sent_syn())
         {
-            self.set_state(r, TcpState::SynSent, ts);
+            self.set_state(r, TcpState::SynSent);
         }
         (Phase::Handshake, Step::SynAck)
     }
@@ -614,7 +657,7 @@ impl ConnectionPhase {
     /// reaching a server in SYN-RECEIVED needs no answer: the server is
     /// ESTABLISHED. A server leaving SYN-RECEIVED proves the client's ACK
     /// of its SYN-ACK arrived: the client is ESTABLISHED.
-    fn infer_unseen_half_of_handshake(&mut self, r: Direction, was: TcpState, ts: u64) {
+    fn infer_unseen_half_of_handshake(&mut self, r: Direction, was: TcpState) {
         let peer = self.endpoints[r].state;
         let proves = match was {
             TcpState::SynSent => matches!(peer, TcpState::Listen | TcpState::Unknown),
@@ -622,7 +665,7 @@ impl ConnectionPhase {
             _ => false,
         };
         if proves {
-            self.set_state(r, TcpState::Established, ts);
+            self.set_state(r, TcpState::Established);
         }
     }
 
@@ -645,7 +688,6 @@ impl ConnectionPhase {
         r: Direction,
         anomalies: &mut AnomalyFlags,
     ) -> (Phase, Step) {
-        let ts = seg.ts_ns;
         let f = seg.flags;
         let len = seg.payload_len;
         let was_state = self.endpoints[s].state;
@@ -677,14 +719,14 @@ impl ConnectionPhase {
             if matches!(was_state, TcpState::SynSent) && !self.handshake_complete() {
                 completes_handshake = true;
             }
-            self.set_state(s, TcpState::Established, ts);
-            self.infer_unseen_half_of_handshake(r, was_state, ts);
+            self.set_state(s, TcpState::Established);
+            self.infer_unseen_half_of_handshake(r, was_state);
         } else if was_state == TcpState::Unknown {
-            self.set_state(s, TcpState::Established, ts);
+            self.set_state(s, TcpState::Established);
         }
         // Receipt that needs no answer: the ACK of the peer's SYN.
         if self.acks_syn_of(seg, r) && self.endpoints[r].state == TcpState::SynReceived {
-            self.set_state(r, TcpState::Established, ts);
+            self.set_state(r, TcpState::Established);
             completes_handshake = completes_handshake || !self.handshake_complete();
         }
         if completes_handshake && !self.handshake_complete() {
@@ -698,9 +740,9 @@ impl ConnectionPhase {
         let label = if f.fin() {
             self.on_fin(seg, s, r, fin_retransmitted, acks_peer_fin_now)
         } else if acks_peer_fin_now {
-            self.on_ack_of_peer_fin(s, ts, len)
+            self.on_ack_of_peer_fin(s, len)
         } else {
-            match self.active_closer {
+            match self.active_closer() {
                 None if completes_handshake && len == 0 => (Phase::Handshake, Step::Ack),
                 None => (Phase::Data, data_or_ack(len)),
                 Some(closer) => {
@@ -752,7 +794,7 @@ impl ConnectionPhase {
                 TcpState::LastAck => TcpState::Closed,
                 other => other,
             };
-            self.set_state(r, next, ts);
+            self.set_state(r, next);
         }
         label
     }
@@ -768,7 +810,7 @@ impl ConnectionPhase {
     /// Whether `seg` from side `s` repeats an active closer's last ACK: only
     /// a side whose own FIN went first (or crossed) sends a last ACK.
     fn is_repeated_last_ack(&self, seg: &SegmentFacts, s: Direction) -> bool {
-        let active = self.simultaneous_close() || self.active_closer == Some(s);
+        let active = self.simultaneous_close() || self.active_closer() == Some(s);
         active && self.repeats_ack_of_peer_fin(seg, s)
     }
 
@@ -780,7 +822,6 @@ impl ConnectionPhase {
         retransmitted: bool,
         acks_peer_fin_now: bool,
     ) -> (Phase, Step) {
-        let ts = seg.ts_ns;
         let dir = s;
         if retransmitted {
             // Sending its FIN again shows the sender never got the ACK the
@@ -794,7 +835,7 @@ impl ConnectionPhase {
                 };
                 if let Some(state) = waiting {
                     self.endpoints[s].set_fin_acked(false);
-                    self.set_state(s, state, ts);
+                    self.set_state(s, state);
                 }
             }
             // It may acknowledge the peer's FIN for the first time: the
@@ -810,15 +851,15 @@ impl ConnectionPhase {
                     self.endpoints[s].state,
                     TcpState::FinWait1 | TcpState::FinWait2 | TcpState::Closing
                 ) {
-                    self.set_state(s, next, ts);
+                    self.set_state(s, next);
                 }
             }
             // A peer in TIME-WAIT acknowledges it again and restarts its
             // 2 x MSL wait (RFC 9293 section 3.10.7.4).
             if self.endpoints[r].state == TcpState::TimeWait {
-                self.set_time_wait_since(r, ts);
+                self.set_time_wait(r);
             }
-            return match self.active_closer {
+            return match self.active_closer() {
                 Some(c) if c == dir || self.simultaneous_close() => (Phase::ActiveClose, Step::Fin),
                 _ if self.passive_fin_acked_first() => (Phase::PassiveClose, Step::FinAck),
                 _ => (Phase::PassiveClose, Step::Fin),
@@ -827,16 +868,16 @@ impl ConnectionPhase {
         if self.endpoints[s].fin_seq().is_some() {
             // A second FIN at a new place: no stack sends data past its FIN.
             // The sender's role and state stay those of its first FIN.
-            return match self.active_closer {
+            return match self.active_closer() {
                 Some(c) if c == dir || self.simultaneous_close() => (Phase::ActiveClose, Step::Fin),
                 _ => (Phase::PassiveClose, Step::Fin),
             };
         }
         self.endpoints[s].set_fin_seq(seg.seq + seg.payload_len);
-        match self.active_closer {
+        match self.active_closer() {
             None => {
-                self.active_closer = Some(dir);
-                self.set_state(s, TcpState::FinWait1, ts);
+                self.set_direction_at(packed::ACTIVE_CLOSER, dir);
+                self.set_state(s, TcpState::FinWait1);
                 (Phase::ActiveClose, Step::Fin)
             }
             Some(closer) if closer == dir => (Phase::ActiveClose, Step::Fin),
@@ -845,12 +886,12 @@ impl ConnectionPhase {
                 if !acks_peer_fin {
                     // Sent before the peer's FIN arrived: both close actively.
                     self.set(bit::SIMULTANEOUS_CLOSE);
-                    self.set_state(s, TcpState::FinWait1, ts);
+                    self.set_state(s, TcpState::FinWait1);
                     (Phase::ActiveClose, Step::Fin)
                 } else {
                     let already_acked = self.endpoints[s].acked_peer_fin();
                     self.endpoints[s].note_acked_peer_fin();
-                    self.set_state(s, TcpState::LastAck, ts);
+                    self.set_state(s, TcpState::LastAck);
                     if already_acked {
                         (Phase::PassiveClose, Step::Fin)
                     } else {
@@ -863,7 +904,7 @@ impl ConnectionPhase {
     }
 
     /// Side `s` acknowledges the peer's FIN for the first time (no FIN of its own here).
-    fn on_ack_of_peer_fin(&mut self, s: Direction, ts: u64, len: u32) -> (Phase, Step) {
+    fn on_ack_of_peer_fin(&mut self, s: Direction, len: u32) -> (Phase, Step) {
         self.endpoints[s].note_acked_peer_fin();
         let own_fin_sent = self.endpoints[s].fin_seq().is_some();
         if own_fin_sent {
@@ -873,10 +914,10 @@ impl ConnectionPhase {
             } else {
                 TcpState::Closing
             };
-            self.set_state(s, next, ts);
+            self.set_state(s, next);
             (Phase::ActiveClose, Step::LastAck)
         } else {
-            self.set_state(s, TcpState::CloseWait, ts);
+            self.set_state(s, TcpState::CloseWait);
             if len > 0 {
                 (Phase::HalfClose, Step::Data)
             } else {

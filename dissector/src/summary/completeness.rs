@@ -25,11 +25,17 @@ pub const RST: u8 = 32;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Completeness {
     opening: u8,
+    /// The bits of the rest, and `SEVERAL` and `ANY` (2 bytes in all).
     rest: u8,
-    /// More than one frame was added.
-    several: bool,
-    any: bool,
 }
+
+/// The completeness bits proper.
+const BITS: u8 = SYN | SYN_ACK | ACK | DATA | FIN | RST;
+/// In `rest`: more than one frame was added.
+const SEVERAL: u8 = 64;
+/// In `rest`: a frame was added.
+const ANY: u8 = 128;
+const _: () = assert!(BITS & (SEVERAL | ANY) == 0);
 
 impl Completeness {
     /// Adds a segment of the stream; `opens_stream` for its first.
@@ -54,22 +60,23 @@ impl Completeness {
                 self.opening |= DATA;
             }
         }
-        self.rest |= bits;
-        self.several = self.any;
-        self.any = true;
+        if self.rest & ANY != 0 {
+            self.rest |= SEVERAL;
+        }
+        self.rest |= bits | ANY;
     }
 
     /// Whether any segment of the stream so far set one of `mask`'s bits.
     pub fn saw(&self, mask: u8) -> bool {
-        (self.opening | self.rest) & mask != 0
+        (self.opening | self.rest) & BITS & mask != 0
     }
 
     /// The bit mask.
     pub fn bits(&self) -> u8 {
-        if !self.several {
+        if self.rest & SEVERAL == 0 {
             self.opening
         } else {
-            self.opening | self.rest
+            (self.opening | self.rest) & BITS
         }
     }
 }

@@ -31,10 +31,11 @@ pub(crate) struct Departed {
 }
 
 impl Departed {
-    /// Remembers the entry on `key` as it leaves the table.
-    pub(crate) fn remember(&mut self, key: FlowKey, entry: &FlowEntry, cap: usize) {
+    /// Remembers the entry on `key`, of stream `stream`, as it leaves the
+    /// table.
+    pub(crate) fn remember(&mut self, key: FlowKey, stream: u64, entry: &FlowEntry, cap: usize) {
         let gone = Gone {
-            stream: entry.stream,
+            stream,
             base_seq: entry.base_seqs(),
             completeness: entry.completeness,
         };

@@ -1,12 +1,14 @@
 //! The tracker: frames in, annotations and connection summaries out.
 
 use super::annotation::Annotation;
+use super::compact_key::CompactKey;
 use super::decoded_segment::DecodedSegment;
 use super::departed::Departed;
 use super::flow::FlowEntry;
 use super::flow_table::FlowTable;
 use super::key::{FlowKey, KeySide};
 use super::snapshot::EndpointSnapshot;
+use super::spill::Spill;
 use super::stream_rule::StreamRule;
 use crate::phase::TcpState;
 use crate::phase::{AnomalyFlags, Opening, SegmentFacts};
@@ -107,9 +109,10 @@ pub struct Tracker {
     /// Set by [`Tracker::feed_decoded`] for one segment: its caller opened
     /// a new stream on the segment's 4-tuple.
     caller_opens_stream: bool,
-    /// The slots of the entries [`Tracker::finish`] took out of the table,
-    /// last connection first: each is summarised when asked for.
-    finishing: Vec<u32>,
+    /// The slots (low 32 bits) of the entries [`Tracker::finish`] took out
+    /// of the table, last connection first: each is summarised when asked
+    /// for. Words, as they reuse the index's buckets.
+    finishing: Vec<u64>,
 }
 
 /// How often (capture time) the table is swept for ended and idle connections.
@@ -312,17 +315,21 @@ impl Tracker {
 
         let slot = match self.table.find_hashed(hash, &key) {
             Some(slot) => {
-                let entry = self.table.get_mut(slot);
-                entry
-                    .phase
-                    .expire_time_wait(ts_ns, self.config.time_wait_ns);
+                let (entry, spill) = self.table.get_mut_spill(slot);
+                entry.expire_time_wait(ts_ns, self.config.time_wait_ns, slot, spill);
                 if self.caller_opens_stream
                     || entry.reuses_ports(&facts, from, self.config.stream_rule)
                 {
-                    self.summaries.push_back(entry.summary());
+                    self.summaries.push_back(entry.summary(&key, slot, spill));
                     let refused = entry.phase.refused();
-                    *entry =
-                        FlowEntry::new_stream(&key, self.next_stream, self.next_conn, from, &facts);
+                    entry.restart_stream(
+                        self.next_stream,
+                        self.next_conn,
+                        from,
+                        &facts,
+                        slot,
+                        spill,
+                    );
                     self.next_stream += 1;
                     self.next_conn += 1;
                     if refused {
@@ -331,9 +338,9 @@ impl Tracker {
                     extra.insert(AnomalyFlags::PORT_REUSE);
                 } else {
                     if facts.is_pure_syn() && entry.phase.has_ended() {
-                        self.summaries.push_back(entry.summary());
+                        self.summaries.push_back(entry.summary(&key, slot, spill));
                         let refused = entry.phase.refused();
-                        entry.start_connection(self.next_conn, from, &facts);
+                        entry.restart(self.next_conn, from, &facts, slot, spill);
                         if refused {
                             entry.phase.after_refusal();
                         }
@@ -348,20 +355,33 @@ impl Tracker {
                 if self.table.len() >= self.cap() {
                     self.evict_least_recent();
                 }
-                let entry = self.entry_for_new_key(&key, from, &facts, &mut extra);
+                let stored = self.table.store_key(&key);
+                let entry = self.entry_for_new_key(&key, stored, from, &facts, &mut extra);
                 self.table.insert(entry)
             }
         };
-        let entry = self.table.get_mut(slot);
+        let (entry, spill) = self.table.get_mut_spill(slot);
         entry.update_base(&facts, from);
 
         let dir = entry.direction(from);
-        if entry.fresh() && entry.phase.opening == Opening::Midstream {
+        if entry.fresh() && entry.phase.opening() == Opening::Midstream {
             extra.insert(AnomalyFlags::MIDSTREAM);
         }
-        let label = entry.phase.on_segment(&facts, dir);
+        let label = entry.on_segment(&facts, dir);
         entry.account(&facts, dir);
-        entry.annotation(frame, &facts, from, dir, label, extra, (src, dst))
+        if entry.must_settle() {
+            entry.settle(facts.ts_ns, slot, spill);
+        }
+        entry.annotation(
+            frame,
+            &facts,
+            from,
+            dir,
+            label,
+            extra,
+            (src, dst),
+            (slot, spill),
+        )
     }
 
     /// Annotates an ICMP or ICMPv6 error quoting a TCP segment as frame
@@ -391,14 +411,17 @@ impl Tracker {
                     self.evict_least_recent();
                 }
                 let mut quote_flags = AnomalyFlags::NONE;
-                let mut entry = self.entry_for_new_key(&key, from, &facts, &mut quote_flags);
+                let stored = self.table.store_key(&key);
+                let mut entry =
+                    self.entry_for_new_key(&key, stored, from, &facts, &mut quote_flags);
                 entry.update_base(&facts, from);
                 let dir = entry.direction(from);
-                entry.phase.on_segment(&facts, dir);
+                // Its times are its first segment's: they fit, none spills.
+                entry.on_segment(&facts, dir);
                 self.table.insert(entry)
             }
         };
-        let entry = self.table.get_mut(slot);
+        let (entry, spill) = self.table.get_mut_spill(slot);
         let dir = entry.direction(from);
         let label = entry.phase.on_icmp_error(&facts, dir);
         entry.annotation(
@@ -409,6 +432,7 @@ impl Tracker {
             label,
             AnomalyFlags::NONE,
             (q.src, q.dst),
+            (slot, spill),
         )
     }
 
@@ -424,6 +448,7 @@ impl Tracker {
     fn entry_for_new_key(
         &mut self,
         key: &FlowKey,
+        stored: CompactKey,
         from: KeySide,
         facts: &SegmentFacts,
         extra: &mut AnomalyFlags,
@@ -432,22 +457,35 @@ impl Tracker {
             if facts.is_pure_syn() {
                 extra.insert(AnomalyFlags::PORT_REUSE);
             }
+            let (slot, spill) = self.table.vacant();
             let mut entry = FlowEntry::with_stream(
-                key,
+                stored,
                 gone.stream,
                 gone.base_seq,
                 gone.completeness,
                 self.next_conn,
                 from,
                 facts,
+                slot,
+                spill,
             );
             if !entry.reuses_ports(facts, from, self.config.stream_rule) {
                 self.next_conn += 1;
                 entry.completeness.add(facts, false);
                 return entry;
             }
+            entry.forget_spilled(slot, spill);
         }
-        let entry = FlowEntry::new_stream(key, self.next_stream, self.next_conn, from, facts);
+        let (slot, spill) = self.table.vacant();
+        let entry = FlowEntry::new_stream(
+            stored,
+            self.next_stream,
+            self.next_conn,
+            from,
+            facts,
+            slot,
+            spill,
+        );
         self.next_stream += 1;
         self.next_conn += 1;
         entry
@@ -460,23 +498,26 @@ impl Tracker {
     /// table has been summarised instead (see [`Tracker::next_summary`]).
     pub fn snapshot(&self, now_ns: u64) -> Vec<EndpointSnapshot> {
         let wait = self.config.time_wait_ns;
+        let spill = self.table.spill();
         let mut rows = Vec::with_capacity(self.table.len() * 2);
         for slot in self.table.slots() {
             let entry = self.table.get(slot);
-            let client = entry.key.endpoint(entry.client());
-            let server = entry.key.endpoint(entry.client().other());
+            let key = self.table.key(slot);
+            let client = key.endpoint(entry.client());
+            let server = key.endpoint(entry.client().other());
             for (role, ep, local, peer) in [
                 (Role::Client, entry.phase.client(), client, server),
                 (Role::Server, entry.phase.server(), server, client),
             ] {
-                let expiry = match (ep.state, entry.phase.time_wait_since(role.direction())) {
+                let since = entry.time_wait_since(role.direction(), slot, spill);
+                let expiry = match (ep.state, since) {
                     (TcpState::TimeWait, Some(since)) => Some(since.saturating_add(wait)),
                     _ => None,
                 };
                 let expired_at_ns = expiry.filter(|&at| now_ns >= at);
                 rows.push(EndpointSnapshot {
-                    conn: entry.conn,
-                    stream: entry.stream,
+                    conn: entry.conn(slot, spill),
+                    stream: entry.stream(slot, spill),
                     role,
                     local,
                     peer,
@@ -510,12 +551,12 @@ impl Tracker {
         // The caller opened a new stream on this 4-tuple: the frame path's
         // port reuse, whatever this tracker's own stream rule says.
         self.caller_opens_stream =
-            matches!(self.table.find(&key), Some(slot) if self.table.get(slot).stream != stream);
+            matches!(self.table.find(&key), Some(slot) if self.table.stream(slot) != stream);
         let wire = wire_view_of(segment);
         let mut annotation = self.feed_segment(frame, ts_ns, &wire);
         self.caller_opens_stream = false;
         if let Some(slot) = self.table.find(&key) {
-            self.table.get_mut(slot).stream = stream;
+            self.table.set_stream(slot, stream);
         }
         annotation.stream = stream;
         annotation
@@ -526,11 +567,11 @@ impl Tracker {
         if let Some(summary) = self.summaries.pop_front() {
             return Some(summary);
         }
-        let slot = self.finishing.pop()?;
+        let slot = self.finishing.pop()? as u32;
         if self.finishing.is_empty() {
             self.finishing = Vec::new();
         }
-        Some(self.table.take_detached(slot).summary())
+        Some(self.table.take_detached(slot))
     }
 
     /// Ends the input: every connection still in the table leaves it, to
@@ -548,33 +589,30 @@ impl Tracker {
         self.finishing = order;
     }
 
-    /// `slots` sorted by their entries' connection numbers, highest first.
-    fn in_reverse_conn_order(&self, slots: Vec<u32>) -> Vec<u32> {
-        let conn = |slot: u32| self.table.get(slot).conn;
+    /// `slots` (low 32 bits of each word) sorted by their entries'
+    /// connection numbers, highest first, in place.
+    fn in_reverse_conn_order(&self, mut slots: Vec<u64>) -> Vec<u64> {
+        let conn = |slot: u64| self.table.conn(slot as u32);
         let (low, high) = slots.iter().fold((u64::MAX, 0), |(low, high), &slot| {
             (low.min(conn(slot)), high.max(conn(slot)))
         });
         if high - low <= u64::from(u32::MAX) {
             // One word per entry: the connection's offset and the slot.
-            let mut packed: Vec<u64> = slots
-                .iter()
-                .map(|&slot| ((conn(slot) - low) << 32) | u64::from(slot))
-                .collect();
-            drop(slots);
-            packed.sort_unstable_by(|a, b| b.cmp(a));
-            packed.into_iter().map(|p| p as u32).collect()
+            for word in slots.iter_mut() {
+                *word = ((conn(*word) - low) << 32) | (*word & u64::from(u32::MAX));
+            }
+            slots.sort_unstable_by(|a, b| b.cmp(a));
         } else {
-            let mut slots = slots;
             slots.sort_unstable_by_key(|&slot| core::cmp::Reverse(conn(slot)));
-            slots
         }
+        slots
     }
 
     /// Summarises, into the queue, the entries [`Tracker::finish`] took
     /// out of the table: a frame fed after it comes after them.
     fn flush_finishing(&mut self) {
         while let Some(slot) = self.finishing.pop() {
-            let summary = self.table.take_detached(slot).summary();
+            let summary = self.table.take_detached(slot as u32);
             self.summaries.push_back(summary);
         }
         self.finishing = Vec::new();
@@ -585,14 +623,19 @@ impl Tracker {
     /// Runs once per sixteenth of the cap, so its cost per segment is small.
     fn evict_least_recent(&mut self) {
         debug_assert!(self.finishing.is_empty(), "flushed by sweep() first");
-        let mut last_seen: Vec<u64> = self.table.entries().map(|e| e.last_ts).collect();
+        let spill = self.table.spill();
+        let mut last_seen: Vec<u64> = self
+            .table
+            .entries()
+            .map(|(slot, e)| e.last_ts(slot, spill))
+            .collect();
         let batch = (last_seen.len() / 16).max(1);
         let (_, cutoff, _) = last_seen.select_nth_unstable(batch - 1);
         let cutoff = *cutoff;
         drop(last_seen);
         let mut left = 0;
-        self.remove_where(|entry| {
-            let leaves = left < batch && entry.last_ts <= cutoff;
+        self.remove_where(|slot, entry, spill| {
+            let leaves = left < batch && entry.last_ts(slot, spill) <= cutoff;
             left += usize::from(leaves);
             leaves
         });
@@ -610,14 +653,17 @@ impl Tracker {
         }
         self.next_sweep_ns = now_ns.saturating_add(SWEEP_INTERVAL_NS);
         let config = self.config;
-        self.remove_where(|entry| {
-            let idle = now_ns.saturating_sub(entry.last_ts) >= config.idle_timeout_ns;
+        let young = config.idle_timeout_ns.min(config.time_wait_ns);
+        self.remove_where(|slot, entry, spill| {
+            if entry.younger_than(now_ns, young) {
+                return false;
+            }
+            let idle = entry.idle(now_ns, config.idle_timeout_ns, slot, spill);
             let gone = entry
-                .phase
-                .last_wait_start()
+                .last_wait_start(slot, spill)
                 .is_some_and(|t| now_ns.saturating_sub(t) >= config.time_wait_ns);
             if idle || gone {
-                entry.phase.expire_time_wait(now_ns, config.time_wait_ns);
+                entry.expire_time_wait(now_ns, config.time_wait_ns, slot, spill);
             }
             idle || gone
         });
@@ -625,19 +671,20 @@ impl Tracker {
 
     /// Removes the entries `leaves` picks and queues their summaries, in
     /// connection order.
-    fn remove_where(&mut self, mut leaves: impl FnMut(&mut FlowEntry) -> bool) {
+    fn remove_where(&mut self, mut leaves: impl FnMut(u32, &mut FlowEntry, &Spill) -> bool) {
         debug_assert!(self.finishing.is_empty(), "flushed by sweep() first");
-        let mut leaving: Vec<(u64, u32)> = self
-            .table
-            .entries_mut()
-            .filter_map(|(slot, entry)| leaves(entry).then_some((entry.conn, slot)))
-            .collect();
+        let mut leaving: Vec<(u64, u32)> = Vec::new();
+        self.table.for_each_mut(|slot, entry, spill| {
+            if leaves(slot, entry, spill) {
+                leaving.push((entry.conn(slot, spill), slot));
+            }
+        });
         leaving.sort_unstable();
         let cap = self.config.max_connections.max(1);
         for (_, slot) in leaving {
-            let entry = self.table.remove(slot);
-            self.departed.remember(entry.key, &entry, cap);
-            self.summaries.push_back(entry.summary());
+            let (key, entry, summary) = self.table.remove(slot);
+            self.departed.remember(key, summary.stream, &entry, cap);
+            self.summaries.push_back(summary);
         }
     }
 }

@@ -1,0 +1,112 @@
+//! The flow table's spill: the exact values of an entry's times and byte
+//! counts that do not fit its compact fields, by slot. An entry keeps its
+//! times as 32-bit offsets from its first segment's (in microseconds when
+//! that time is a whole one, 71 minutes; else nanoseconds, 4.29 s) and its
+//! byte counts as 32 bits; a time outside that reach, or the high
+//! part of a byte count past 4 GiB, is written here instead; so are the
+//! high halves of stream and connection numbers past 2^32. Most
+//! connections never spill; one that does costs a few words here, not a
+//! wider entry for every connection.
+
+use std::collections::HashMap;
+
+/// A compact field of an entry that may spill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Field {
+    /// The last segment's time.
+    LastTs = 0,
+    /// The first SYN's time.
+    SynTs = 1,
+    /// The first SYN-ACK's time.
+    SynAckTs = 2,
+    /// The time of the ACK that completed the handshake.
+    HandshakeAckTs = 3,
+    /// The time the connection ended.
+    EndedAt = 4,
+    /// The time the client last entered TIME-WAIT.
+    TimeWaitClient = 5,
+    /// The time the server last entered TIME-WAIT.
+    TimeWaitServer = 6,
+    /// The high part (times 2^32) of the client's payload bytes.
+    BytesClient = 7,
+    /// The high part (times 2^32) of the server's payload bytes.
+    BytesServer = 8,
+    /// The high 32 bits of the stream number.
+    StreamHigh = 9,
+    /// The high 32 bits of the connection number.
+    ConnHigh = 10,
+}
+
+impl Field {
+    /// The time fields, first in [`Field::ALL`], in their order in an entry.
+    pub(crate) const TIMES: usize = 7;
+
+    /// Every field, by its number.
+    pub(crate) const ALL: [Field; 11] = [
+        Field::LastTs,
+        Field::SynTs,
+        Field::SynAckTs,
+        Field::HandshakeAckTs,
+        Field::EndedAt,
+        Field::TimeWaitClient,
+        Field::TimeWaitServer,
+        Field::BytesClient,
+        Field::BytesServer,
+        Field::StreamHigh,
+        Field::ConnHigh,
+    ];
+}
+
+/// Spilled values by (slot, field).
+#[derive(Debug, Default)]
+pub(crate) struct Spill {
+    values: HashMap<u64, u64, foldhash::fast::RandomState>,
+}
+
+#[inline]
+fn at(slot: u32, field: Field) -> u64 {
+    (u64::from(slot) << 8) | field as u64
+}
+
+impl Spill {
+    /// The value spilled for `field` of the entry at `slot` (0 if none).
+    #[inline]
+    pub(crate) fn get(&self, slot: u32, field: Field) -> u64 {
+        let value = self.values.get(&at(slot, field)).copied();
+        debug_assert!(
+            value.is_some(),
+            "slot {slot} reads {field:?}, never spilled"
+        );
+        value.unwrap_or(0)
+    }
+
+    /// Sets the value of `field` of the entry at `slot`.
+    pub(crate) fn set(&mut self, slot: u32, field: Field, value: u64) {
+        self.values.insert(at(slot, field), value);
+    }
+
+    /// Adds to the value of `field` of the entry at `slot` (wrapping, as
+    /// a `u64` count does).
+    pub(crate) fn add(&mut self, slot: u32, field: Field, value: u64) {
+        let v = self.values.entry(at(slot, field)).or_insert(0);
+        *v = v.wrapping_add(value);
+    }
+
+    /// Forgets every value of the entry at `slot`; frees the map when
+    /// nothing is left.
+    pub(crate) fn forget(&mut self, slot: u32) {
+        for field in Field::ALL {
+            self.values.remove(&at(slot, field));
+        }
+        if self.values.is_empty() && self.values.capacity() > 0 {
+            self.values = HashMap::default();
+        }
+    }
+
+    /// Values held.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.values.len()
+    }
+}

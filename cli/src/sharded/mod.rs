@@ -1,20 +1,27 @@
 //! `--threads N`: connections sharded over worker threads by the flow hash
-//! of their 4-tuple, with one reader and an ordered writer, so that the
-//! output is byte for byte that of one thread.
+//! of their 4-tuple, with an ordered writer, so that the output is byte
+//! for byte that of one thread.
 //!
 //! | file | what |
 //! | --- | --- |
-//! | `route.rs` | the reader's side: a frame's shard (fragments reassembled first), the sweep cadence |
+//! | `fast_route.rs` | a plain TCP frame's shard, read at fixed offsets |
+//! | `route.rs` | any other frame's shard (decoded, fragments reassembled first), the sweep cadence |
 //! | `worker.rs` | a worker: one tracker, its local numbers and when they end |
 //! | `numbering.rs` | the writer's map of (worker, local number) to the global number |
 //! | `pipeline.rs` | the threads, the batches between them, the ordered merge |
 //!
-//! The reader reads frames in batches and hands each worker its frames,
-//! plus a tick at every frame where the single tracker would sweep its
-//! table (its cadence, in capture time), so every worker's table loses
-//! the same connections at the same frames. Workers number streams and
-//! connections locally; the writer merges their results in frame order
-//! and numbers globally in order of first appearance, as one tracker does.
+//! There is no reader thread: every worker walks the whole input itself
+//! (a mapped file's record headers cost little), finds each frame's shard
+//! (cheaply for a plain TCP frame, by the full decode otherwise), and
+//! tracks only the frames of its own shard, straight from the input's
+//! bytes: nothing is copied or decoded twice. Seeing every frame's time,
+//! each worker sweeps its table at every frame where the single tracker
+//! would sweep (its cadence, in capture time), so every worker's table
+//! loses the same connections at the same frames. Workers number streams
+//! and connections locally; every so many frames of the input each sends
+//! the writer its results, and the writer merges them in frame order and
+//! numbers globally in order of first appearance, as one tracker does.
+//! Standard input, which cannot be read twice, is read on one thread.
 //!
 //! What one thread does differently from N: the table's cap
 //! ([`tcpphase::track::Config::max_connections`], and the departed record
@@ -22,16 +29,19 @@
 //! from one thread's only once a worker's share fills (over 1 M / N
 //! connections open at once).
 
+mod fast_route;
 mod numbering;
 mod pipeline;
 mod route;
 mod worker;
 
 /// The worker threads a run of `source` uses: `None` for the plain
-/// single-threaded path (one thread asked for, or live input, whose lines
-/// go out one at a time as they happen).
+/// single-threaded path (one thread asked for; live input, whose lines go
+/// out one at a time as they happen; standard input, which every worker
+/// could not read for itself).
 pub(crate) fn workers(source: &crate::input::Source) -> Option<usize> {
-    (source.threads > 1 && !source.is_live()).then_some(source.threads)
+    let stdin = source.paths.iter().any(|p| p == "-");
+    (source.threads > 1 && !stdin && !source.is_live()).then_some(source.threads)
 }
 
 pub(crate) use pipeline::{run, Events, Output};
@@ -41,50 +51,6 @@ use crate::filter::PhaseSet;
 use tcpphase::summary::ConnSummary;
 use tcpphase::track::Annotation;
 use tcpphase::wire::WireError;
-
-/// One thing a worker is given to do, in frame order.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Job {
-    /// Sweep the table as the single tracker would at frame `frame`.
-    Tick {
-        /// The frame at which the sweep happens.
-        frame: u64,
-        /// Its capture time.
-        ts_ns: u64,
-    },
-    /// A frame of one of this worker's connections; its bytes are
-    /// `arena[start..start + len]` of the batch.
-    Frame {
-        /// The global frame number.
-        frame: u64,
-        /// Capture time.
-        ts_ns: u64,
-        /// pcap LINKTYPE of the bytes.
-        linktype: u32,
-        /// Where the bytes start in the batch's arena.
-        start: usize,
-        /// How many there are.
-        len: usize,
-    },
-    /// A frame that does not parse, passed on to the writer in its place.
-    Malformed {
-        /// The global frame number.
-        frame: u64,
-        /// Capture time.
-        ts_ns: u64,
-        /// What is wrong and where.
-        error: WireError,
-    },
-}
-
-/// A batch of jobs for one worker, with the frames' bytes.
-#[derive(Debug, Default)]
-pub(crate) struct WorkBatch {
-    /// Time of the capture's first frame.
-    t0: u64,
-    jobs: Vec<Job>,
-    arena: Vec<u8>,
-}
 
 /// In what order a worker's summaries at one frame come: those of the
 /// sweep before the frame's segment, those of the segment after it.

@@ -1,27 +1,27 @@
-//! The threads: one reader, `N` workers, the writer on the calling thread
-//! (it owns the output), and the bounded channels of batches between them.
-//! Every reader batch goes to every worker (empty or not), so the writer
-//! takes one result batch from each worker per round, in lockstep, and
-//! merges them by frame.
+//! The threads: `N` workers, each walking the whole input, the writer on
+//! the calling thread (it owns the output), and the bounded channels of
+//! result batches between them. Every worker sends a batch (empty or not)
+//! at the same frames of the input, so the writer takes one batch from
+//! each worker per round, in lockstep, and merges them by frame.
 
+use super::fast_route::fast_shard;
 use super::numbering::Numbering;
 use super::route::{Route, Router, LINKTYPE_RAW};
 use super::worker::{Wants, Worker};
-use super::{Gone, Job, Out, Rank, Results, WorkBatch};
+use super::{Gone, Out, Rank, Results};
 use crate::error::CommandError;
 use crate::filter::PhaseSet;
 use crate::input::{read_frames, Flow, Source};
+use crate::progress::ProgressMode;
 use crate::tracking::{Kind, Reached, Tally};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use tcpphase::summary::ConnSummary;
 use tcpphase::track::{Annotation, Config};
-use tcpphase::wire::WireError;
+use tcpphase::wire::{decode_frame_linktype, WireError};
 
-/// Frames per reader batch (split over the workers).
-const BATCH_FRAMES: usize = 1024;
-/// A batch goes out early when one worker's frame bytes pass this.
-const BATCH_BYTES: usize = 4 << 20;
+/// Frames of the input per results batch of each worker.
+const BATCH_FRAMES: usize = 2048;
 /// Batches in flight on each channel.
 const IN_FLIGHT: usize = 4;
 /// End-of-input summaries per batch.
@@ -69,53 +69,57 @@ pub(crate) fn run(
     };
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        let mut job_txs = Vec::with_capacity(workers);
         let mut result_rxs = Vec::with_capacity(workers);
         let mut spare_result_txs = Vec::with_capacity(workers);
-        // Emptied batches go back to be filled again: no allocation, no
-        // fresh pages, once the first few are made.
-        let (spare_batch_tx, spare_batch_rx) = channel::<WorkBatch>();
-        for _ in 0..workers {
-            let (job_tx, job_rx) = sync_channel::<WorkBatch>(IN_FLIGHT);
+        let mut walkers = Vec::with_capacity(workers);
+        let stop = &stop;
+        for me in 0..workers {
             let (result_tx, result_rx) = sync_channel::<Results>(IN_FLIGHT);
             let (spare_result_tx, spare_result_rx) = channel::<Results>();
-            job_txs.push(job_tx);
             result_rxs.push(result_rx);
             spare_result_txs.push(spare_result_tx);
+            // Worker 0 shows the progress and tallies the frames; the
+            // others read the same frames quietly.
+            let mut own = source.clone();
+            if me > 0 {
+                own.progress = ProgressMode::Off;
+            }
             let channels = WorkerChannels {
-                jobs: job_rx,
                 results: result_tx,
-                spare_batches: spare_batch_tx.clone(),
                 spare_results: spare_result_rx,
             };
-            let name = format!("tcpphase-worker-{}", job_txs.len() - 1);
+            let place = Place { me, workers };
             let spawned = std::thread::Builder::new()
-                .name(name)
-                .spawn_scoped(scope, move || work(Worker::new(config, wants), channels));
-            if let Err(e) = spawned {
-                return spawn_failure(source, e);
+                .name(format!("tcpphase-worker-{me}"))
+                .spawn_scoped(scope, move || {
+                    walk(&own, place, Worker::new(config, wants), channels, stop)
+                });
+            match spawned {
+                Ok(handle) => walkers.push(handle),
+                Err(e) => {
+                    // Those started stop at their next frame.
+                    stop.store(true, Ordering::Relaxed);
+                    return spawn_failure(source, e);
+                }
             }
         }
-        drop(spare_batch_tx);
-        let stop = &stop;
-        let reader = std::thread::Builder::new()
-            .name("tcpphase-reader".into())
-            .spawn_scoped(scope, move || read(source, job_txs, spare_batch_rx, stop));
-        let reader = match reader {
-            Ok(reader) => reader,
-            Err(e) => return spawn_failure(source, e),
-        };
         let mut numbering = Numbering::new(workers);
         let failure = write(&result_rxs, &spare_result_txs, &mut numbering, output).err();
         if failure.is_some() {
             stop.store(true, Ordering::Relaxed);
         }
-        // Workers stop at their next send, the reader at its next one.
+        // Workers stop at their next send.
         drop(result_rxs);
-        let (tally, mut problems) = match reader.join() {
-            Ok(done) => done,
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
+        let mut first = None;
+        for walker in walkers {
+            match walker.join() {
+                Ok(done) => {
+                    first.get_or_insert(done);
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        let (tally, mut problems) = first.unwrap_or_default();
         problems.extend(failure);
         let (mut reached, problems) = tally.finish(source, problems);
         reached.streams = numbering.streams();
@@ -132,96 +136,120 @@ fn spawn_failure(source: &Source, e: std::io::Error) -> (Reached, Vec<CommandErr
     (Reached::default(), vec![problem])
 }
 
-/// The reader: frames into per-worker batches, a tick to every worker
-/// where the single tracker would sweep.
-fn read(
+/// Which worker a thread is, of how many.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    me: usize,
+    workers: usize,
+}
+
+/// A worker's ends of the channels.
+struct WorkerChannels {
+    results: SyncSender<Results>,
+    spare_results: Receiver<Results>,
+}
+
+impl WorkerChannels {
+    /// An emptied results batch back from the writer, or a new one.
+    fn fresh(&self) -> Results {
+        self.spare_results.try_recv().unwrap_or_else(|_| Results {
+            outs: Vec::with_capacity(BATCH_FRAMES / 2),
+            ..Results::default()
+        })
+    }
+}
+
+/// A worker: walks every frame of the input, sweeps where the single
+/// tracker would, tracks the frames of its own shard, and sends its
+/// results every [`BATCH_FRAMES`] frames of the input (every worker at
+/// the same frames, so that the writer merges them round by round); at
+/// the end of the input, the summaries of what is left. Worker 0 tallies
+/// the frames and keeps the reading's problems (every worker meets the
+/// same).
+fn walk(
     source: &Source,
-    job_txs: Vec<SyncSender<WorkBatch>>,
-    spare: Receiver<WorkBatch>,
+    place: Place,
+    mut worker: Worker,
+    channels: WorkerChannels,
     stop: &AtomicBool,
 ) -> (Tally, Vec<CommandError>) {
-    let workers = job_txs.len();
+    let Place { me, workers } = place;
     let mut tally = Tally::default();
     let mut router = Router::new(workers);
-    let mut batches: Vec<WorkBatch> = (0..workers).map(|_| WorkBatch::default()).collect();
+    let mut out = channels.fresh();
+    let mut t0 = None;
     let mut frames = 0usize;
     let mut open = true;
-    let send = |batches: &mut Vec<WorkBatch>, t0: u64| -> bool {
-        for (tx, batch) in job_txs.iter().zip(batches.iter_mut()) {
-            let fresh = spare.try_recv().unwrap_or_else(|_| WorkBatch {
-                t0: 0,
-                jobs: Vec::with_capacity(BATCH_FRAMES + 64),
-                arena: Vec::with_capacity(BATCH_FRAMES * 256),
-            });
-            let mut full = std::mem::replace(batch, fresh);
-            full.t0 = t0;
-            if tx.send(full).is_err() {
-                return false;
-            }
-        }
-        true
-    };
     let problems = read_frames(source, |frame| {
         if stop.load(Ordering::Relaxed) {
             return Ok(Flow::Stop);
         }
         let (number, ts_ns) = (frame.number, frame.ts_ns);
-        let mut job = None;
-        let mut malformed = false;
-        match router.route(frame.linktype, frame.data, ts_ns) {
-            Route::Flow { worker, rebuilt } => {
-                let (linktype, bytes) = match rebuilt {
-                    Some(packet) => (LINKTYPE_RAW, packet),
-                    None => (frame.linktype, frame.data),
-                };
-                let arena = &mut batches[worker].arena;
-                let start = arena.len();
-                arena.extend_from_slice(bytes);
-                job = Some((
-                    worker,
-                    Job::Frame {
-                        frame: number,
-                        ts_ns,
-                        linktype,
-                        start,
-                        len: bytes.len(),
-                    },
-                ));
-                tally.frame(&frame, Kind::Segment);
+        t0.get_or_insert(ts_ns);
+        match fast_shard(frame.linktype, frame.data, workers) {
+            Some(owner) => {
+                // The single tracker sweeps here if the frame parses.
+                if router.due(ts_ns) {
+                    let malformed = decode_frame_linktype(frame.linktype, frame.data).is_err();
+                    if router.sweeps(ts_ns, malformed) {
+                        worker.tick(number, ts_ns, &mut out);
+                    }
+                }
+                if owner == me {
+                    worker.frame(number, ts_ns, frame.linktype, frame.data, &mut out);
+                }
+                if me == 0 {
+                    // Malformed or not, a line: the tally counts it so.
+                    tally.frame(&frame, Kind::Segment);
+                }
             }
-            Route::NotTcp => {
-                tally.frame(&frame, Kind::NotTcp);
-            }
-            Route::Malformed(error) => {
-                malformed = true;
-                tally.frame(&frame, Kind::Malformed(&error));
-                if !matches!(error, WireError::UnsupportedLinkType { .. }) {
-                    job = Some((
-                        0,
-                        Job::Malformed {
-                            frame: number,
-                            ts_ns,
-                            error,
-                        },
-                    ));
+            None => {
+                let route = router.route(frame.linktype, frame.data, ts_ns);
+                let malformed = matches!(route, Route::Malformed(_));
+                if router.sweeps(ts_ns, malformed) {
+                    worker.tick(number, ts_ns, &mut out);
+                }
+                match route {
+                    Route::Flow {
+                        worker: owner,
+                        rebuilt,
+                    } => {
+                        if owner == me {
+                            let (linktype, bytes) = match rebuilt {
+                                Some(which) => (LINKTYPE_RAW, router.rebuilt(which)),
+                                None => (frame.linktype, frame.data),
+                            };
+                            worker.frame(number, ts_ns, linktype, bytes, &mut out);
+                        }
+                        if me == 0 {
+                            tally.frame(&frame, Kind::Segment);
+                        }
+                    }
+                    Route::NotTcp => {
+                        if me == 0 {
+                            tally.frame(&frame, Kind::NotTcp);
+                        }
+                    }
+                    Route::Malformed(error) => {
+                        if me == 0 {
+                            tally.frame(&frame, Kind::Malformed(&error));
+                            if !matches!(error, WireError::UnsupportedLinkType { .. }) {
+                                out.outs.push(Out::Malformed {
+                                    frame: number,
+                                    ts_ns,
+                                    error,
+                                });
+                            }
+                        }
+                    }
                 }
             }
         }
-        if router.sweeps(ts_ns, malformed) {
-            for batch in &mut batches {
-                batch.jobs.push(Job::Tick {
-                    frame: number,
-                    ts_ns,
-                });
-            }
-        }
-        if let Some((worker, job)) = job {
-            batches[worker].jobs.push(job);
-        }
         frames += 1;
-        if frames >= BATCH_FRAMES || batches.iter().any(|b| b.arena.len() > BATCH_BYTES) {
+        if frames >= BATCH_FRAMES {
             frames = 0;
-            if !send(&mut batches, tally.reached.t0()) {
+            let full = std::mem::replace(&mut out, channels.fresh());
+            if !send(&channels, full, t0) {
                 open = false;
                 return Ok(Flow::Stop);
             }
@@ -229,51 +257,23 @@ fn read(
         Ok(Flow::Continue)
     });
     if open && frames > 0 {
-        send(&mut batches, tally.reached.t0());
+        let last = std::mem::take(&mut out);
+        open = send(&channels, last, t0);
+    }
+    while open {
+        let mut out = channels.fresh();
+        out.end = true;
+        out.more = worker.finish(&mut out, END_CHUNK);
+        let more = out.more;
+        open = send(&channels, out, t0) && more;
     }
     (tally, problems)
 }
 
-/// A worker's ends of the channels.
-struct WorkerChannels {
-    jobs: Receiver<WorkBatch>,
-    results: SyncSender<Results>,
-    spare_batches: Sender<WorkBatch>,
-    spare_results: Receiver<Results>,
-}
-
-/// A worker: batches in, results out, and at the end of the input the
-/// summaries of what is left.
-fn work(mut worker: Worker, channels: WorkerChannels) {
-    let mut t0 = 0;
-    while let Ok(mut batch) = channels.jobs.recv() {
-        t0 = batch.t0;
-        let mut out = channels
-            .spare_results
-            .try_recv()
-            .unwrap_or_else(|_| Results {
-                outs: Vec::with_capacity(BATCH_FRAMES + 64),
-                ..Results::default()
-            });
-        out.t0 = t0;
-        worker.work(&batch, &mut out);
-        batch.jobs.clear();
-        batch.arena.clear();
-        let _ = channels.spare_batches.send(batch);
-        if channels.results.send(out).is_err() {
-            return;
-        }
-    }
-    loop {
-        let mut out = channels.spare_results.try_recv().unwrap_or_default();
-        out.t0 = t0;
-        out.end = true;
-        out.more = worker.finish(&mut out, END_CHUNK);
-        let more = out.more;
-        if channels.results.send(out).is_err() || !more {
-            return;
-        }
-    }
+/// Sends one batch of results; false when the writer is gone.
+fn send(channels: &WorkerChannels, mut out: Results, t0: Option<u64>) -> bool {
+    out.t0 = t0.unwrap_or(0);
+    channels.results.send(out).is_ok()
 }
 
 /// The writer: one result batch from each worker per round, merged in

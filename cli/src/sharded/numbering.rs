@@ -2,7 +2,7 @@
 //! of first appearance across all workers, and each worker's local numbers
 //! map to them while they can still appear.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A hash of local numbers (small, dense integers): one multiplication,
@@ -31,8 +31,8 @@ pub(crate) type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
 
 /// (worker, local number) to global number, for streams and connections.
 pub(crate) struct Numbering {
-    streams: Vec<IdMap<u64>>,
-    conns: Vec<IdMap<u64>>,
+    streams: Vec<LocalMap>,
+    conns: Vec<LocalMap>,
     next_stream: u64,
     next_conn: u64,
 }
@@ -41,8 +41,8 @@ impl Numbering {
     /// Empty maps for `workers` workers.
     pub(crate) fn new(workers: usize) -> Self {
         Numbering {
-            streams: (0..workers).map(|_| IdMap::default()).collect(),
-            conns: (0..workers).map(|_| IdMap::default()).collect(),
+            streams: (0..workers).map(|_| LocalMap::default()).collect(),
+            conns: (0..workers).map(|_| LocalMap::default()).collect(),
             next_stream: 0,
             next_conn: 0,
         }
@@ -75,25 +75,27 @@ impl Numbering {
     /// The global number of worker `w`'s stream. One forgotten (past the
     /// cap of departed 4-tuples) counts as a new stream.
     pub(crate) fn stream(&mut self, w: usize, local: u64) -> u64 {
-        let next = &mut self.next_stream;
-        *self.streams[w].entry(local).or_insert_with(|| {
-            *next += 1;
-            *next - 1
-        })
+        if let Some(global) = self.streams[w].get(local) {
+            return global;
+        }
+        self.next_stream += 1;
+        self.streams[w].insert(local, self.next_stream - 1);
+        self.next_stream - 1
     }
 
     /// The global number of worker `w`'s connection.
     pub(crate) fn conn(&mut self, w: usize, local: u64) -> u64 {
-        let next = &mut self.next_conn;
-        *self.conns[w].entry(local).or_insert_with(|| {
-            *next += 1;
-            *next - 1
-        })
+        if let Some(global) = self.conns[w].get(local) {
+            return global;
+        }
+        self.next_conn += 1;
+        self.conns[w].insert(local, self.next_conn - 1);
+        self.next_conn - 1
     }
 
     /// The global number of worker `w`'s connection, forgotten: it left.
     pub(crate) fn conn_leaves(&mut self, w: usize, local: u64) -> u64 {
-        match self.conns[w].remove(&local) {
+        match self.conns[w].remove(local) {
             Some(global) => global,
             None => {
                 self.next_conn += 1;
@@ -104,11 +106,187 @@ impl Numbering {
 
     /// Worker `w`'s stream will not appear again.
     pub(crate) fn forget_stream(&mut self, w: usize, local: u64) {
-        self.streams[w].remove(&local);
+        self.streams[w].remove(local);
     }
 
     /// Worker `w`'s connection will not appear again.
     pub(crate) fn forget_conn(&mut self, w: usize, local: u64) {
-        self.conns[w].remove(&local);
+        self.conns[w].remove(local);
+    }
+}
+
+/// No global number here: the local number left (or never came).
+const NONE: u32 = u32::MAX;
+
+/// One worker's local numbers (handed out densely, in increasing order,
+/// and arriving in that order) to global numbers: a window over the local
+/// numbers from the oldest still mapped to the newest, so a lookup is an
+/// index, not a hash. Each place holds 4 bytes: how far the global number
+/// is past the local one (never behind it: the global count includes the
+/// worker's own); the rare one too far past is kept in a hash map. A
+/// number that outstays the others (a long-lived connection among many
+/// short ones) moves to that map too once the window holds more gaps than
+/// numbers, so memory follows the numbers mapped, not all those handed out
+/// since the oldest.
+#[derive(Debug, Default)]
+struct LocalMap {
+    /// The local number of `window[0]`.
+    base: u64,
+    /// Global minus local numbers, [`NONE`] where the local number left.
+    window: VecDeque<u32>,
+    /// Numbers mapped in the window.
+    in_window: usize,
+    /// Numbers mapped outside the window (older, or far apart).
+    aside: IdMap<u64>,
+}
+
+impl LocalMap {
+    /// Where `local` is in the window, if it is.
+    fn place(&self, local: u64) -> Option<usize> {
+        local
+            .checked_sub(self.base)
+            .and_then(|i| usize::try_from(i).ok())
+            .filter(|&i| i < self.window.len())
+    }
+
+    fn get(&self, local: u64) -> Option<u64> {
+        match self.place(local).map(|i| self.window[i]) {
+            Some(d) if d != NONE => Some(local + u64::from(d)),
+            _ => self.aside.get(&local).copied(),
+        }
+    }
+
+    fn insert(&mut self, local: u64, global: u64) {
+        if !self.aside.is_empty() {
+            self.aside.remove(&local);
+        }
+        let distance = global
+            .checked_sub(local)
+            .and_then(|d| u32::try_from(d).ok())
+            .filter(|&d| d != NONE);
+        let (Some(distance), Some(i)) = (distance, local.checked_sub(self.base)) else {
+            self.aside.insert(local, global);
+            return;
+        };
+        if self.window.is_empty() {
+            // Nothing mapped in the window: it starts here.
+            self.base = local;
+            self.grow();
+            self.window.push_back(distance);
+            self.in_window = 1;
+            return;
+        }
+        let len = self.window.len() as u64;
+        if i >= len + len + 1024 {
+            // Far past the window (a gap no order of arrival makes): kept
+            // aside rather than a long run of gaps.
+            self.aside.insert(local, global);
+            return;
+        }
+        let i = i as usize;
+        while self.window.len() <= i {
+            self.grow();
+            self.window.push_back(NONE);
+        }
+        if self.window[i] == NONE {
+            self.in_window += 1;
+        }
+        self.window[i] = distance;
+        self.compact();
+    }
+
+    fn remove(&mut self, local: u64) -> Option<u64> {
+        let Some(i) = self.place(local).filter(|&i| self.window[i] != NONE) else {
+            return self.aside.remove(&local);
+        };
+        let global = local + u64::from(std::mem::replace(&mut self.window[i], NONE));
+        self.in_window -= 1;
+        self.compact();
+        Some(global)
+    }
+
+    /// Room for one more place, growing by a quarter (not doubling: the
+    /// window is the writer's memory per live connection).
+    fn grow(&mut self) {
+        if self.window.len() == self.window.capacity() {
+            self.window.reserve_exact((self.window.len() / 4).max(256));
+        }
+    }
+
+    /// Drops the gaps at the front; moves the oldest numbers aside while
+    /// the window is mostly gaps.
+    fn compact(&mut self) {
+        loop {
+            match self.window.front() {
+                Some(&NONE) => {}
+                Some(&d) if self.window.len() > 2 * self.in_window + 64 => {
+                    self.aside.insert(self.base, self.base + u64::from(d));
+                    self.in_window -= 1;
+                }
+                _ => break,
+            }
+            self.window.pop_front();
+            self.base += 1;
+        }
+        if self.window.is_empty() && self.window.capacity() > 4096 {
+            self.window.shrink_to(4096);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The window map gives what a plain map gives, whatever the order
+    /// of removals, and stays about the size of what it holds.
+    #[test]
+    fn the_window_maps_as_a_hash_map_does_and_stays_small() {
+        let mut map = LocalMap::default();
+        let mut plain: HashMap<u64, u64> = HashMap::new();
+        let mut next = 0u64;
+        let mut state = 7u64;
+        for step in 0..200_000u64 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let pick = (state >> 33) % 100;
+            if pick < 50 || plain.is_empty() {
+                map.insert(next, step);
+                plain.insert(next, step);
+                next += 1;
+            } else {
+                // Mostly recent numbers leave; one in 50 removals an old one.
+                let back = if pick < 52 {
+                    (state >> 40) % next.max(1)
+                } else {
+                    (state >> 40) % 64
+                };
+                let local = next.saturating_sub(1 + back);
+                assert_eq!(map.remove(local), plain.remove(&local), "step {step}");
+            }
+            if step % 997 == 0 {
+                for local in next.saturating_sub(300)..next + 2 {
+                    assert_eq!(map.get(local), plain.get(&local).copied());
+                }
+            }
+        }
+        let held = map.in_window + map.aside.len();
+        assert_eq!(held, plain.len());
+        assert!(
+            map.window.len() <= 2 * map.in_window + 64,
+            "{}",
+            map.window.len()
+        );
+        // A number given again after it left (a forgotten stream).
+        let local = next - 1;
+        map.remove(local);
+        map.insert(local, local + 42);
+        assert_eq!(map.get(local), Some(local + 42));
+        // Global numbers far past the local ones are kept aside.
+        map.insert(next, next + (1 << 40));
+        assert_eq!(map.get(next), Some(next + (1 << 40)));
+        assert_eq!(map.remove(next), Some(next + (1 << 40)));
+        assert_eq!(map.get(next), None);
     }
 }

@@ -25,7 +25,7 @@ const BATCH_FRAMES: usize = 2048;
 /// Batches in flight on each channel.
 const IN_FLIGHT: usize = 4;
 /// End-of-input summaries per batch.
-const END_CHUNK: usize = 4096;
+const END_CHUNK: usize = 256;
 
 /// What the writer does with the merged results: the command's output.
 pub(crate) trait Output {

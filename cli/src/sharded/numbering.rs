@@ -118,39 +118,51 @@ impl Numbering {
 /// No global number here: the local number left (or never came).
 const NONE: u32 = u32::MAX;
 
+/// Local numbers per chunk of the window: 4 KiB, a page.
+const CHUNK: usize = 1024;
+
+/// One chunk of the window.
+type Chunk = Box<[u32; CHUNK]>;
+
 /// One worker's local numbers (handed out densely, in increasing order,
 /// and arriving in that order) to global numbers: a window over the local
 /// numbers from the oldest still mapped to the newest, so a lookup is an
 /// index, not a hash. Each place holds 4 bytes: how far the global number
 /// is past the local one (never behind it: the global count includes the
-/// worker's own); the rare one too far past is kept in a hash map. A
-/// number that outstays the others (a long-lived connection among many
-/// short ones) moves to that map too once the window holds more gaps than
+/// worker's own); the rare one too far past is kept in a hash map. The
+/// window is a queue of page-sized chunks: it grows and shrinks a chunk at
+/// a time, nothing is copied, and an emptied chunk is the next one filled.
+/// A number that outstays the others (a long-lived connection among many
+/// short ones) moves to the hash map once the window holds more gaps than
 /// numbers, so memory follows the numbers mapped, not all those handed out
 /// since the oldest.
 #[derive(Debug, Default)]
 struct LocalMap {
-    /// The local number of `window[0]`.
+    /// The local number of the first chunk's first place (a multiple of
+    /// [`CHUNK`]).
     base: u64,
     /// Global minus local numbers, [`NONE`] where the local number left.
-    window: VecDeque<u32>,
+    chunks: VecDeque<Chunk>,
+    /// Numbers mapped in each chunk.
+    counts: VecDeque<u32>,
     /// Numbers mapped in the window.
     in_window: usize,
     /// Numbers mapped outside the window (older, or far apart).
     aside: IdMap<u64>,
+    /// The last chunk emptied, for the next one needed.
+    spare: Option<Chunk>,
 }
 
 impl LocalMap {
-    /// Where `local` is in the window, if it is.
-    fn place(&self, local: u64) -> Option<usize> {
-        local
-            .checked_sub(self.base)
-            .and_then(|i| usize::try_from(i).ok())
-            .filter(|&i| i < self.window.len())
+    /// Where `local` is in the window (chunk, place), if it is.
+    fn place(&self, local: u64) -> Option<(usize, usize)> {
+        let i = local.checked_sub(self.base)?;
+        let chunk = usize::try_from(i / CHUNK as u64).ok()?;
+        (chunk < self.chunks.len()).then_some((chunk, (i % CHUNK as u64) as usize))
     }
 
     fn get(&self, local: u64) -> Option<u64> {
-        match self.place(local).map(|i| self.window[i]) {
+        match self.place(local).map(|(c, p)| self.chunks[c][p]) {
             Some(d) if d != NONE => Some(local + u64::from(d)),
             _ => self.aside.get(&local).copied(),
         }
@@ -164,72 +176,70 @@ impl LocalMap {
             .checked_sub(local)
             .and_then(|d| u32::try_from(d).ok())
             .filter(|&d| d != NONE);
-        let (Some(distance), Some(i)) = (distance, local.checked_sub(self.base)) else {
+        if self.chunks.is_empty() {
+            // Nothing mapped in the window: it starts here.
+            self.base = local - local % CHUNK as u64;
+        }
+        let chunk = local
+            .checked_sub(self.base)
+            .and_then(|i| usize::try_from(i / CHUNK as u64).ok())
+            // Far past the window: a gap no order of arrival makes.
+            .filter(|&c| c <= 2 * self.chunks.len() + 16);
+        let (Some(distance), Some(chunk)) = (distance, chunk) else {
             self.aside.insert(local, global);
             return;
         };
-        if self.window.is_empty() {
-            // Nothing mapped in the window: it starts here.
-            self.base = local;
-            self.grow();
-            self.window.push_back(distance);
-            self.in_window = 1;
-            return;
+        while self.chunks.len() <= chunk {
+            let fresh = self.spare.take().unwrap_or_else(|| Box::new([NONE; CHUNK]));
+            self.chunks.push_back(fresh);
+            self.counts.push_back(0);
         }
-        let len = self.window.len() as u64;
-        if i >= len + len + 1024 {
-            // Far past the window (a gap no order of arrival makes): kept
-            // aside rather than a long run of gaps.
-            self.aside.insert(local, global);
-            return;
-        }
-        let i = i as usize;
-        while self.window.len() <= i {
-            self.grow();
-            self.window.push_back(NONE);
-        }
-        if self.window[i] == NONE {
+        let slot = &mut self.chunks[chunk][(local % CHUNK as u64) as usize];
+        if *slot == NONE {
+            self.counts[chunk] += 1;
             self.in_window += 1;
         }
-        self.window[i] = distance;
+        *slot = distance;
         self.compact();
     }
 
     fn remove(&mut self, local: u64) -> Option<u64> {
-        let Some(i) = self.place(local).filter(|&i| self.window[i] != NONE) else {
+        let Some((c, p)) = self
+            .place(local)
+            .filter(|&(c, p)| self.chunks[c][p] != NONE)
+        else {
             return self.aside.remove(&local);
         };
-        let global = local + u64::from(std::mem::replace(&mut self.window[i], NONE));
+        let global = local + u64::from(std::mem::replace(&mut self.chunks[c][p], NONE));
+        self.counts[c] -= 1;
         self.in_window -= 1;
         self.compact();
         Some(global)
     }
 
-    /// Room for one more place, growing by a quarter (not doubling: the
-    /// window is the writer's memory per live connection).
-    fn grow(&mut self) {
-        if self.window.len() == self.window.capacity() {
-            self.window.reserve_exact((self.window.len() / 4).max(256));
-        }
-    }
-
-    /// Drops the gaps at the front; moves the oldest numbers aside while
-    /// the window is mostly gaps.
+    /// Drops emptied chunks at the front; moves the oldest numbers aside
+    /// while the window is mostly gaps.
     fn compact(&mut self) {
         loop {
-            match self.window.front() {
-                Some(&NONE) => {}
-                Some(&d) if self.window.len() > 2 * self.in_window + 64 => {
-                    self.aside.insert(self.base, self.base + u64::from(d));
-                    self.in_window -= 1;
+            match self.counts.front() {
+                Some(0) => {}
+                Some(&n) if self.chunks.len() > 2 * (self.in_window / CHUNK) + 2 => {
+                    for (p, &d) in self.chunks[0].iter().enumerate() {
+                        if d != NONE {
+                            let local = self.base + p as u64;
+                            self.aside.insert(local, local + u64::from(d));
+                        }
+                    }
+                    self.in_window -= n as usize;
                 }
                 _ => break,
             }
-            self.window.pop_front();
-            self.base += 1;
-        }
-        if self.window.is_empty() && self.window.capacity() > 4096 {
-            self.window.shrink_to(4096);
+            self.counts.pop_front();
+            if let Some(mut chunk) = self.chunks.pop_front() {
+                chunk.fill(NONE);
+                self.spare = Some(chunk);
+            }
+            self.base += CHUNK as u64;
         }
     }
 }
@@ -271,12 +281,15 @@ mod tests {
                 }
             }
         }
+        // Long-lived numbers among short-lived ones were moved aside.
+        assert!(!map.aside.is_empty());
         let held = map.in_window + map.aside.len();
         assert_eq!(held, plain.len());
         assert!(
-            map.window.len() <= 2 * map.in_window + 64,
-            "{}",
-            map.window.len()
+            map.chunks.len() <= 2 * (map.in_window / CHUNK) + 2,
+            "{} chunks for {}",
+            map.chunks.len(),
+            map.in_window
         );
         // A number given again after it left (a forgotten stream).
         let local = next - 1;

@@ -97,7 +97,7 @@ pub(crate) fn run(
             match spawned {
                 Ok(handle) => walkers.push(handle),
                 Err(e) => {
-                    // Those started stop at their next frame.
+                    // Those started stop within a batch of frames.
                     stop.store(true, Ordering::Relaxed);
                     return spawn_failure(source, e);
                 }
@@ -181,9 +181,6 @@ fn walk(
     let mut frames = 0usize;
     let mut open = true;
     let problems = read_frames(source, |frame| {
-        if stop.load(Ordering::Relaxed) {
-            return Ok(Flow::Stop);
-        }
         let (number, ts_ns) = (frame.number, frame.ts_ns);
         t0.get_or_insert(ts_ns);
         match fast_shard(frame.linktype, frame.data, workers) {
@@ -248,6 +245,10 @@ fn walk(
         frames += 1;
         if frames >= BATCH_FRAMES {
             frames = 0;
+            if stop.load(Ordering::Relaxed) {
+                open = false;
+                return Ok(Flow::Stop);
+            }
             let full = std::mem::replace(&mut out, channels.fresh());
             if !send(&channels, full, t0) {
                 open = false;

@@ -1,8 +1,8 @@
 //! The cheap way to a frame's shard: the 4-tuple of a plain TCP segment
 //! read at fixed offsets (Ethernet, up to two VLAN tags, or a raw IP link;
 //! IPv4 unfragmented or IPv6 without extension headers), without decoding
-//! the frame. Every worker reads every frame's shard this way, so it must
-//! cost a few instructions; anything else (tunnels, fragments, ICMP
+//! the frame. The lead worker reads every frame's shard this way, so it
+//! must cost a few instructions; anything else (tunnels, fragments, ICMP
 //! errors, other links) gets `None` and takes the full decode.
 //!
 //! Whenever the full decode finds a TCP segment in a frame this reads, its

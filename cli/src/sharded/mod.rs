@@ -10,18 +10,20 @@
 //! | `numbering.rs` | the writer's map of (worker, local number) to the global number |
 //! | `pipeline.rs` | the threads, the batches between them, the ordered merge |
 //!
-//! There is no reader thread: every worker walks the whole input itself
-//! (a mapped file's record headers cost little), finds each frame's shard
-//! (cheaply for a plain TCP frame, by the full decode otherwise), and
-//! tracks only the frames of its own shard, straight from the input's
-//! bytes: nothing is copied or decoded twice. Seeing every frame's time,
-//! each worker sweeps its table at every frame where the single tracker
-//! would sweep (its cadence, in capture time), so every worker's table
-//! loses the same connections at the same frames. Workers number streams
-//! and connections locally; every so many frames of the input each sends
-//! the writer its results, and the writer merges them in frame order and
-//! numbers globally in order of first appearance, as one tracker does.
-//! Standard input, which cannot be read twice, is read on one thread.
+//! There is no reader thread: the first worker (the lead) reads the input
+//! and finds each frame's shard, cheaply for a plain TCP frame (its
+//! 4-tuple at fixed offsets, no decoding), by the full decode otherwise
+//! (tunnels, ICMP errors, fragments, which it reassembles first). It
+//! tracks the frames of its own shard in place, straight from the input's
+//! bytes, and copies the others' into their batches, with a tick at every
+//! frame where the single tracker would sweep its table (its cadence, in
+//! capture time), so every worker's table loses the same connections at
+//! the same frames. Workers number streams and connections locally; for
+//! every batch of frames the lead reads, each worker sends the writer its
+//! results, and the writer merges them in frame order and numbers globally
+//! in order of first appearance, as one tracker does. For `conns` what
+//! crosses to the writer is per connection (it opened, its summary), not
+//! per frame.
 //!
 //! What one thread does differently from N: the table's cap
 //! ([`tcpphase::track::Config::max_connections`], and the departed record
@@ -36,12 +38,10 @@ mod route;
 mod worker;
 
 /// The worker threads a run of `source` uses: `None` for the plain
-/// single-threaded path (one thread asked for; live input, whose lines go
-/// out one at a time as they happen; standard input, which every worker
-/// could not read for itself).
+/// single-threaded path (one thread asked for, or live input, whose lines
+/// go out one at a time as they happen).
 pub(crate) fn workers(source: &crate::input::Source) -> Option<usize> {
-    let stdin = source.paths.iter().any(|p| p == "-");
-    (source.threads > 1 && !stdin && !source.is_live()).then_some(source.threads)
+    (source.threads > 1 && !source.is_live()).then_some(source.threads)
 }
 
 pub(crate) use pipeline::{run, Events, Output};
@@ -51,6 +51,41 @@ use crate::filter::PhaseSet;
 use tcpphase::summary::ConnSummary;
 use tcpphase::track::Annotation;
 use tcpphase::wire::WireError;
+
+/// One thing a worker is given to do, in frame order.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Job {
+    /// Sweep the table as the single tracker would at frame `frame`.
+    Tick {
+        /// The frame at which the sweep happens.
+        frame: u64,
+        /// Its capture time.
+        ts_ns: u64,
+    },
+    /// A frame of one of this worker's connections; its bytes are
+    /// `arena[start..start + len]` of the batch.
+    Frame {
+        /// The global frame number.
+        frame: u64,
+        /// Capture time.
+        ts_ns: u64,
+        /// pcap LINKTYPE of the bytes.
+        linktype: u32,
+        /// Where the bytes start in the batch's arena.
+        start: usize,
+        /// How many there are.
+        len: usize,
+    },
+}
+
+/// A batch of jobs for one worker, with the frames' bytes.
+#[derive(Debug, Default)]
+pub(crate) struct WorkBatch {
+    /// Time of the capture's first frame.
+    t0: u64,
+    jobs: Vec<Job>,
+    arena: Vec<u8>,
+}
 
 /// In what order a worker's summaries at one frame come: those of the
 /// sweep before the frame's segment, those of the segment after it.

@@ -1,18 +1,17 @@
-//! The threads: `N` workers, each walking the whole input, the writer on
-//! the calling thread (it owns the output), and the bounded channels of
-//! result batches between them. Every worker sends a batch (empty or not)
-//! at the same frames of the input, so the writer takes one batch from
-//! each worker per round, in lockstep, and merges them by frame.
+//! The threads: `N` workers, the first of which reads the input, the
+//! writer on the calling thread (it owns the output), and the bounded
+//! channels of batches between them. Every batch of frames the lead reads
+//! gives one results batch per worker (empty or not), so the writer takes
+//! one from each worker per round, in lockstep, and merges them by frame.
 
 use super::fast_route::fast_shard;
 use super::numbering::Numbering;
 use super::route::{Route, Router, LINKTYPE_RAW};
 use super::worker::{Wants, Worker};
-use super::{Gone, Out, Rank, Results};
+use super::{Gone, Job, Out, Rank, Results, WorkBatch};
 use crate::error::CommandError;
 use crate::filter::PhaseSet;
 use crate::input::{read_frames, Flow, Source};
-use crate::progress::ProgressMode;
 use crate::tracking::{Kind, Reached, Tally};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
@@ -20,8 +19,10 @@ use tcpphase::summary::ConnSummary;
 use tcpphase::track::{Annotation, Config};
 use tcpphase::wire::{decode_frame_linktype, WireError};
 
-/// Frames of the input per results batch of each worker.
+/// Frames of the input per batch (split over the workers).
 const BATCH_FRAMES: usize = 2048;
+/// A batch goes out early when one worker's frame bytes pass this.
+const BATCH_BYTES: usize = 4 << 20;
 /// Batches in flight on each channel.
 const IN_FLIGHT: usize = 4;
 /// End-of-input summaries per batch.
@@ -71,38 +72,55 @@ pub(crate) fn run(
     std::thread::scope(|scope| {
         let mut result_rxs = Vec::with_capacity(workers);
         let mut spare_result_txs = Vec::with_capacity(workers);
-        let mut walkers = Vec::with_capacity(workers);
-        let stop = &stop;
-        for me in 0..workers {
+        let mut result_ends = Vec::with_capacity(workers);
+        for _ in 0..workers {
             let (result_tx, result_rx) = sync_channel::<Results>(IN_FLIGHT);
             let (spare_result_tx, spare_result_rx) = channel::<Results>();
             result_rxs.push(result_rx);
             spare_result_txs.push(spare_result_tx);
-            // Worker 0 shows the progress and tallies the frames; the
-            // others read the same frames quietly.
-            let mut own = source.clone();
-            if me > 0 {
-                own.progress = ProgressMode::Off;
-            }
-            let channels = WorkerChannels {
+            result_ends.push(ResultChannels {
                 results: result_tx,
-                spare_results: spare_result_rx,
+                spare: spare_result_rx,
+            });
+        }
+        let mut result_ends = result_ends.into_iter();
+        let lead_results = result_ends.next().expect("one worker at least");
+        // Emptied batches go back to the lead to be filled again: no
+        // allocation, no fresh pages, once the first few are made.
+        let (spare_batch_tx, spare_batch_rx) = channel::<WorkBatch>();
+        let mut job_txs = Vec::with_capacity(workers - 1);
+        for (i, results) in result_ends.enumerate() {
+            let (job_tx, job_rx) = sync_channel::<WorkBatch>(IN_FLIGHT);
+            job_txs.push(job_tx);
+            let channels = FollowerChannels {
+                jobs: job_rx,
+                spare_batches: spare_batch_tx.clone(),
+                results,
             };
-            let place = Place { me, workers };
             let spawned = std::thread::Builder::new()
-                .name(format!("tcpphase-worker-{me}"))
-                .spawn_scoped(scope, move || {
-                    walk(&own, place, Worker::new(config, wants), channels, stop)
-                });
-            match spawned {
-                Ok(handle) => walkers.push(handle),
-                Err(e) => {
-                    // Those started stop within a batch of frames.
-                    stop.store(true, Ordering::Relaxed);
-                    return spawn_failure(source, e);
-                }
+                .name(format!("tcpphase-worker-{}", i + 1))
+                .spawn_scoped(scope, move || follow(Worker::new(config, wants), channels));
+            if let Err(e) = spawned {
+                // Those started end as their channels close.
+                return spawn_failure(source, e);
             }
         }
+        drop(spare_batch_tx);
+        let stop = &stop;
+        let channels = LeadChannels {
+            jobs: job_txs,
+            spare_batches: spare_batch_rx,
+            results: lead_results,
+        };
+        let lead = std::thread::Builder::new()
+            .name("tcpphase-worker-0".into())
+            .spawn_scoped(scope, move || {
+                lead(source, Worker::new(config, wants), channels, stop)
+            });
+        let lead = match lead {
+            Ok(lead) => lead,
+            Err(e) => return spawn_failure(source, e),
+        };
         let mut numbering = Numbering::new(workers);
         let failure = write(&result_rxs, &spare_result_txs, &mut numbering, output).err();
         if failure.is_some() {
@@ -110,16 +128,10 @@ pub(crate) fn run(
         }
         // Workers stop at their next send.
         drop(result_rxs);
-        let mut first = None;
-        for walker in walkers {
-            match walker.join() {
-                Ok(done) => {
-                    first.get_or_insert(done);
-                }
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        let (tally, mut problems) = first.unwrap_or_default();
+        let (tally, mut problems) = match lead.join() {
+            Ok(done) => done,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
         problems.extend(failure);
         let (mut reached, problems) = tally.finish(source, problems);
         reached.streams = numbering.streams();
@@ -136,145 +148,240 @@ fn spawn_failure(source: &Source, e: std::io::Error) -> (Reached, Vec<CommandErr
     (Reached::default(), vec![problem])
 }
 
-/// Which worker a thread is, of how many.
-#[derive(Debug, Clone, Copy)]
-struct Place {
-    me: usize,
-    workers: usize,
-}
-
-/// A worker's ends of the channels.
-struct WorkerChannels {
+/// A worker's ends of its results channel.
+struct ResultChannels {
     results: SyncSender<Results>,
-    spare_results: Receiver<Results>,
+    spare: Receiver<Results>,
 }
 
-impl WorkerChannels {
+impl ResultChannels {
     /// An emptied results batch back from the writer, or a new one.
     fn fresh(&self) -> Results {
-        self.spare_results.try_recv().unwrap_or_else(|_| Results {
+        self.spare.try_recv().unwrap_or_else(|_| Results {
             outs: Vec::with_capacity(BATCH_FRAMES / 2),
             ..Results::default()
         })
     }
+
+    /// Sends one batch of results; false when the writer is gone.
+    fn send(&self, mut out: Results, t0: u64) -> bool {
+        out.t0 = t0;
+        self.results.send(out).is_ok()
+    }
+
+    /// The end of the input: the summaries of what is left, a chunk at a
+    /// time, until the writer has them all (or is gone).
+    fn finish(&self, worker: &mut Worker, t0: u64) {
+        loop {
+            let mut out = self.fresh();
+            out.end = true;
+            out.more = worker.finish(&mut out, END_CHUNK);
+            let more = out.more;
+            if !self.send(out, t0) || !more {
+                return;
+            }
+        }
+    }
 }
 
-/// A worker: walks every frame of the input, sweeps where the single
-/// tracker would, tracks the frames of its own shard, and sends its
-/// results every [`BATCH_FRAMES`] frames of the input (every worker at
-/// the same frames, so that the writer merges them round by round); at
-/// the end of the input, the summaries of what is left. Worker 0 tallies
-/// the frames and keeps the reading's problems (every worker meets the
-/// same).
-fn walk(
+/// The lead worker's ends of the channels.
+struct LeadChannels {
+    /// To the other workers, in order.
+    jobs: Vec<SyncSender<WorkBatch>>,
+    spare_batches: Receiver<WorkBatch>,
+    results: ResultChannels,
+}
+
+/// Another worker's ends of the channels.
+struct FollowerChannels {
+    jobs: Receiver<WorkBatch>,
+    spare_batches: Sender<WorkBatch>,
+    results: ResultChannels,
+}
+
+/// The lead worker (worker 0): it reads the input, finds each frame's
+/// shard (cheaply for a plain TCP frame, by the full decode otherwise),
+/// tracks the frames of its own shard in place, and hands every other
+/// worker the bytes of its frames, with a tick where the single tracker
+/// would sweep; its results and each of theirs cover the same frames, so
+/// that the writer merges them round by round. It tallies the frames and
+/// returns the reading's problems.
+fn lead(
     source: &Source,
-    place: Place,
-    mut worker: Worker,
-    channels: WorkerChannels,
+    worker: Worker,
+    channels: LeadChannels,
     stop: &AtomicBool,
 ) -> (Tally, Vec<CommandError>) {
-    let Place { me, workers } = place;
+    let mut lead = Lead {
+        worker,
+        out: channels.results.fresh(),
+        batches: (0..channels.jobs.len())
+            .map(|_| WorkBatch::default())
+            .collect(),
+    };
     let mut tally = Tally::default();
-    let mut router = Router::new(workers);
-    let mut out = channels.fresh();
-    let mut t0 = None;
+    let mut router = Router::new(channels.jobs.len() + 1);
     let mut frames = 0usize;
     let mut open = true;
     let problems = read_frames(source, |frame| {
         let (number, ts_ns) = (frame.number, frame.ts_ns);
-        t0.get_or_insert(ts_ns);
+        let workers = lead.batches.len() + 1;
         match fast_shard(frame.linktype, frame.data, workers) {
             Some(owner) => {
                 // The single tracker sweeps here if the frame parses.
                 if router.due(ts_ns) {
                     let malformed = decode_frame_linktype(frame.linktype, frame.data).is_err();
                     if router.sweeps(ts_ns, malformed) {
-                        worker.tick(number, ts_ns, &mut out);
+                        lead.tick(number, ts_ns);
                     }
                 }
-                if owner == me {
-                    worker.frame(number, ts_ns, frame.linktype, frame.data, &mut out);
-                }
-                if me == 0 {
-                    // Malformed or not, a line: the tally counts it so.
-                    tally.frame(&frame, Kind::Segment);
-                }
+                lead.frame(owner, number, ts_ns, frame.linktype, frame.data);
+                // Malformed or not, a line: the tally counts it so.
+                tally.frame(&frame, Kind::Segment);
             }
             None => {
                 let route = router.route(frame.linktype, frame.data, ts_ns);
-                let malformed = matches!(route, Route::Malformed(_));
-                if router.sweeps(ts_ns, malformed) {
-                    worker.tick(number, ts_ns, &mut out);
+                if router.sweeps(ts_ns, matches!(route, Route::Malformed(_))) {
+                    lead.tick(number, ts_ns);
                 }
                 match route {
-                    Route::Flow {
-                        worker: owner,
-                        rebuilt,
-                    } => {
-                        if owner == me {
-                            let (linktype, bytes) = match rebuilt {
-                                Some(which) => (LINKTYPE_RAW, router.rebuilt(which)),
-                                None => (frame.linktype, frame.data),
-                            };
-                            worker.frame(number, ts_ns, linktype, bytes, &mut out);
-                        }
-                        if me == 0 {
-                            tally.frame(&frame, Kind::Segment);
-                        }
+                    Route::Flow { worker, rebuilt } => {
+                        let (linktype, bytes) = match rebuilt {
+                            Some(which) => (LINKTYPE_RAW, router.rebuilt(which)),
+                            None => (frame.linktype, frame.data),
+                        };
+                        lead.frame(worker, number, ts_ns, linktype, bytes);
+                        tally.frame(&frame, Kind::Segment);
                     }
                     Route::NotTcp => {
-                        if me == 0 {
-                            tally.frame(&frame, Kind::NotTcp);
-                        }
+                        tally.frame(&frame, Kind::NotTcp);
                     }
                     Route::Malformed(error) => {
-                        if me == 0 {
-                            tally.frame(&frame, Kind::Malformed(&error));
-                            if !matches!(error, WireError::UnsupportedLinkType { .. }) {
-                                out.outs.push(Out::Malformed {
-                                    frame: number,
-                                    ts_ns,
-                                    error,
-                                });
-                            }
+                        tally.frame(&frame, Kind::Malformed(&error));
+                        if !matches!(error, WireError::UnsupportedLinkType { .. }) {
+                            lead.out.outs.push(Out::Malformed {
+                                frame: number,
+                                ts_ns,
+                                error,
+                            });
                         }
                     }
                 }
             }
         }
         frames += 1;
-        if frames >= BATCH_FRAMES {
+        if frames >= BATCH_FRAMES || lead.batches.iter().any(|b| b.arena.len() > BATCH_BYTES) {
             frames = 0;
-            if stop.load(Ordering::Relaxed) {
-                open = false;
-                return Ok(Flow::Stop);
-            }
-            let full = std::mem::replace(&mut out, channels.fresh());
-            if !send(&channels, full, t0) {
+            if stop.load(Ordering::Relaxed) || !lead.send(&channels, tally.reached.t0()) {
                 open = false;
                 return Ok(Flow::Stop);
             }
         }
         Ok(Flow::Continue)
     });
+    let t0 = tally.reached.t0();
     if open && frames > 0 {
-        let last = std::mem::take(&mut out);
-        open = send(&channels, last, t0);
+        open = lead.send(&channels, t0);
     }
-    while open {
-        let mut out = channels.fresh();
-        out.end = true;
-        out.more = worker.finish(&mut out, END_CHUNK);
-        let more = out.more;
-        open = send(&channels, out, t0) && more;
+    // The others finish as their job channels close.
+    let LeadChannels { jobs, results, .. } = channels;
+    drop(jobs);
+    if open {
+        results.finish(&mut lead.worker, t0);
     }
     (tally, problems)
 }
 
-/// Sends one batch of results; false when the writer is gone.
-fn send(channels: &WorkerChannels, mut out: Results, t0: Option<u64>) -> bool {
-    out.t0 = t0.unwrap_or(0);
-    channels.results.send(out).is_ok()
+/// What the lead worker fills as it reads.
+struct Lead {
+    worker: Worker,
+    /// Its own results.
+    out: Results,
+    /// The other workers' jobs, in order.
+    batches: Vec<WorkBatch>,
+}
+
+impl Lead {
+    /// Every worker sweeps at this frame.
+    fn tick(&mut self, frame: u64, ts_ns: u64) {
+        self.worker.tick(frame, ts_ns, &mut self.out);
+        for batch in &mut self.batches {
+            batch.jobs.push(Job::Tick { frame, ts_ns });
+        }
+    }
+
+    /// A frame for worker `owner`: tracked here, or its bytes copied into
+    /// that worker's batch.
+    fn frame(&mut self, owner: usize, frame: u64, ts_ns: u64, linktype: u32, bytes: &[u8]) {
+        let Some(batch) = owner.checked_sub(1).and_then(|i| self.batches.get_mut(i)) else {
+            self.worker
+                .frame(frame, ts_ns, linktype, bytes, &mut self.out);
+            return;
+        };
+        let start = batch.arena.len();
+        batch.arena.extend_from_slice(bytes);
+        batch.jobs.push(Job::Frame {
+            frame,
+            ts_ns,
+            linktype,
+            start,
+            len: bytes.len(),
+        });
+    }
+
+    /// Sends every worker its batch and the writer these results; false
+    /// when a thread is gone.
+    fn send(&mut self, channels: &LeadChannels, t0: u64) -> bool {
+        for (tx, batch) in channels.jobs.iter().zip(&mut self.batches) {
+            let fresh = channels
+                .spare_batches
+                .try_recv()
+                .unwrap_or_else(|_| WorkBatch {
+                    t0: 0,
+                    jobs: Vec::with_capacity(BATCH_FRAMES + 64),
+                    arena: Vec::with_capacity(BATCH_FRAMES * 256),
+                });
+            let mut full = std::mem::replace(batch, fresh);
+            full.t0 = t0;
+            if tx.send(full).is_err() {
+                return false;
+            }
+        }
+        let out = std::mem::replace(&mut self.out, channels.results.fresh());
+        channels.results.send(out, t0)
+    }
+}
+
+/// Another worker: batches of its frames in, results out (one for one),
+/// and at the end of the input the summaries of what is left.
+fn follow(mut worker: Worker, channels: FollowerChannels) {
+    let mut t0 = 0;
+    while let Ok(mut batch) = channels.jobs.recv() {
+        t0 = batch.t0;
+        let mut out = channels.results.fresh();
+        for job in &batch.jobs {
+            match *job {
+                Job::Tick { frame, ts_ns } => worker.tick(frame, ts_ns, &mut out),
+                Job::Frame {
+                    frame,
+                    ts_ns,
+                    linktype,
+                    start,
+                    len,
+                } => {
+                    let bytes = &batch.arena[start..start + len];
+                    worker.frame(frame, ts_ns, linktype, bytes, &mut out);
+                }
+            }
+        }
+        batch.jobs.clear();
+        batch.arena.clear();
+        let _ = channels.spare_batches.send(batch);
+        if !channels.results.send(out, t0) {
+            return;
+        }
+    }
+    channels.results.finish(&mut worker, t0);
 }
 
 /// The writer: one result batch from each worker per round, merged in

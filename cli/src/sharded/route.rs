@@ -1,4 +1,4 @@
-//! The reader's side of sharding: which worker a frame goes to (by the
+//! The lead worker's side of sharding: which worker a frame goes to (by the
 //! flow hash of its connection's 4-tuple), and where the one tracker of a
 //! single-threaded run would have swept its table.
 
@@ -60,7 +60,7 @@ fn endpoint(end: SocketAddr) -> u64 {
 }
 
 /// An IPv4 endpoint's hash: address and port times an odd constant (one
-/// to one); [`shard_of_endpoints`] mixes the sum. Every worker takes it of
+/// to one); [`shard_of_endpoints`] mixes the sum. The lead takes it of
 /// every frame, so it is one multiplication.
 #[inline]
 pub(crate) fn endpoint_v4(ip: u32, port: u16) -> u64 {

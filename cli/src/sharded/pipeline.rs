@@ -20,7 +20,7 @@ use tcpphase::track::{Annotation, Config};
 use tcpphase::wire::{decode_frame_linktype, WireError};
 
 /// Frames of the input per batch (split over the workers).
-const BATCH_FRAMES: usize = 8192;
+const BATCH_FRAMES: usize = 4096;
 /// A batch goes out early when one worker's frame bytes pass this.
 const BATCH_BYTES: usize = 4 << 20;
 /// Batches in flight on each channel.

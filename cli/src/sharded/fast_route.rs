@@ -169,6 +169,61 @@ mod tests {
         }
     }
 
+    /// Every frame of the snapshot captures (and of the public captures
+    /// beside the repository, when there) that the cheap route reads goes
+    /// where the full decode sends it.
+    #[test]
+    fn real_captures_route_alike_both_ways() {
+        use crate::input::{read_frames, Flow, Source};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        for dir in [
+            root.join("snapshots/captures"),
+            root.join("../shared/corpus"),
+            root.join("../shared/field"),
+        ] {
+            let mut stack = vec![dir];
+            while let Some(dir) = stack.pop() {
+                for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path
+                        .extension()
+                        .is_some_and(|e| e == "pcap" || e == "pcapng")
+                    {
+                        files.push(path);
+                    }
+                }
+            }
+        }
+        assert!(!files.is_empty(), "no snapshot captures found");
+        let (mut fast, mut decoded) = (0usize, 0usize);
+        for file in &files {
+            let source = Source::file(file.to_str().expect("UTF-8 path"));
+            let _ = read_frames(&source, |frame| {
+                let full = decoded_shard(frame.linktype, frame.data, 3);
+                decoded += usize::from(full.is_some());
+                if let Some(shard) = fast_shard(frame.linktype, frame.data, 3) {
+                    fast += 1;
+                    // Read cheaply, a frame the decode finds TCP in goes to
+                    // the same worker; one it finds malformed may go
+                    // anywhere; nothing else (a fragment, an ICMP error) is
+                    // read cheaply.
+                    let at = format!("{} frame {}", file.display(), frame.number);
+                    match decode_frame_linktype(frame.linktype, frame.data) {
+                        Ok(Decoded::Tcp(_)) => assert_eq!(Some(shard), full, "{at}"),
+                        Err(_) => {}
+                        Ok(other) => panic!("{at}: read cheaply, decoded as {other:?}"),
+                    }
+                }
+                Ok(Flow::Continue)
+            });
+        }
+        // Most segments take the cheap way.
+        assert!(fast * 2 > decoded, "{fast} of {decoded}");
+    }
+
     #[test]
     fn anything_else_takes_the_full_decode() {
         // A fragment (more fragments), a later fragment, UDP, three VLAN tags.

@@ -1,20 +1,29 @@
 //! `--threads N`: connections sharded over worker threads by the flow hash
-//! of their 4-tuple, with one reader and an ordered writer, so that the
-//! output is byte for byte that of one thread.
+//! of their 4-tuple, with an ordered writer, so that the output is byte
+//! for byte that of one thread.
 //!
 //! | file | what |
 //! | --- | --- |
-//! | `route.rs` | the reader's side: a frame's shard (fragments reassembled first), the sweep cadence |
+//! | `fast_route.rs` | a plain TCP frame's shard, read at fixed offsets |
+//! | `route.rs` | any other frame's shard (decoded, fragments reassembled first), the sweep cadence |
 //! | `worker.rs` | a worker: one tracker, its local numbers and when they end |
 //! | `numbering.rs` | the writer's map of (worker, local number) to the global number |
 //! | `pipeline.rs` | the threads, the batches between them, the ordered merge |
 //!
-//! The reader reads frames in batches and hands each worker its frames,
-//! plus a tick at every frame where the single tracker would sweep its
-//! table (its cadence, in capture time), so every worker's table loses
-//! the same connections at the same frames. Workers number streams and
-//! connections locally; the writer merges their results in frame order
-//! and numbers globally in order of first appearance, as one tracker does.
+//! There is no reader thread: the first worker (the lead) reads the input
+//! and finds each frame's shard, cheaply for a plain TCP frame (its
+//! 4-tuple at fixed offsets, no decoding), by the full decode otherwise
+//! (tunnels, ICMP errors, fragments, which it reassembles first). It
+//! tracks the frames of its own shard in place, straight from the input's
+//! bytes, and copies the others' into their batches, with a tick at every
+//! frame where the single tracker would sweep its table (its cadence, in
+//! capture time), so every worker's table loses the same connections at
+//! the same frames. Workers number streams and connections locally; for
+//! every batch of frames the lead reads, each worker sends the writer its
+//! results, and the writer merges them in frame order and numbers globally
+//! in order of first appearance, as one tracker does. For `conns` what
+//! crosses to the writer is per connection (it opened, its summary), not
+//! per frame.
 //!
 //! What one thread does differently from N: the table's cap
 //! ([`tcpphase::track::Config::max_connections`], and the departed record
@@ -22,6 +31,7 @@
 //! from one thread's only once a worker's share fills (over 1 M / N
 //! connections open at once).
 
+mod fast_route;
 mod numbering;
 mod pipeline;
 mod route;
@@ -65,15 +75,6 @@ pub(crate) enum Job {
         start: usize,
         /// How many there are.
         len: usize,
-    },
-    /// A frame that does not parse, passed on to the writer in its place.
-    Malformed {
-        /// The global frame number.
-        frame: u64,
-        /// Capture time.
-        ts_ns: u64,
-        /// What is wrong and where.
-        error: WireError,
     },
 }
 

@@ -2,7 +2,7 @@
 //! of first appearance across all workers, and each worker's local numbers
 //! map to them while they can still appear.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A hash of local numbers (small, dense integers): one multiplication,
@@ -31,8 +31,8 @@ pub(crate) type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
 
 /// (worker, local number) to global number, for streams and connections.
 pub(crate) struct Numbering {
-    streams: Vec<IdMap<u64>>,
-    conns: Vec<IdMap<u64>>,
+    streams: Vec<LocalMap>,
+    conns: Vec<LocalMap>,
     next_stream: u64,
     next_conn: u64,
 }
@@ -41,8 +41,8 @@ impl Numbering {
     /// Empty maps for `workers` workers.
     pub(crate) fn new(workers: usize) -> Self {
         Numbering {
-            streams: (0..workers).map(|_| IdMap::default()).collect(),
-            conns: (0..workers).map(|_| IdMap::default()).collect(),
+            streams: (0..workers).map(|_| LocalMap::default()).collect(),
+            conns: (0..workers).map(|_| LocalMap::default()).collect(),
             next_stream: 0,
             next_conn: 0,
         }
@@ -75,25 +75,27 @@ impl Numbering {
     /// The global number of worker `w`'s stream. One forgotten (past the
     /// cap of departed 4-tuples) counts as a new stream.
     pub(crate) fn stream(&mut self, w: usize, local: u64) -> u64 {
-        let next = &mut self.next_stream;
-        *self.streams[w].entry(local).or_insert_with(|| {
-            *next += 1;
-            *next - 1
-        })
+        if let Some(global) = self.streams[w].get(local) {
+            return global;
+        }
+        self.next_stream += 1;
+        self.streams[w].insert(local, self.next_stream - 1);
+        self.next_stream - 1
     }
 
     /// The global number of worker `w`'s connection.
     pub(crate) fn conn(&mut self, w: usize, local: u64) -> u64 {
-        let next = &mut self.next_conn;
-        *self.conns[w].entry(local).or_insert_with(|| {
-            *next += 1;
-            *next - 1
-        })
+        if let Some(global) = self.conns[w].get(local) {
+            return global;
+        }
+        self.next_conn += 1;
+        self.conns[w].insert(local, self.next_conn - 1);
+        self.next_conn - 1
     }
 
     /// The global number of worker `w`'s connection, forgotten: it left.
     pub(crate) fn conn_leaves(&mut self, w: usize, local: u64) -> u64 {
-        match self.conns[w].remove(&local) {
+        match self.conns[w].remove(local) {
             Some(global) => global,
             None => {
                 self.next_conn += 1;
@@ -104,11 +106,200 @@ impl Numbering {
 
     /// Worker `w`'s stream will not appear again.
     pub(crate) fn forget_stream(&mut self, w: usize, local: u64) {
-        self.streams[w].remove(&local);
+        self.streams[w].remove(local);
     }
 
     /// Worker `w`'s connection will not appear again.
     pub(crate) fn forget_conn(&mut self, w: usize, local: u64) {
-        self.conns[w].remove(&local);
+        self.conns[w].remove(local);
+    }
+}
+
+/// No global number here: the local number left (or never came).
+const NONE: u32 = u32::MAX;
+
+/// Local numbers per chunk of the window: 4 KiB, a page.
+const CHUNK: usize = 1024;
+
+/// One chunk of the window.
+type Chunk = Box<[u32; CHUNK]>;
+
+/// One worker's local numbers (handed out densely, in increasing order,
+/// and arriving in that order) to global numbers: a window over the local
+/// numbers from the oldest still mapped to the newest, so a lookup is an
+/// index, not a hash. Each place holds 4 bytes: how far the global number
+/// is past the local one (never behind it: the global count includes the
+/// worker's own); the rare one too far past is kept in a hash map. The
+/// window is a queue of page-sized chunks: it grows and shrinks a chunk at
+/// a time, nothing is copied, and an emptied chunk is the next one filled.
+/// A number that outstays the others (a long-lived connection among many
+/// short ones) moves to the hash map once the window holds more gaps than
+/// numbers, so memory follows the numbers mapped, not all those handed out
+/// since the oldest.
+#[derive(Debug, Default)]
+struct LocalMap {
+    /// The local number of the first chunk's first place (a multiple of
+    /// [`CHUNK`]).
+    base: u64,
+    /// Global minus local numbers, [`NONE`] where the local number left.
+    chunks: VecDeque<Chunk>,
+    /// Numbers mapped in each chunk.
+    counts: VecDeque<u32>,
+    /// Numbers mapped in the window.
+    in_window: usize,
+    /// Numbers mapped outside the window (older, or far apart).
+    aside: IdMap<u64>,
+    /// The last chunk emptied, for the next one needed.
+    spare: Option<Chunk>,
+}
+
+impl LocalMap {
+    /// Where `local` is in the window (chunk, place), if it is.
+    fn place(&self, local: u64) -> Option<(usize, usize)> {
+        let i = local.checked_sub(self.base)?;
+        let chunk = usize::try_from(i / CHUNK as u64).ok()?;
+        (chunk < self.chunks.len()).then_some((chunk, (i % CHUNK as u64) as usize))
+    }
+
+    fn get(&self, local: u64) -> Option<u64> {
+        match self.place(local).map(|(c, p)| self.chunks[c][p]) {
+            Some(d) if d != NONE => Some(local + u64::from(d)),
+            _ => self.aside.get(&local).copied(),
+        }
+    }
+
+    fn insert(&mut self, local: u64, global: u64) {
+        if !self.aside.is_empty() {
+            self.aside.remove(&local);
+        }
+        let distance = global
+            .checked_sub(local)
+            .and_then(|d| u32::try_from(d).ok())
+            .filter(|&d| d != NONE);
+        if self.chunks.is_empty() {
+            // Nothing mapped in the window: it starts here.
+            self.base = local - local % CHUNK as u64;
+        }
+        let chunk = local
+            .checked_sub(self.base)
+            .and_then(|i| usize::try_from(i / CHUNK as u64).ok())
+            // Far past the window: a gap no order of arrival makes.
+            .filter(|&c| c <= 2 * self.chunks.len() + 16);
+        let (Some(distance), Some(chunk)) = (distance, chunk) else {
+            self.aside.insert(local, global);
+            return;
+        };
+        while self.chunks.len() <= chunk {
+            let fresh = self.spare.take().unwrap_or_else(|| Box::new([NONE; CHUNK]));
+            self.chunks.push_back(fresh);
+            self.counts.push_back(0);
+        }
+        let slot = &mut self.chunks[chunk][(local % CHUNK as u64) as usize];
+        if *slot == NONE {
+            self.counts[chunk] += 1;
+            self.in_window += 1;
+        }
+        *slot = distance;
+        self.compact();
+    }
+
+    fn remove(&mut self, local: u64) -> Option<u64> {
+        let Some((c, p)) = self
+            .place(local)
+            .filter(|&(c, p)| self.chunks[c][p] != NONE)
+        else {
+            return self.aside.remove(&local);
+        };
+        let global = local + u64::from(std::mem::replace(&mut self.chunks[c][p], NONE));
+        self.counts[c] -= 1;
+        self.in_window -= 1;
+        self.compact();
+        Some(global)
+    }
+
+    /// Drops emptied chunks at the front; moves the oldest numbers aside
+    /// while the window is mostly gaps.
+    fn compact(&mut self) {
+        loop {
+            match self.counts.front() {
+                Some(0) => {}
+                Some(&n) if self.chunks.len() > 2 * (self.in_window / CHUNK) + 2 => {
+                    for (p, &d) in self.chunks[0].iter().enumerate() {
+                        if d != NONE {
+                            let local = self.base + p as u64;
+                            self.aside.insert(local, local + u64::from(d));
+                        }
+                    }
+                    self.in_window -= n as usize;
+                }
+                _ => break,
+            }
+            self.counts.pop_front();
+            if let Some(mut chunk) = self.chunks.pop_front() {
+                chunk.fill(NONE);
+                self.spare = Some(chunk);
+            }
+            self.base += CHUNK as u64;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The window map gives what a plain map gives, whatever the order
+    /// of removals, and stays about the size of what it holds.
+    #[test]
+    fn the_window_maps_as_a_hash_map_does_and_stays_small() {
+        let mut map = LocalMap::default();
+        let mut plain: HashMap<u64, u64> = HashMap::new();
+        let mut next = 0u64;
+        let mut state = 7u64;
+        for step in 0..200_000u64 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let pick = (state >> 33) % 100;
+            if pick < 50 || plain.is_empty() {
+                map.insert(next, step);
+                plain.insert(next, step);
+                next += 1;
+            } else {
+                // Mostly recent numbers leave; one in 50 removals an old one.
+                let back = if pick < 52 {
+                    (state >> 40) % next.max(1)
+                } else {
+                    (state >> 40) % 64
+                };
+                let local = next.saturating_sub(1 + back);
+                assert_eq!(map.remove(local), plain.remove(&local), "step {step}");
+            }
+            if step % 997 == 0 {
+                for local in next.saturating_sub(300)..next + 2 {
+                    assert_eq!(map.get(local), plain.get(&local).copied());
+                }
+            }
+        }
+        // Long-lived numbers among short-lived ones were moved aside.
+        assert!(!map.aside.is_empty());
+        let held = map.in_window + map.aside.len();
+        assert_eq!(held, plain.len());
+        assert!(
+            map.chunks.len() <= 2 * (map.in_window / CHUNK) + 2,
+            "{} chunks for {}",
+            map.chunks.len(),
+            map.in_window
+        );
+        // A number given again after it left (a forgotten stream).
+        let local = next - 1;
+        map.remove(local);
+        map.insert(local, local + 42);
+        assert_eq!(map.get(local), Some(local + 42));
+        // Global numbers far past the local ones are kept aside.
+        map.insert(next, next + (1 << 40));
+        assert_eq!(map.get(next), Some(next + (1 << 40)));
+        assert_eq!(map.remove(next), Some(next + (1 << 40)));
+        assert_eq!(map.get(next), None);
     }
 }

@@ -1,9 +1,10 @@
-//! The threads: one reader, `N` workers, the writer on the calling thread
-//! (it owns the output), and the bounded channels of batches between them.
-//! Every reader batch goes to every worker (empty or not), so the writer
-//! takes one result batch from each worker per round, in lockstep, and
-//! merges them by frame.
+//! The threads: `N` workers, the first of which reads the input, the
+//! writer on the calling thread (it owns the output), and the bounded
+//! channels of batches between them. Every batch of frames the lead reads
+//! gives one results batch per worker (empty or not), so the writer takes
+//! one from each worker per round, in lockstep, and merges them by frame.
 
+use super::fast_route::fast_shard;
 use super::numbering::Numbering;
 use super::route::{Route, Router, LINKTYPE_RAW};
 use super::worker::{Wants, Worker};
@@ -16,16 +17,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use tcpphase::summary::ConnSummary;
 use tcpphase::track::{Annotation, Config};
-use tcpphase::wire::WireError;
+use tcpphase::wire::{decode_frame_linktype, WireError};
 
-/// Frames per reader batch (split over the workers).
-const BATCH_FRAMES: usize = 1024;
+/// Frames of the input per batch (split over the workers).
+const BATCH_FRAMES: usize = 4096;
 /// A batch goes out early when one worker's frame bytes pass this.
 const BATCH_BYTES: usize = 4 << 20;
 /// Batches in flight on each channel.
-const IN_FLIGHT: usize = 4;
+const IN_FLIGHT: usize = 2;
 /// End-of-input summaries per batch.
-const END_CHUNK: usize = 4096;
+const END_CHUNK: usize = 256;
 
 /// What the writer does with the merged results: the command's output.
 pub(crate) trait Output {
@@ -69,40 +70,55 @@ pub(crate) fn run(
     };
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        let mut job_txs = Vec::with_capacity(workers);
         let mut result_rxs = Vec::with_capacity(workers);
         let mut spare_result_txs = Vec::with_capacity(workers);
-        // Emptied batches go back to be filled again: no allocation, no
-        // fresh pages, once the first few are made.
-        let (spare_batch_tx, spare_batch_rx) = channel::<WorkBatch>();
+        let mut result_ends = Vec::with_capacity(workers);
         for _ in 0..workers {
-            let (job_tx, job_rx) = sync_channel::<WorkBatch>(IN_FLIGHT);
             let (result_tx, result_rx) = sync_channel::<Results>(IN_FLIGHT);
             let (spare_result_tx, spare_result_rx) = channel::<Results>();
-            job_txs.push(job_tx);
             result_rxs.push(result_rx);
             spare_result_txs.push(spare_result_tx);
-            let channels = WorkerChannels {
-                jobs: job_rx,
+            result_ends.push(ResultChannels {
                 results: result_tx,
+                spare: spare_result_rx,
+            });
+        }
+        let mut result_ends = result_ends.into_iter();
+        let lead_results = result_ends.next().expect("one worker at least");
+        // Emptied batches go back to the lead to be filled again: no
+        // allocation, no fresh pages, once the first few are made.
+        let (spare_batch_tx, spare_batch_rx) = channel::<WorkBatch>();
+        let mut job_txs = Vec::with_capacity(workers - 1);
+        for (i, results) in result_ends.enumerate() {
+            let (job_tx, job_rx) = sync_channel::<WorkBatch>(IN_FLIGHT);
+            job_txs.push(job_tx);
+            let channels = FollowerChannels {
+                jobs: job_rx,
                 spare_batches: spare_batch_tx.clone(),
-                spare_results: spare_result_rx,
+                results,
             };
-            let name = format!("tcpphase-worker-{}", job_txs.len() - 1);
             let spawned = std::thread::Builder::new()
-                .name(name)
-                .spawn_scoped(scope, move || work(Worker::new(config, wants), channels));
+                .name(format!("tcpphase-worker-{}", i + 1))
+                .spawn_scoped(scope, move || follow(Worker::new(config, wants), channels));
             if let Err(e) = spawned {
+                // Those started end as their channels close.
                 return spawn_failure(source, e);
             }
         }
         drop(spare_batch_tx);
         let stop = &stop;
-        let reader = std::thread::Builder::new()
-            .name("tcpphase-reader".into())
-            .spawn_scoped(scope, move || read(source, job_txs, spare_batch_rx, stop));
-        let reader = match reader {
-            Ok(reader) => reader,
+        let channels = LeadChannels {
+            jobs: job_txs,
+            spare_batches: spare_batch_rx,
+            results: lead_results,
+        };
+        let lead = std::thread::Builder::new()
+            .name("tcpphase-worker-0".into())
+            .spawn_scoped(scope, move || {
+                lead(source, Worker::new(config, wants), channels, stop)
+            });
+        let lead = match lead {
+            Ok(lead) => lead,
             Err(e) => return spawn_failure(source, e),
         };
         let mut numbering = Numbering::new(workers);
@@ -110,9 +126,9 @@ pub(crate) fn run(
         if failure.is_some() {
             stop.store(true, Ordering::Relaxed);
         }
-        // Workers stop at their next send, the reader at its next one.
+        // Workers stop at their next send.
         drop(result_rxs);
-        let (tally, mut problems) = match reader.join() {
+        let (tally, mut problems) = match lead.join() {
             Ok(done) => done,
             Err(panic) => std::panic::resume_unwind(panic),
         };
@@ -132,148 +148,240 @@ fn spawn_failure(source: &Source, e: std::io::Error) -> (Reached, Vec<CommandErr
     (Reached::default(), vec![problem])
 }
 
-/// The reader: frames into per-worker batches, a tick to every worker
-/// where the single tracker would sweep.
-fn read(
+/// A worker's ends of its results channel.
+struct ResultChannels {
+    results: SyncSender<Results>,
+    spare: Receiver<Results>,
+}
+
+impl ResultChannels {
+    /// An emptied results batch back from the writer, or a new one.
+    fn fresh(&self) -> Results {
+        self.spare.try_recv().unwrap_or_else(|_| Results {
+            outs: Vec::with_capacity(BATCH_FRAMES / 2),
+            ..Results::default()
+        })
+    }
+
+    /// Sends one batch of results; false when the writer is gone.
+    fn send(&self, mut out: Results, t0: u64) -> bool {
+        out.t0 = t0;
+        self.results.send(out).is_ok()
+    }
+
+    /// The end of the input: the summaries of what is left, a chunk at a
+    /// time, until the writer has them all (or is gone).
+    fn finish(&self, worker: &mut Worker, t0: u64) {
+        loop {
+            let mut out = self.fresh();
+            out.end = true;
+            out.more = worker.finish(&mut out, END_CHUNK);
+            let more = out.more;
+            if !self.send(out, t0) || !more {
+                return;
+            }
+        }
+    }
+}
+
+/// The lead worker's ends of the channels.
+struct LeadChannels {
+    /// To the other workers, in order.
+    jobs: Vec<SyncSender<WorkBatch>>,
+    spare_batches: Receiver<WorkBatch>,
+    results: ResultChannels,
+}
+
+/// Another worker's ends of the channels.
+struct FollowerChannels {
+    jobs: Receiver<WorkBatch>,
+    spare_batches: Sender<WorkBatch>,
+    results: ResultChannels,
+}
+
+/// The lead worker (worker 0): it reads the input, finds each frame's
+/// shard (cheaply for a plain TCP frame, by the full decode otherwise),
+/// tracks the frames of its own shard in place, and hands every other
+/// worker the bytes of its frames, with a tick where the single tracker
+/// would sweep; its results and each of theirs cover the same frames, so
+/// that the writer merges them round by round. It tallies the frames and
+/// returns the reading's problems.
+fn lead(
     source: &Source,
-    job_txs: Vec<SyncSender<WorkBatch>>,
-    spare: Receiver<WorkBatch>,
+    worker: Worker,
+    channels: LeadChannels,
     stop: &AtomicBool,
 ) -> (Tally, Vec<CommandError>) {
-    let workers = job_txs.len();
+    let mut lead = Lead {
+        worker,
+        out: channels.results.fresh(),
+        batches: (0..channels.jobs.len())
+            .map(|_| WorkBatch::default())
+            .collect(),
+    };
     let mut tally = Tally::default();
-    let mut router = Router::new(workers);
-    let mut batches: Vec<WorkBatch> = (0..workers).map(|_| WorkBatch::default()).collect();
+    let mut router = Router::new(channels.jobs.len() + 1);
     let mut frames = 0usize;
     let mut open = true;
-    let send = |batches: &mut Vec<WorkBatch>, t0: u64| -> bool {
-        for (tx, batch) in job_txs.iter().zip(batches.iter_mut()) {
-            let fresh = spare.try_recv().unwrap_or_else(|_| WorkBatch {
-                t0: 0,
-                jobs: Vec::with_capacity(BATCH_FRAMES + 64),
-                arena: Vec::with_capacity(BATCH_FRAMES * 256),
-            });
-            let mut full = std::mem::replace(batch, fresh);
-            full.t0 = t0;
-            if tx.send(full).is_err() {
-                return false;
-            }
-        }
-        true
-    };
     let problems = read_frames(source, |frame| {
-        if stop.load(Ordering::Relaxed) {
-            return Ok(Flow::Stop);
-        }
         let (number, ts_ns) = (frame.number, frame.ts_ns);
-        let mut job = None;
-        let mut malformed = false;
-        match router.route(frame.linktype, frame.data, ts_ns) {
-            Route::Flow { worker, rebuilt } => {
-                let (linktype, bytes) = match rebuilt {
-                    Some(packet) => (LINKTYPE_RAW, packet),
-                    None => (frame.linktype, frame.data),
-                };
-                let arena = &mut batches[worker].arena;
-                let start = arena.len();
-                arena.extend_from_slice(bytes);
-                job = Some((
-                    worker,
-                    Job::Frame {
-                        frame: number,
-                        ts_ns,
-                        linktype,
-                        start,
-                        len: bytes.len(),
-                    },
-                ));
+        let workers = lead.batches.len() + 1;
+        match fast_shard(frame.linktype, frame.data, workers) {
+            Some(owner) => {
+                // The single tracker sweeps here if the frame parses.
+                if router.due(ts_ns) {
+                    let malformed = decode_frame_linktype(frame.linktype, frame.data).is_err();
+                    if router.sweeps(ts_ns, malformed) {
+                        lead.tick(number, ts_ns);
+                    }
+                }
+                lead.frame(owner, number, ts_ns, frame.linktype, frame.data);
+                // Malformed or not, a line: the tally counts it so.
                 tally.frame(&frame, Kind::Segment);
             }
-            Route::NotTcp => {
-                tally.frame(&frame, Kind::NotTcp);
-            }
-            Route::Malformed(error) => {
-                malformed = true;
-                tally.frame(&frame, Kind::Malformed(&error));
-                if !matches!(error, WireError::UnsupportedLinkType { .. }) {
-                    job = Some((
-                        0,
-                        Job::Malformed {
-                            frame: number,
-                            ts_ns,
-                            error,
-                        },
-                    ));
+            None => {
+                let route = router.route(frame.linktype, frame.data, ts_ns);
+                if router.sweeps(ts_ns, matches!(route, Route::Malformed(_))) {
+                    lead.tick(number, ts_ns);
+                }
+                match route {
+                    Route::Flow { worker, rebuilt } => {
+                        let (linktype, bytes) = match rebuilt {
+                            Some(which) => (LINKTYPE_RAW, router.rebuilt(which)),
+                            None => (frame.linktype, frame.data),
+                        };
+                        lead.frame(worker, number, ts_ns, linktype, bytes);
+                        tally.frame(&frame, Kind::Segment);
+                    }
+                    Route::NotTcp => {
+                        tally.frame(&frame, Kind::NotTcp);
+                    }
+                    Route::Malformed(error) => {
+                        tally.frame(&frame, Kind::Malformed(&error));
+                        if !matches!(error, WireError::UnsupportedLinkType { .. }) {
+                            lead.out.outs.push(Out::Malformed {
+                                frame: number,
+                                ts_ns,
+                                error,
+                            });
+                        }
+                    }
                 }
             }
         }
-        if router.sweeps(ts_ns, malformed) {
-            for batch in &mut batches {
-                batch.jobs.push(Job::Tick {
-                    frame: number,
-                    ts_ns,
-                });
-            }
-        }
-        if let Some((worker, job)) = job {
-            batches[worker].jobs.push(job);
-        }
         frames += 1;
-        if frames >= BATCH_FRAMES || batches.iter().any(|b| b.arena.len() > BATCH_BYTES) {
+        if frames >= BATCH_FRAMES || lead.batches.iter().any(|b| b.arena.len() > BATCH_BYTES) {
             frames = 0;
-            if !send(&mut batches, tally.reached.t0()) {
+            if stop.load(Ordering::Relaxed) || !lead.send(&channels, tally.reached.t0()) {
                 open = false;
                 return Ok(Flow::Stop);
             }
         }
         Ok(Flow::Continue)
     });
+    let t0 = tally.reached.t0();
     if open && frames > 0 {
-        send(&mut batches, tally.reached.t0());
+        open = lead.send(&channels, t0);
+    }
+    // The others finish as their job channels close.
+    let LeadChannels { jobs, results, .. } = channels;
+    drop(jobs);
+    if open {
+        results.finish(&mut lead.worker, t0);
     }
     (tally, problems)
 }
 
-/// A worker's ends of the channels.
-struct WorkerChannels {
-    jobs: Receiver<WorkBatch>,
-    results: SyncSender<Results>,
-    spare_batches: Sender<WorkBatch>,
-    spare_results: Receiver<Results>,
+/// What the lead worker fills as it reads.
+struct Lead {
+    worker: Worker,
+    /// Its own results.
+    out: Results,
+    /// The other workers' jobs, in order.
+    batches: Vec<WorkBatch>,
 }
 
-/// A worker: batches in, results out, and at the end of the input the
-/// summaries of what is left.
-fn work(mut worker: Worker, channels: WorkerChannels) {
+impl Lead {
+    /// Every worker sweeps at this frame.
+    fn tick(&mut self, frame: u64, ts_ns: u64) {
+        self.worker.tick(frame, ts_ns, &mut self.out);
+        for batch in &mut self.batches {
+            batch.jobs.push(Job::Tick { frame, ts_ns });
+        }
+    }
+
+    /// A frame for worker `owner`: tracked here, or its bytes copied into
+    /// that worker's batch.
+    fn frame(&mut self, owner: usize, frame: u64, ts_ns: u64, linktype: u32, bytes: &[u8]) {
+        let Some(batch) = owner.checked_sub(1).and_then(|i| self.batches.get_mut(i)) else {
+            self.worker
+                .frame(frame, ts_ns, linktype, bytes, &mut self.out);
+            return;
+        };
+        let start = batch.arena.len();
+        batch.arena.extend_from_slice(bytes);
+        batch.jobs.push(Job::Frame {
+            frame,
+            ts_ns,
+            linktype,
+            start,
+            len: bytes.len(),
+        });
+    }
+
+    /// Sends every worker its batch and the writer these results; false
+    /// when a thread is gone.
+    fn send(&mut self, channels: &LeadChannels, t0: u64) -> bool {
+        for (tx, batch) in channels.jobs.iter().zip(&mut self.batches) {
+            let fresh = channels
+                .spare_batches
+                .try_recv()
+                .unwrap_or_else(|_| WorkBatch {
+                    t0: 0,
+                    jobs: Vec::with_capacity(BATCH_FRAMES + 64),
+                    arena: Vec::with_capacity(BATCH_FRAMES * 256),
+                });
+            let mut full = std::mem::replace(batch, fresh);
+            full.t0 = t0;
+            if tx.send(full).is_err() {
+                return false;
+            }
+        }
+        let out = std::mem::replace(&mut self.out, channels.results.fresh());
+        channels.results.send(out, t0)
+    }
+}
+
+/// Another worker: batches of its frames in, results out (one for one),
+/// and at the end of the input the summaries of what is left.
+fn follow(mut worker: Worker, channels: FollowerChannels) {
     let mut t0 = 0;
     while let Ok(mut batch) = channels.jobs.recv() {
         t0 = batch.t0;
-        let mut out = channels
-            .spare_results
-            .try_recv()
-            .unwrap_or_else(|_| Results {
-                outs: Vec::with_capacity(BATCH_FRAMES + 64),
-                ..Results::default()
-            });
-        out.t0 = t0;
-        worker.work(&batch, &mut out);
+        let mut out = channels.results.fresh();
+        for job in &batch.jobs {
+            match *job {
+                Job::Tick { frame, ts_ns } => worker.tick(frame, ts_ns, &mut out),
+                Job::Frame {
+                    frame,
+                    ts_ns,
+                    linktype,
+                    start,
+                    len,
+                } => {
+                    let bytes = &batch.arena[start..start + len];
+                    worker.frame(frame, ts_ns, linktype, bytes, &mut out);
+                }
+            }
+        }
         batch.jobs.clear();
         batch.arena.clear();
         let _ = channels.spare_batches.send(batch);
-        if channels.results.send(out).is_err() {
+        if !channels.results.send(out, t0) {
             return;
         }
     }
-    loop {
-        let mut out = channels.spare_results.try_recv().unwrap_or_default();
-        out.t0 = t0;
-        out.end = true;
-        out.more = worker.finish(&mut out, END_CHUNK);
-        let more = out.more;
-        if channels.results.send(out).is_err() || !more {
-            return;
-        }
-    }
+    channels.results.finish(&mut worker, t0);
 }
 
 /// The writer: one result batch from each worker per round, merged in

@@ -1,4 +1,4 @@
-//! The reader's side of sharding: which worker a frame goes to (by the
+//! The lead worker's side of sharding: which worker a frame goes to (by the
 //! flow hash of its connection's 4-tuple), and where the one tracker of a
 //! single-threaded run would have swept its table.
 
@@ -11,7 +11,7 @@ pub(crate) const LINKTYPE_RAW: u32 = 101;
 
 /// Where one frame goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Route<'p> {
+pub(crate) enum Route {
     /// A TCP segment, or an ICMP error quoting one, of a connection the
     /// worker `worker` follows: the frame's bytes, or `rebuilt` (a raw IP
     /// packet) when its fragments were reassembled here.
@@ -19,7 +19,7 @@ pub(crate) enum Route<'p> {
         /// The worker of the connection's shard.
         worker: usize,
         /// The packet reassembled from this frame and earlier fragments.
-        rebuilt: Option<&'p [u8]>,
+        rebuilt: Option<Rebuilt>,
     },
     /// Nothing for a tracker: not TCP, or a fragment still waiting.
     NotTcp,
@@ -27,27 +27,57 @@ pub(crate) enum Route<'p> {
     Malformed(WireError),
 }
 
+/// Which of the router's buffers holds a packet rebuilt from fragments
+/// (see [`Router::rebuilt`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rebuilt {
+    /// A packet of the frames' own fragments.
+    Packet,
+    /// A packet of fragments inside a rebuilt tunnel packet.
+    Inner,
+}
+
 /// The shard of the direction-free 4-tuple `a`-`b` among `workers`: both
 /// directions, and ICMP errors quoting either, give the same shard.
 pub(crate) fn shard(a: SocketAddr, b: SocketAddr, workers: usize) -> usize {
+    shard_of_endpoints(endpoint(a), endpoint(b), workers)
+}
+
+/// The shard of two endpoints' hashes among `workers`.
+#[inline]
+pub(crate) fn shard_of_endpoints(a: u64, b: u64, workers: usize) -> usize {
     // Each endpoint hashed alone, then added: the order does not matter.
-    let h = mix(endpoint(a).wrapping_add(endpoint(b)));
+    let h = mix(a.wrapping_add(b));
     ((u128::from(h) * workers as u128) >> 64) as usize
 }
 
 /// One endpoint's hash: its address and port.
 fn endpoint(end: SocketAddr) -> u64 {
-    let port = u64::from(end.port());
     match end.ip() {
-        IpAddr::V4(ip) => mix(u64::from(u32::from(ip)) << 16 | port),
-        IpAddr::V6(ip) => {
-            let bits = u128::from(ip);
-            mix(mix((bits >> 64) as u64 ^ port) ^ bits as u64)
-        }
+        IpAddr::V4(ip) => endpoint_v4(u32::from(ip), end.port()),
+        IpAddr::V6(ip) => endpoint_v6(u128::from(ip), end.port()),
     }
 }
 
+/// An IPv4 endpoint's hash: address and port times an odd constant (one
+/// to one); [`shard_of_endpoints`] mixes the sum. The lead takes it of
+/// every frame, so it is one multiplication.
+#[inline]
+pub(crate) fn endpoint_v4(ip: u32, port: u16) -> u64 {
+    (u64::from(ip) << 16 | u64::from(port)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// An IPv6 endpoint's hash: both halves of the address, and the port,
+/// through two multiplications.
+#[inline]
+pub(crate) fn endpoint_v6(bits: u128, port: u16) -> u64 {
+    let high = ((bits >> 64) as u64 ^ u64::from(port)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let low = (bits as u64).wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
+    high ^ low.rotate_left(31)
+}
+
 /// splitmix64's finalizer: every input bit moves every output bit.
+#[inline]
 fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
@@ -86,7 +116,7 @@ impl Router {
     /// Where the frame goes. A fragment goes nowhere until the frame that
     /// completes its packet, which then goes with the packet's bytes, as
     /// the tracker labels a reassembled segment on its last fragment.
-    pub(crate) fn route(&mut self, linktype: u32, data: &[u8], ts_ns: u64) -> Route<'_> {
+    pub(crate) fn route(&mut self, linktype: u32, data: &[u8], ts_ns: u64) -> Route {
         match decode_frame_linktype(linktype, data) {
             Ok(Decoded::Tcp(segment)) => Route::Flow {
                 worker: self.shard_of(
@@ -110,7 +140,7 @@ impl Router {
                             SocketAddr::new(segment.ip.dst(), segment.tcp.dst_port),
                             self.workers,
                         ),
-                        rebuilt: Some(&self.packet),
+                        rebuilt: Some(Rebuilt::Packet),
                     },
                     Err(e) => Route::Malformed(e),
                     // A fragment inside a reassembled tunnel packet waits
@@ -126,7 +156,7 @@ impl Router {
                                     SocketAddr::new(segment.ip.dst(), segment.tcp.dst_port),
                                     self.workers,
                                 ),
-                                rebuilt: Some(&self.inner),
+                                rebuilt: Some(Rebuilt::Inner),
                             },
                             Err(e) => Route::Malformed(e),
                             Ok(_) => Route::NotTcp,
@@ -138,6 +168,20 @@ impl Router {
             Ok(_) => Route::NotTcp,
             Err(e) => Route::Malformed(e),
         }
+    }
+
+    /// The bytes of the packet [`Router::route`] last rebuilt there.
+    pub(crate) fn rebuilt(&self, which: Rebuilt) -> &[u8] {
+        match which {
+            Rebuilt::Packet => &self.packet,
+            Rebuilt::Inner => &self.inner,
+        }
+    }
+
+    /// Whether a frame at `ts_ns` sweeps, if it parses: to learn whether
+    /// it does only when it matters.
+    pub(crate) fn due(&self, ts_ns: u64) -> bool {
+        ts_ns >= self.next_sweep_ns
     }
 
     fn shard_of(&self, a: SocketAddr, b: SocketAddr) -> usize {

@@ -4,7 +4,7 @@
 //! of local to global numbers stays as small as the table.
 
 use super::numbering::IdMap;
-use super::{Gone, Job, Out, Rank, Results, WorkBatch};
+use super::{Gone, Out, Rank, Results};
 use crate::filter::PhaseSet;
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -72,38 +72,36 @@ impl Worker {
         }
     }
 
-    /// Works one batch into `out`, in frame order.
-    pub(crate) fn work(&mut self, batch: &WorkBatch, out: &mut Results) {
-        for job in &batch.jobs {
-            match *job {
-                Job::Tick { frame, ts_ns } => {
-                    self.tracker.feed(TICK_LINKTYPE, &TICK_FRAME, ts_ns);
-                    self.summaries(frame, Rank::Sweep, None, out);
-                }
-                Job::Malformed {
-                    frame,
-                    ts_ns,
-                    error,
-                } => out.outs.push(Out::Malformed {
-                    frame,
-                    ts_ns,
-                    error,
-                }),
-                Job::Frame {
-                    frame,
-                    ts_ns,
-                    linktype,
-                    start,
-                    len,
-                } => {
-                    let data = &batch.arena[start..start + len];
-                    if let FrameOutcome::Segment(mut a) = self.tracker.feed(linktype, data, ts_ns) {
-                        a.frame = frame;
-                        self.segment(&a, out);
-                        self.summaries(frame, Rank::Frame, Some(&a), out);
-                    }
-                }
+    /// The single tracker would sweep its table at frame `frame` (at
+    /// `ts_ns`): this one sweeps there too.
+    pub(crate) fn tick(&mut self, frame: u64, ts_ns: u64, out: &mut Results) {
+        self.tracker.feed(TICK_LINKTYPE, &TICK_FRAME, ts_ns);
+        self.summaries(frame, Rank::Sweep, None, out);
+    }
+
+    /// A frame of this worker's shard: its bytes (a frame of `linktype`,
+    /// or a packet rebuilt from fragments), straight from the input.
+    pub(crate) fn frame(
+        &mut self,
+        frame: u64,
+        ts_ns: u64,
+        linktype: u32,
+        data: &[u8],
+        out: &mut Results,
+    ) {
+        match self.tracker.feed(linktype, data, ts_ns) {
+            FrameOutcome::Segment(mut a) => {
+                a.frame = frame;
+                self.segment(&a, out);
+                self.summaries(frame, Rank::Frame, Some(&a), out);
             }
+            // The cheap route sent a frame the decode finds malformed.
+            FrameOutcome::Malformed(error) => out.outs.push(Out::Malformed {
+                frame,
+                ts_ns,
+                error,
+            }),
+            FrameOutcome::NotTcp => {}
         }
     }
 
@@ -254,25 +252,14 @@ mod tests {
         f
     }
 
-    fn batch(jobs: &[(u64, u64, Option<u16>)]) -> WorkBatch {
-        let mut b = WorkBatch::default();
+    /// Ticks (no port) and SYNs, in order, as the pipeline gives them.
+    fn work(worker: &mut Worker, jobs: &[(u64, u64, Option<u16>)], out: &mut Results) {
         for &(frame, ts_ns, port) in jobs {
             match port {
-                None => b.jobs.push(Job::Tick { frame, ts_ns }),
-                Some(port) => {
-                    let bytes = syn(port);
-                    b.jobs.push(Job::Frame {
-                        frame,
-                        ts_ns,
-                        linktype: 228,
-                        start: b.arena.len(),
-                        len: bytes.len(),
-                    });
-                    b.arena.extend_from_slice(&bytes);
-                }
+                None => worker.tick(frame, ts_ns, out),
+                Some(port) => worker.frame(frame, ts_ns, 228, &syn(port), out),
             }
         }
-        b
     }
 
     /// Streams whose 4-tuple departed are remembered as the tracker's
@@ -295,24 +282,26 @@ mod tests {
         let mut worker = Worker::new(config, wants);
         let mut out = Results::default();
         // Two connections, then a sweep 5 s later: both idle, both depart.
-        worker.work(
-            &batch(&[
+        work(
+            &mut worker,
+            &[
                 (1, 0, Some(1000)),
                 (2, 1, Some(1001)),
                 (3, 5 * second, None),
-            ]),
+            ],
             &mut out,
         );
         assert!(out.gone.iter().all(|g| matches!(g, Gone::Conn(_))));
         assert_eq!(worker.departed_now, 2);
         // Two more depart: the first two are pushed out of the record.
         out = Results::default();
-        worker.work(
-            &batch(&[
+        work(
+            &mut worker,
+            &[
                 (4, 6 * second, Some(1002)),
                 (5, 6 * second, Some(1003)),
                 (6, 12 * second, None),
-            ]),
+            ],
             &mut out,
         );
         let gone: Vec<u64> = out
@@ -327,7 +316,7 @@ mod tests {
         assert_eq!(worker.departed_at.len(), 2);
         // Port 1000 again: its stream was forgotten, so a new one (4).
         out = Results::default();
-        worker.work(&batch(&[(7, 13 * second, Some(1000))]), &mut out);
+        work(&mut worker, &[(7, 13 * second, Some(1000))], &mut out);
         match out.outs.as_slice() {
             [Out::Segment {
                 a,

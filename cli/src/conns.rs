@@ -247,6 +247,9 @@ enum Sink<'o> {
         addr_w: usize,
         /// The header is written (with the first row, or at the end).
         headed: bool,
+        /// A row, formatted here first: padding a column through an
+        /// `io::Write` costs a call per fill character.
+        line: String,
     },
     Records(Box<RecordWriter<ConnSummary, &'o mut dyn Write>>),
 }
@@ -258,6 +261,7 @@ impl<'o> Sink<'o> {
                 out,
                 addr_w: V4_WIDTH,
                 headed: false,
+                line: String::with_capacity(256),
             },
             Some(records) => Sink::Records(Box::new(RecordWriter::new(records, out)?)),
         })
@@ -291,6 +295,7 @@ impl<'o> Sink<'o> {
                 out,
                 addr_w,
                 headed,
+                ..
             } if !*headed => {
                 *headed = true;
                 write_header(*out, *addr_w)
@@ -302,9 +307,13 @@ impl<'o> Sink<'o> {
     fn write(&mut self, s: &ConnSummary) -> std::io::Result<()> {
         self.header()?;
         match self {
-            Sink::Text { out, addr_w, .. } => {
+            Sink::Text {
+                out, addr_w, line, ..
+            } => {
                 let w = (*addr_w).max(if s.client.is_ipv6() { V6_WIDTH } else { 0 });
-                write_text(*out, s, w)
+                line.clear();
+                write_text(line, s, w);
+                out.write_all(line.as_bytes())
             }
             Sink::Records(records) => records.write(s),
         }
@@ -343,27 +352,53 @@ fn write_header(out: &mut dyn Write, addr_w: usize) -> std::io::Result<()> {
     )
 }
 
-fn write_text(out: &mut dyn Write, s: &ConnSummary, addr_w: usize) -> std::io::Result<()> {
+/// One row of the text table, into `out`: the columns of
+/// [`write_header`], padded by hand (core::fmt's padding writes a fill
+/// character at a time; the text is the same).
+fn write_text(out: &mut String, s: &ConnSummary, addr_w: usize) {
     let mut client = AddrText::default();
     let mut server = AddrText::default();
-    writeln!(
-        out,
-        "{:>5} {:>6} {:<addr_w$} {:<addr_w$} {:<9} {:<12} {:<7} {:<12} {:<12} {:<6} {:<16} {:>5} {:>7} {:>7}",
-        s.conn,
-        s.stream,
-        client.of(s.client),
-        server.of(s.server),
-        s.handshake.name(),
-        s.close.name(),
-        s.active_closer.map_or("-", |r| r.name()),
-        s.client_state.name(),
-        s.server_state.name(),
-        s.conn_state,
-        s.history.as_str(),
-        s.completeness,
-        s.client_packets + s.server_packets,
-        s.client_bytes + s.server_bytes,
-    )
+    let mut n = itoa::Buffer::new();
+    right(out, n.format(s.conn), 5);
+    right(out, n.format(s.stream), 6);
+    left(out, client.of(s.client), addr_w);
+    left(out, server.of(s.server), addr_w);
+    left(out, s.handshake.name(), 9);
+    left(out, s.close.name(), 12);
+    left(out, s.active_closer.map_or("-", |r| r.name()), 7);
+    left(out, s.client_state.name(), 12);
+    left(out, s.server_state.name(), 12);
+    left(out, s.conn_state, 6);
+    left(out, s.history.as_str(), 16);
+    right(out, n.format(s.completeness), 5);
+    right(out, n.format(s.client_packets + s.server_packets), 7);
+    right(out, n.format(s.client_bytes + s.server_bytes), 7);
+    // The last column ends the line, not a separator.
+    out.pop();
+    out.push('\n');
+}
+
+/// `text` then spaces to `width` characters, and the column separator.
+fn left(out: &mut String, text: &str, width: usize) {
+    out.push_str(text);
+    spaces(out, width.saturating_sub(text.chars().count()) + 1);
+}
+
+/// Spaces to `width` characters, then `text`, and the column separator.
+fn right(out: &mut String, text: &str, width: usize) {
+    spaces(out, width.saturating_sub(text.chars().count()));
+    out.push_str(text);
+    out.push(' ');
+}
+
+fn spaces(out: &mut String, n: usize) {
+    const SPACES: &str = "                                                ";
+    let mut n = n;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
 }
 
 /// An `addr:port` formatted on the stack, so that the column pads it

@@ -500,9 +500,10 @@ impl FlowEntry {
     }
 
     /// Feeds a segment sent in `dir` to the phase machine and keeps the
-    /// times it stamps (the segment's own).
+    /// times it stamps (the segment's own); whether it stamped one (the
+    /// connection ended, or an endpoint entered TIME-WAIT).
     #[inline]
-    pub fn on_segment(&mut self, seg: &SegmentFacts, dir: Direction) -> Label {
+    pub fn on_segment(&mut self, seg: &SegmentFacts, dir: Direction) -> (Label, bool) {
         let label = self.phase.on_segment(seg, dir);
         let stamps = self.phase.take_stamps();
         if stamps != 0 {
@@ -518,7 +519,7 @@ impl FlowEntry {
                 }
             }
         }
-        label
+        (label, stamps != 0)
     }
 
     #[inline]

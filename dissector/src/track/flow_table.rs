@@ -94,6 +94,12 @@ impl FlowTable {
         self.slab.get(slot)
     }
 
+    /// The entry at `slot`, if the slot holds one.
+    #[inline]
+    pub(crate) fn try_get(&self, slot: u32) -> Option<&FlowEntry> {
+        self.slab.try_get(slot)
+    }
+
     /// The entry at `slot`, to change, with the spill its methods take.
     #[inline]
     pub(crate) fn get_mut_spill(&mut self, slot: u32) -> (&mut FlowEntry, &mut Spill) {

@@ -114,6 +114,16 @@ impl<T> Slab<T> {
         }
     }
 
+    /// The value at `slot`, or `None` when it is free or past the end.
+    #[inline]
+    pub(crate) fn try_get(&self, slot: u32) -> Option<&T> {
+        let chunk = self.chunks.get((slot >> CHUNK_BITS) as usize)?;
+        match chunk.get(slot as usize & (CHUNK - 1))? {
+            Place::Used(value) => Some(value),
+            Place::Free(_) => None,
+        }
+    }
+
     /// The value at `slot`, which holds one, to change.
     #[inline]
     pub(crate) fn get_mut(&mut self, slot: u32) -> &mut T {

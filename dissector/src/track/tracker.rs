@@ -22,8 +22,9 @@ use crate::wire::{
     decode_frame, decode_frame_linktype, Decoded, IpHeader, LinkSummary, LinkType, TcpHeader,
     TcpOption, TcpSegment, WireError,
 };
+use core::cmp::Reverse;
 use core::net::{IpAddr, SocketAddr};
-use std::collections::VecDeque;
+use std::collections::{BinaryHeap, VecDeque};
 
 /// Settings of a [`Tracker`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +114,23 @@ pub struct Tracker {
     /// of the table, last connection first: each is summarised when asked
     /// for. Words, as they reuse the index's buckets.
     finishing: Vec<u64>,
+    /// Ended connections by when their wait of 2 x MSL is over, soonest
+    /// first, so a sweep looks at those due instead of at every entry. An
+    /// item whose entry moved on (a restarted wait, a reused slot) is
+    /// checked again and dropped.
+    waits: BinaryHeap<Reverse<WaitDue>>,
+    /// No entry's last segment is older (capture time): before this plus
+    /// the idle timeout no connection can be idle, and a sweep need not
+    /// look at every entry.
+    oldest_last_ns: u64,
+}
+
+/// When the wait of the connection `conn` at `slot` may be over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct WaitDue {
+    due_ns: u64,
+    conn: u64,
+    slot: u32,
 }
 
 /// How often (capture time) the table is swept for ended and idle connections.
@@ -367,12 +385,12 @@ impl Tracker {
         if entry.fresh() && entry.phase.opening() == Opening::Midstream {
             extra.insert(AnomalyFlags::MIDSTREAM);
         }
-        let label = entry.on_segment(&facts, dir);
+        let (label, stamped) = entry.on_segment(&facts, dir);
         entry.account(&facts, dir);
         if entry.must_settle() {
             entry.settle(facts.ts_ns, slot, spill);
         }
-        entry.annotation(
+        let annotation = entry.annotation(
             frame,
             &facts,
             from,
@@ -381,7 +399,31 @@ impl Tracker {
             extra,
             (src, dst),
             (slot, spill),
-        )
+        );
+        // Its wait begins (or begins again) only where the segment
+        // stamped it; an entry restarted for a new connection has not
+        // ended, and the old one's items name the old connection.
+        if stamped {
+            self.note_wait(slot);
+        }
+        annotation
+    }
+
+    /// After a segment of the entry at `slot`: if its connection has
+    /// ended, when its wait is over (a later segment may restart it: then
+    /// a later item comes too).
+    #[inline]
+    fn note_wait(&mut self, slot: u32) {
+        let spill = self.table.spill();
+        let entry = self.table.get(slot);
+        if let Some(since) = entry.last_wait_start(slot, spill) {
+            let due = WaitDue {
+                due_ns: since.saturating_add(self.config.time_wait_ns),
+                conn: entry.conn(slot, spill),
+                slot,
+            };
+            self.waits.push(Reverse(due));
+        }
     }
 
     /// Annotates an ICMP or ICMPv6 error quoting a TCP segment as frame
@@ -424,7 +466,7 @@ impl Tracker {
         let (entry, spill) = self.table.get_mut_spill(slot);
         let dir = entry.direction(from);
         let label = entry.phase.on_icmp_error(&facts, dir);
-        entry.annotation(
+        let annotation = entry.annotation(
             frame,
             &facts,
             from,
@@ -433,7 +475,9 @@ impl Tracker {
             AnomalyFlags::NONE,
             (q.src, q.dst),
             (slot, spill),
-        )
+        );
+        self.note_wait(slot);
+        annotation
     }
 
     /// The most connections the table holds.
@@ -648,13 +692,16 @@ impl Tracker {
         if !self.finishing.is_empty() {
             self.flush_finishing();
         }
+        // Every segment comes through here first with its time, which
+        // becomes its entry's last.
+        self.oldest_last_ns = self.oldest_last_ns.min(now_ns);
         if now_ns < self.next_sweep_ns {
             return;
         }
         self.next_sweep_ns = now_ns.saturating_add(SWEEP_INTERVAL_NS);
         let config = self.config;
         let young = config.idle_timeout_ns.min(config.time_wait_ns);
-        self.remove_where(|slot, entry, spill| {
+        let leaves = move |slot: u32, entry: &mut FlowEntry, spill: &Spill| {
             if entry.younger_than(now_ns, young) {
                 return false;
             }
@@ -666,7 +713,45 @@ impl Tracker {
                 entry.expire_time_wait(now_ns, config.time_wait_ns, slot, spill);
             }
             idle || gone
-        });
+        };
+        // Zero timeouts count time going back as over: only a look at
+        // every entry is sure to see those.
+        let every_entry = config.idle_timeout_ns == 0
+            || config.time_wait_ns == 0
+            || now_ns >= self.oldest_last_ns.saturating_add(config.idle_timeout_ns);
+        if every_entry {
+            let mut oldest = now_ns;
+            self.remove_where(|slot, entry, spill| {
+                let leaving = leaves(slot, entry, spill);
+                if !leaving {
+                    oldest = oldest.min(entry.last_ts(slot, spill));
+                }
+                leaving
+            });
+            self.oldest_last_ns = oldest;
+            return;
+        }
+        // No connection is idle: those leaving are ended ones whose wait
+        // is over, each with an item due by now.
+        let mut leaving: Vec<(u64, u32)> = Vec::new();
+        while let Some(&Reverse(item)) = self.waits.peek() {
+            if item.due_ns > now_ns {
+                break;
+            }
+            self.waits.pop();
+            let spill = self.table.spill();
+            let current = self
+                .table
+                .try_get(item.slot)
+                .is_some_and(|entry| entry.conn(item.slot, spill) == item.conn);
+            if current {
+                let (entry, spill) = self.table.get_mut_spill(item.slot);
+                if leaves(item.slot, entry, spill) {
+                    leaving.push((item.conn, item.slot));
+                }
+            }
+        }
+        self.remove_slots(leaving);
     }
 
     /// Removes the entries `leaves` picks and queues their summaries, in
@@ -679,7 +764,15 @@ impl Tracker {
                 leaving.push((entry.conn(slot, spill), slot));
             }
         });
+        self.remove_slots(leaving);
+    }
+
+    /// Removes the entries `leaving` names (connection, slot) and queues
+    /// their summaries, in connection order.
+    fn remove_slots(&mut self, mut leaving: Vec<(u64, u32)>) {
         leaving.sort_unstable();
+        // A connection may be named twice (two items of one wait).
+        leaving.dedup();
         let cap = self.config.max_connections.max(1);
         for (_, slot) in leaving {
             let (key, entry, summary) = self.table.remove(slot);

@@ -161,11 +161,15 @@ static void free_results(void)
 /* Wireshark's decoding of one TCP layer, gathered from the tree. */
 typedef struct {
     tcpphase_segment segment;
-    gboolean have_stream, have_len, have_flags, have_ports, have_addresses;
-    /* Where the header is: `hlen` bytes at `start` of `ds`. */
+    gboolean have_stream, have_len, have_header, have_addresses;
+    /* Where the header is: `hlen` bytes (as its data offset says) at
+     * `start` of `ds`; `header` points to the `length` captured bytes
+     * libtcpphase reads it from. */
     tvbuff_t *ds;
     gint start;
     guint hlen;
+    const guint8 *header;
+    gint length;
 } gathered;
 
 static void finish_first_pass(void);
@@ -228,36 +232,25 @@ static gboolean endpoint_of_address(const address *a, tcpphase_endpoint *e)
 }
 
 /* A TCP header Wireshark's TCP dissector located, `length` bytes at
- * `start` of `ds` (-1: as long as its data offset says), read by
- * libtcpphase's stateless parser. */
+ * `start` of `ds` (-1: as long as its data offset says): kept for
+ * libtcpphase, whose parser reads it as it labels the segment
+ * (tcpphase_tracker_feed_tcp: a header it cannot parse is malformed). */
 static void gather_header(tvbuff_t *ds, gint start, gint length, gathered *g)
 {
-    if (!ds)
+    if (!ds || !tvb_bytes_exist(ds, start, 20))
         return;
-    if (length < 0) {
-        if (!tvb_bytes_exist(ds, start, 13))
-            return;
-        length = MIN((gint)(tvb_get_ptr(ds, start, 13)[12] >> 4) * 4,
-                     tvb_captured_length_remaining(ds, start));
-    }
+    const guint8 *fixed = tvb_get_ptr(ds, start, 20);
+    guint hlen = (guint)(fixed[12] >> 4) * 4;
+    if (length < 0)
+        length = MIN((gint)hlen, tvb_captured_length_remaining(ds, start));
     if (length < 20 || !tvb_bytes_exist(ds, start, length))
         return;
-    const guint8 *header = tvb_get_ptr(ds, start, length);
-    tcpphase_tcp_header h;
-    if (tcpphase_parse_tcp(header, (size_t)length, &h) != TCPPHASE_STATUS_OK)
-        return;
-    g->segment.src.port = h.src_port;
-    g->segment.dst.port = h.dst_port;
-    g->segment.seq = h.seq;
-    g->segment.ack = h.ack;
-    g->segment.tcp_flags = h.flags;
-    g->segment.window = h.window;
-    g->segment.options = header + 20;
-    g->segment.options_len = (size_t)MIN(h.header_len, length) - 20;
-    g->have_ports = g->have_flags = TRUE;
+    g->header = tvb_get_ptr(ds, start, length);
+    g->length = length;
+    g->have_header = TRUE;
     g->ds = ds;
     g->start = start;
-    g->hlen = h.header_len;
+    g->hlen = hlen;
 }
 
 /* Where the IP header whose source address `net_src` points into starts
@@ -418,7 +411,7 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
             last->have_addresses = endpoint_of_address(&pinfo->net_src, &last->segment.src) &&
                                    endpoint_of_address(&pinfo->net_dst, &last->segment.dst) &&
                                    last->segment.src.family == last->segment.dst.family;
-        if (last && last->have_flags && !last->have_len)
+        if (last && last->have_header && !last->have_len)
             last->have_len = payload_length(pinfo, last);
     }
     /* Kept for the whole file: only as many layers as the frame has. */
@@ -439,16 +432,20 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
         layer_result *l = &results[r->first + i];
         memset(&l->annotation, 0, sizeof l->annotation);
         l->annotation.frame = pinfo->num;
-        if (!(g->have_addresses && g->have_ports && g->have_flags && g->have_stream && g->have_len)) {
-            /* Wireshark could not read this header whole: say so. */
+        if (g->have_addresses && g->have_header && g->have_stream && g->have_len) {
+            g->segment.frame = pinfo->num;
+            g->segment.ts_ns = (uint64_t)pinfo->abs_ts.secs * 1000000000u + (uint64_t)pinfo->abs_ts.nsecs;
+            l->status = tcpphase_tracker_feed_tcp(tracker, &g->segment, g->header, (size_t)g->length,
+                                                  &l->annotation);
+        } else {
             l->status = TCPPHASE_STATUS_MALFORMED;
+        }
+        if (l->status == TCPPHASE_STATUS_MALFORMED) {
+            /* Wireshark could not read this header whole: say so. */
             l->annotation.phase = TCPPHASE_PHASE_OTHER;
             l->annotation.step = TCPPHASE_STEP_MALFORMED;
             continue;
         }
-        g->segment.frame = pinfo->num;
-        g->segment.ts_ns = (uint64_t)pinfo->abs_ts.secs * 1000000000u + (uint64_t)pinfo->abs_ts.nsecs;
-        l->status = tcpphase_tracker_feed_segment(tracker, &g->segment, &l->annotation);
         if (l->status == TCPPHASE_STATUS_OK && l->annotation.conn >= conns_seen)
             conns_seen = l->annotation.conn + 1;
         drain_summaries();

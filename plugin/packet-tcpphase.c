@@ -96,6 +96,8 @@ static int proto_ip = -1;
 static int proto_ipv6 = -1;
 static int proto_icmp = -1;
 static int proto_icmpv6 = -1;
+static int proto_frame = -1;
+static const header_field_info *hfi_tcp_len = NULL;
 static int hf_tcp_len = -1;
 static int hf_tcp_stream = -1;
 
@@ -335,20 +337,32 @@ static void gather_tcp(proto_node *node, gathered *g)
  * lookup array): the primed tcp.stream and tcp.len under the stand-in node
  * it left; TCP's dissector places tcp.stream at the header's first byte.
  * FALSE when the node is not a TCP layer's. */
-static gboolean gather_stand_in(proto_node *node, gathered *g)
+static gboolean gather_stand_in(proto_node *node, gathered *g, gboolean len_possible)
 {
-    field_info *stream = NULL;
-    for (proto_node *n = node->first_child; n && !(g->have_len && g->have_stream); n = n->next) {
+    /* Most stand-ins are other protocols': nothing is written until
+     * tcp.stream is found. A stand-in holds one protocol's items: one
+     * whose first field is the frame's is not TCP's. The search stops at
+     * tcp.stream where no tcp.len can be in the tree (`len_possible`). */
+    field_info *stream = NULL, *len = NULL;
+    for (proto_node *n = node->first_child; n && !(stream && (len || !len_possible)); n = n->next) {
         field_info *fi = PNODE_FINFO(n);
         if (!fi)
             continue;
+        if (!stream && !len && proto_frame >= 0 && fi->hfinfo->parent == proto_frame)
+            return FALSE;
         if (fi->hfinfo->id == hf_tcp_stream && !stream)
             stream = fi;
-        gather_field(fi, g);
+        else if (fi->hfinfo->id == hf_tcp_len && !len)
+            len = fi;
     }
-    if (stream)
-        gather_header(stream->ds_tvb, stream->start, -1, g);
-    return stream != NULL;
+    if (!stream)
+        return FALSE;
+    memset(g, 0, sizeof *g);
+    gather_field(stream, g);
+    if (len)
+        gather_field(len, g);
+    gather_header(stream->ds_tvb, stream->start, -1, g);
+    return TRUE;
 }
 
 /* How many times Wireshark's TCP dissector ran on the frame, outside an
@@ -379,6 +393,9 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
     unsigned count = 0;
     if (tracker && tree) {
         proto_node *ip = NULL;
+        /* tcp.len is in the tree only where it is shown in full or named. */
+        gboolean len_possible = PTREE_DATA(tree)->visible || !hfi_tcp_len ||
+                                hfi_tcp_len->ref_type != HF_REF_TYPE_NONE;
         for (proto_node *n = tree->first_child; n && count < MAX_LAYERS; n = n->next) {
             field_info *fi = PNODE_FINFO(n);
             int id = fi ? fi->hfinfo->id : -1;
@@ -389,10 +406,10 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
             if (fi && id != proto_tcp)
                 continue;
             gathered *g = &layers[count];
-            memset(g, 0, sizeof *g);
             if (fi) {
+                memset(g, 0, sizeof *g);
                 gather_tcp(n, g);
-            } else if (!gather_stand_in(n, g)) {
+            } else if (!gather_stand_in(n, g, len_possible)) {
                 continue;
             }
             if (ip)
@@ -977,6 +994,8 @@ static void proto_reg_handoff_tcpphase(void)
     proto_ipv6 = proto_registrar_get_id_byname("ipv6");
     proto_icmp = proto_registrar_get_id_byname("icmp");
     proto_icmpv6 = proto_registrar_get_id_byname("icmpv6");
+    proto_frame = proto_registrar_get_id_byname("frame");
+    hfi_tcp_len = hf_tcp_len >= 0 ? proto_registrar_get_nth((guint)hf_tcp_len) : NULL;
     hfi_stream = proto_registrar_get_nth((guint)hf_stream);
     hfi_conn = proto_registrar_get_nth((guint)hf_conn);
     hfi_dir = proto_registrar_get_nth((guint)hf_dir);

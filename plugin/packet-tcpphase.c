@@ -15,7 +15,6 @@
 
 #include <wireshark.h>
 #include <epan/packet.h>
-#include <epan/proto_data.h>
 #include <epan/expert.h>
 #include <epan/prefs.h>
 #include <epan/stat_tap_ui.h>
@@ -97,6 +96,8 @@ static int proto_ip = -1;
 static int proto_ipv6 = -1;
 static int proto_icmp = -1;
 static int proto_icmpv6 = -1;
+static int proto_frame = -1;
+static const header_field_info *hfi_tcp_len = NULL;
 static int hf_tcp_len = -1;
 static int hf_tcp_stream = -1;
 
@@ -116,20 +117,61 @@ typedef struct {
     tcpphase_annotation annotation;
 } layer_result;
 
-/* What one frame got, kept on the frame for later passes. */
+/* What one frame got in the first pass, kept for later passes: `count`
+ * results from `first` in `results`; `seen` says the first pass gave it. */
 typedef struct {
-    unsigned count;
-    layer_result layers[MAX_LAYERS];
-} frame_result;
+    guint32 first;
+    guint8 count;
+    guint8 seen;
+} frame_slot;
+
+/* The file's first-pass results, indexed by frame number: two plain
+ * arrays grown geometrically, freed when the file is closed (a wmem block
+ * and a proto-data entry per frame cost each frame far more). */
+static frame_slot *slots = NULL;
+static guint32 slots_len = 0, slots_cap = 0;
+static layer_result *results = NULL;
+static guint32 results_len = 0, results_cap = 0;
+
+/* Room for `need` elements of `size` bytes in `*array` of `*cap`. */
+static void *grow(void *array, guint32 *cap, guint32 need, size_t size)
+{
+    if (need <= *cap)
+        return array;
+    guint32 cap2 = MAX(*cap, 1024);
+    while (cap2 < need)
+        cap2 = cap2 > G_MAXUINT32 / 2 ? G_MAXUINT32 : cap2 * 2;
+    *cap = cap2;
+    return g_realloc_n(array, cap2, size);
+}
+
+/* The first pass's slot of frame `num`, or NULL. */
+static const frame_slot *slot_of(guint32 num)
+{
+    return num < slots_len && slots[num].seen ? &slots[num] : NULL;
+}
+
+static void free_results(void)
+{
+    g_free(slots);
+    g_free(results);
+    slots = NULL;
+    results = NULL;
+    slots_len = slots_cap = results_len = results_cap = 0;
+}
 
 /* Wireshark's decoding of one TCP layer, gathered from the tree. */
 typedef struct {
     tcpphase_segment segment;
-    gboolean have_stream, have_len, have_flags, have_ports, have_addresses;
-    /* Where the header is: `hlen` bytes at `start` of `ds`. */
+    gboolean have_stream, have_len, have_header, have_addresses;
+    /* Where the header is: `hlen` bytes (as its data offset says) at
+     * `start` of `ds`; `header` points to the `length` captured bytes
+     * libtcpphase reads it from. */
     tvbuff_t *ds;
     gint start;
     guint hlen;
+    const guint8 *header;
+    gint length;
 } gathered;
 
 static void finish_first_pass(void);
@@ -150,15 +192,12 @@ static void drain_summaries(void)
     }
 }
 
-/* An address of `len` bytes at `offset` of a header Wireshark located. */
-static gboolean read_address(const field_info *fi, int offset, int len, tcpphase_endpoint *e)
+/* An address of `len` bytes (4 or 16) at `bytes`. */
+static void endpoint_address(tcpphase_endpoint *e, const guint8 *bytes, int len)
 {
-    if (!fi->ds_tvb || fi->length < offset + len || !tvb_bytes_exist(fi->ds_tvb, fi->start + offset, len))
-        return FALSE;
     memset(e->addr, 0, sizeof e->addr);
-    tvb_memcpy(fi->ds_tvb, e->addr, fi->start + offset, len);
+    memcpy(e->addr, bytes, (size_t)len);
     e->family = len == 4 ? TCPPHASE_FAMILY_IPV4 : TCPPHASE_FAMILY_IPV6;
-    return TRUE;
 }
 
 /* The addresses of the IP layer that carried a TCP layer: the header
@@ -168,10 +207,15 @@ static gboolean read_address(const field_info *fi, int offset, int len, tcpphase
 static void gather_ip(proto_node *ip, gathered *g)
 {
     const field_info *fi = PNODE_FINFO(ip);
-    if (fi->hfinfo->id == proto_ip)
-        g->have_addresses = read_address(fi, 12, 4, &g->segment.src) && read_address(fi, 16, 4, &g->segment.dst);
-    else
-        g->have_addresses = read_address(fi, 8, 16, &g->segment.src) && read_address(fi, 24, 16, &g->segment.dst);
+    /* Source then destination: IPv4 at byte 12, IPv6 at byte 8. */
+    int offset = fi->hfinfo->id == proto_ip ? 12 : 8, len = fi->hfinfo->id == proto_ip ? 4 : 16;
+    g->have_addresses = fi->ds_tvb && fi->length >= offset + 2 * len &&
+                        tvb_bytes_exist(fi->ds_tvb, fi->start + offset, 2 * len);
+    if (!g->have_addresses)
+        return;
+    const guint8 *bytes = tvb_get_ptr(fi->ds_tvb, fi->start + offset, 2 * len);
+    endpoint_address(&g->segment.src, bytes, len);
+    endpoint_address(&g->segment.dst, bytes + len, len);
 }
 
 /* A network-layer address Wireshark's innermost IP layer left in pinfo. */
@@ -190,36 +234,25 @@ static gboolean endpoint_of_address(const address *a, tcpphase_endpoint *e)
 }
 
 /* A TCP header Wireshark's TCP dissector located, `length` bytes at
- * `start` of `ds` (-1: as long as its data offset says), read by
- * libtcpphase's stateless parser. */
+ * `start` of `ds` (-1: as long as its data offset says): kept for
+ * libtcpphase, whose parser reads it as it labels the segment
+ * (tcpphase_tracker_feed_tcp: a header it cannot parse is malformed). */
 static void gather_header(tvbuff_t *ds, gint start, gint length, gathered *g)
 {
-    if (!ds)
+    if (!ds || !tvb_bytes_exist(ds, start, 20))
         return;
-    if (length < 0) {
-        if (!tvb_bytes_exist(ds, start, 13))
-            return;
-        length = MIN((gint)(tvb_get_ptr(ds, start, 13)[12] >> 4) * 4,
-                     tvb_captured_length_remaining(ds, start));
-    }
+    const guint8 *fixed = tvb_get_ptr(ds, start, 20);
+    guint hlen = (guint)(fixed[12] >> 4) * 4;
+    if (length < 0)
+        length = MIN((gint)hlen, tvb_captured_length_remaining(ds, start));
     if (length < 20 || !tvb_bytes_exist(ds, start, length))
         return;
-    const guint8 *header = tvb_get_ptr(ds, start, length);
-    tcpphase_tcp_header h;
-    if (tcpphase_parse_tcp(header, (size_t)length, &h) != TCPPHASE_STATUS_OK)
-        return;
-    g->segment.src.port = h.src_port;
-    g->segment.dst.port = h.dst_port;
-    g->segment.seq = h.seq;
-    g->segment.ack = h.ack;
-    g->segment.tcp_flags = h.flags;
-    g->segment.window = h.window;
-    g->segment.options = header + 20;
-    g->segment.options_len = (size_t)MIN(h.header_len, length) - 20;
-    g->have_ports = g->have_flags = TRUE;
+    g->header = tvb_get_ptr(ds, start, length);
+    g->length = length;
+    g->have_header = TRUE;
     g->ds = ds;
     g->start = start;
-    g->hlen = h.header_len;
+    g->hlen = hlen;
 }
 
 /* Where the IP header whose source address `net_src` points into starts
@@ -304,20 +337,32 @@ static void gather_tcp(proto_node *node, gathered *g)
  * lookup array): the primed tcp.stream and tcp.len under the stand-in node
  * it left; TCP's dissector places tcp.stream at the header's first byte.
  * FALSE when the node is not a TCP layer's. */
-static gboolean gather_stand_in(proto_node *node, gathered *g)
+static gboolean gather_stand_in(proto_node *node, gathered *g, gboolean len_possible)
 {
-    field_info *stream = NULL;
-    for (proto_node *n = node->first_child; n && !(g->have_len && g->have_stream); n = n->next) {
+    /* Most stand-ins are other protocols': nothing is written until
+     * tcp.stream is found. A stand-in holds one protocol's items: one
+     * whose first field is the frame's is not TCP's. The search stops at
+     * tcp.stream where no tcp.len can be in the tree (`len_possible`). */
+    field_info *stream = NULL, *len = NULL;
+    for (proto_node *n = node->first_child; n && !(stream && (len || !len_possible)); n = n->next) {
         field_info *fi = PNODE_FINFO(n);
         if (!fi)
             continue;
+        if (!stream && !len && proto_frame >= 0 && fi->hfinfo->parent == proto_frame)
+            return FALSE;
         if (fi->hfinfo->id == hf_tcp_stream && !stream)
             stream = fi;
-        gather_field(fi, g);
+        else if (fi->hfinfo->id == hf_tcp_len && !len)
+            len = fi;
     }
-    if (stream)
-        gather_header(stream->ds_tvb, stream->start, -1, g);
-    return stream != NULL;
+    if (!stream)
+        return FALSE;
+    memset(g, 0, sizeof *g);
+    gather_field(stream, g);
+    if (len)
+        gather_field(len, g);
+    gather_header(stream->ds_tvb, stream->start, -1, g);
+    return TRUE;
 }
 
 /* How many times Wireshark's TCP dissector ran on the frame, outside an
@@ -342,12 +387,15 @@ static unsigned tcp_layers(const packet_info *pinfo)
  * leaves for a protocol it does not build. Its addresses are those of the
  * IP node before it when the tree holds one, else, for the innermost TCP
  * layer, those Wireshark's innermost IP layer left in pinfo. */
-static frame_result *compute(packet_info *pinfo, proto_tree *tree)
+static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
 {
     gathered layers[MAX_LAYERS];
     unsigned count = 0;
     if (tracker && tree) {
         proto_node *ip = NULL;
+        /* tcp.len is in the tree only where it is shown in full or named. */
+        gboolean len_possible = PTREE_DATA(tree)->visible || !hfi_tcp_len ||
+                                hfi_tcp_len->ref_type != HF_REF_TYPE_NONE;
         for (proto_node *n = tree->first_child; n && count < MAX_LAYERS; n = n->next) {
             field_info *fi = PNODE_FINFO(n);
             int id = fi ? fi->hfinfo->id : -1;
@@ -358,10 +406,10 @@ static frame_result *compute(packet_info *pinfo, proto_tree *tree)
             if (fi && id != proto_tcp)
                 continue;
             gathered *g = &layers[count];
-            memset(g, 0, sizeof *g);
             if (fi) {
+                memset(g, 0, sizeof *g);
                 gather_tcp(n, g);
-            } else if (!gather_stand_in(n, g)) {
+            } else if (!gather_stand_in(n, g, len_possible)) {
                 continue;
             }
             if (ip)
@@ -380,28 +428,41 @@ static frame_result *compute(packet_info *pinfo, proto_tree *tree)
             last->have_addresses = endpoint_of_address(&pinfo->net_src, &last->segment.src) &&
                                    endpoint_of_address(&pinfo->net_dst, &last->segment.dst) &&
                                    last->segment.src.family == last->segment.dst.family;
-        if (last && last->have_flags && !last->have_len)
+        if (last && last->have_header && !last->have_len)
             last->have_len = payload_length(pinfo, last);
     }
     /* Kept for the whole file: only as many layers as the frame has. */
-    frame_result *r = (frame_result *)wmem_alloc(
-        wmem_file_scope(), offsetof(frame_result, layers) + MAX(count, 1) * sizeof(layer_result));
-    r->count = count;
+    guint32 num = pinfo->num;
+    if (num >= slots_len) {
+        slots = (frame_slot *)grow(slots, &slots_cap, num + 1, sizeof *slots);
+        memset(&slots[slots_len], 0, (num + 1 - slots_len) * sizeof *slots);
+        slots_len = num + 1;
+    }
+    results = (layer_result *)grow(results, &results_cap, results_len + count, sizeof *results);
+    frame_slot *r = &slots[num];
+    r->first = results_len;
+    r->count = (guint8)count;
+    r->seen = 1;
+    results_len += count;
     for (unsigned i = 0; i < count; i++) {
         gathered *g = &layers[i];
-        layer_result *l = &r->layers[i];
+        layer_result *l = &results[r->first + i];
         memset(&l->annotation, 0, sizeof l->annotation);
         l->annotation.frame = pinfo->num;
-        if (!(g->have_addresses && g->have_ports && g->have_flags && g->have_stream && g->have_len)) {
-            /* Wireshark could not read this header whole: say so. */
+        if (g->have_addresses && g->have_header && g->have_stream && g->have_len) {
+            g->segment.frame = pinfo->num;
+            g->segment.ts_ns = (uint64_t)pinfo->abs_ts.secs * 1000000000u + (uint64_t)pinfo->abs_ts.nsecs;
+            l->status = tcpphase_tracker_feed_tcp(tracker, &g->segment, g->header, (size_t)g->length,
+                                                  &l->annotation);
+        } else {
             l->status = TCPPHASE_STATUS_MALFORMED;
+        }
+        if (l->status == TCPPHASE_STATUS_MALFORMED) {
+            /* Wireshark could not read this header whole: say so. */
             l->annotation.phase = TCPPHASE_PHASE_OTHER;
             l->annotation.step = TCPPHASE_STEP_MALFORMED;
             continue;
         }
-        g->segment.frame = pinfo->num;
-        g->segment.ts_ns = (uint64_t)pinfo->abs_ts.secs * 1000000000u + (uint64_t)pinfo->abs_ts.nsecs;
-        l->status = tcpphase_tracker_feed_segment(tracker, &g->segment, &l->annotation);
         if (l->status == TCPPHASE_STATUS_OK && l->annotation.conn >= conns_seen)
             conns_seen = l->annotation.conn + 1;
         drain_summaries();
@@ -409,8 +470,29 @@ static frame_result *compute(packet_info *pinfo, proto_tree *tree)
     return r;
 }
 
+/* The registrations of the fields show_layer adds, looked up once (at
+ * handoff) so that each frame's "is it wanted" test is a load. */
+static const header_field_info *hfi_stream, *hfi_conn, *hfi_dir, *hfi_phase, *hfi_step,
+    *hfi_client_state, *hfi_server_state, *hfi_closer;
+/* The summary's fields: the item and each of its children. */
+static const header_field_info *hfi_summary[7];
+
+/* Whether a field added to `pt` would be built: the tree is shown in full,
+ * or a filter, column or -e names the field (Wireshark's own
+ * proto_field_is_referenced, for a field that is not a protocol). */
+static gboolean wanted(const proto_tree *pt, const header_field_info *info)
+{
+    return pt && (PTREE_DATA(pt)->visible || info->ref_type != HF_REF_TYPE_NONE);
+}
+
 static void add_summary(proto_tree *tree, tvbuff_t *tvb, guint64 conn)
 {
+    /* Nothing of it would be built: no need to look it up. */
+    gboolean any = FALSE;
+    for (size_t i = 0; i < G_N_ELEMENTS(hfi_summary) && !any; i++)
+        any = wanted(tree, hfi_summary[i]);
+    if (!any)
+        return;
     const tcpphase_summary *s = (const tcpphase_summary *)wmem_map_lookup(
         summaries, GUINT_TO_POINTER((guint)conn));
     if (!s)
@@ -436,16 +518,16 @@ static void add_summary(proto_tree *tree, tvbuff_t *tvb, guint64 conn)
  * in one that is not (tshark -T fields in Wireshark 4.2 and later, filters,
  * columns, taps), when a filter, column or -e names it. Wireshark would
  * drop the others itself, after the call. */
-static void add_uint(proto_tree *pt, int hf, tvbuff_t *tvb, guint32 value)
+static void add_uint(proto_tree *pt, const header_field_info *info, tvbuff_t *tvb, guint32 value)
 {
-    if (proto_field_is_referenced(pt, hf))
-        proto_item_set_generated(proto_tree_add_uint(pt, hf, tvb, 0, 0, value));
+    if (wanted(pt, info))
+        proto_item_set_generated(proto_tree_add_uint(pt, info->id, tvb, 0, 0, value));
 }
 
-static void add_string(proto_tree *pt, int hf, tvbuff_t *tvb, const char *value)
+static void add_string(proto_tree *pt, const header_field_info *info, tvbuff_t *tvb, const char *value)
 {
-    if (proto_field_is_referenced(pt, hf))
-        proto_item_set_generated(proto_tree_add_string(pt, hf, tvb, 0, 0, value));
+    if (wanted(pt, info))
+        proto_item_set_generated(proto_tree_add_string(pt, info->id, tvb, 0, 0, value));
 }
 
 /* Whether a filter, column or -e names the protocol itself (not only one
@@ -488,16 +570,16 @@ static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
      * tree shown in full (tshark -T fields and -V, the GUI's details): the
      * fields whose value is the usual one are left out, as Wireshark's
      * tcp.analysis.* are, and none gets a formatted text. */
-    add_uint(pt, hf_stream, tvb, (guint32)a->stream);
-    add_uint(pt, hf_conn, tvb, (guint32)a->conn);
-    add_string(pt, hf_dir, tvb, tcpphase_dir_name(a->dir));
-    add_string(pt, hf_phase, tvb, tcpphase_phase_name(a->phase));
-    add_string(pt, hf_step, tvb, tcpphase_step_name(a->step));
-    add_string(pt, hf_client_state, tvb, tcpphase_state_name(a->client_state));
-    add_string(pt, hf_server_state, tvb, tcpphase_state_name(a->server_state));
+    add_uint(pt, hfi_stream, tvb, (guint32)a->stream);
+    add_uint(pt, hfi_conn, tvb, (guint32)a->conn);
+    add_string(pt, hfi_dir, tvb, tcpphase_dir_name(a->dir));
+    add_string(pt, hfi_phase, tvb, tcpphase_phase_name(a->phase));
+    add_string(pt, hfi_step, tvb, tcpphase_step_name(a->step));
+    add_string(pt, hfi_client_state, tvb, tcpphase_state_name(a->client_state));
+    add_string(pt, hfi_server_state, tvb, tcpphase_state_name(a->server_state));
     /* The closer role once a FIN has been seen (empty before). */
     if (a->closer != TCPPHASE_CLOSER_NONE)
-        add_string(pt, hf_closer, tvb, tcpphase_closer_name(a->closer));
+        add_string(pt, hfi_closer, tvb, tcpphase_closer_name(a->closer));
     if (a->origin_guessed)
         proto_item_set_generated(proto_tree_add_boolean(pt, hf_origin_guessed, tvb, 0, 0, TRUE));
 
@@ -523,7 +605,7 @@ static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
 
 static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    frame_result *r = (frame_result *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpphase, 0);
+    const frame_slot *r = slot_of(pinfo->num);
     if (!r) {
         if (PINFO_FD_VISITED(pinfo))
             return 0; /* a frame the first pass never gave us: nothing to say */
@@ -538,13 +620,12 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                 prime_wanted_fields(FALSE);
         }
         r = compute(pinfo, tree);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpphase, 0, r);
     } else {
         /* A revisit: the first pass is over. */
         finish_first_pass();
     }
     for (unsigned i = 0; i < r->count; i++)
-        show_layer(tvb, pinfo, tree, &r->layers[i]);
+        show_layer(tvb, pinfo, tree, &results[r->first + i]);
     return 0;
 }
 
@@ -728,10 +809,10 @@ static void table_free_item(stat_tap_table *table _U_, guint row _U_, guint colu
  * frame, or NULL. */
 static const tcpphase_annotation *frame_connection(packet_info *pinfo)
 {
-    const frame_result *r = (const frame_result *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpphase, 0);
+    const frame_slot *r = slot_of(pinfo->num);
     for (unsigned i = r ? r->count : 0; i-- > 0;) {
-        if (r->layers[i].status == TCPPHASE_STATUS_OK)
-            return &r->layers[i].annotation;
+        if (results[r->first + i].status == TCPPHASE_STATUS_OK)
+            return &results[r->first + i].annotation;
     }
     return NULL;
 }
@@ -764,6 +845,7 @@ static void tcpphase_init(void)
 {
     tcpphase_tracker_free(tracker);
     tracker = tcpphase_tracker_new();
+    free_results();
     summaries = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     finished = FALSE;
     conns_seen = 0;
@@ -776,6 +858,7 @@ static void tcpphase_cleanup(void)
 {
     tcpphase_tracker_free(tracker);
     tracker = NULL;
+    free_results();
     summaries = NULL;
     finished = FALSE;
 }
@@ -911,6 +994,21 @@ static void proto_reg_handoff_tcpphase(void)
     proto_ipv6 = proto_registrar_get_id_byname("ipv6");
     proto_icmp = proto_registrar_get_id_byname("icmp");
     proto_icmpv6 = proto_registrar_get_id_byname("icmpv6");
+    proto_frame = proto_registrar_get_id_byname("frame");
+    hfi_tcp_len = hf_tcp_len >= 0 ? proto_registrar_get_nth((guint)hf_tcp_len) : NULL;
+    hfi_stream = proto_registrar_get_nth((guint)hf_stream);
+    hfi_conn = proto_registrar_get_nth((guint)hf_conn);
+    hfi_dir = proto_registrar_get_nth((guint)hf_dir);
+    hfi_phase = proto_registrar_get_nth((guint)hf_phase);
+    hfi_step = proto_registrar_get_nth((guint)hf_step);
+    hfi_client_state = proto_registrar_get_nth((guint)hf_client_state);
+    hfi_server_state = proto_registrar_get_nth((guint)hf_server_state);
+    hfi_closer = proto_registrar_get_nth((guint)hf_closer);
+    const int summary_fields[G_N_ELEMENTS(hfi_summary)] = {
+        hf_conn_summary, hf_conn_handshake, hf_conn_close, hf_conn_active_closer,
+        hf_conn_conn_state, hf_conn_history, hf_conn_completeness};
+    for (size_t i = 0; i < G_N_ELEMENTS(hfi_summary); i++)
+        hfi_summary[i] = proto_registrar_get_nth((guint)summary_fields[i]);
     prime_wanted_fields(TRUE);
 }
 

@@ -1243,6 +1243,41 @@ tcpphase_status tcpphase_tracker_feed_segment(tcpphase_tracker *t,
                                               tcpphase_annotation *out);
 
 /**
+ * Feeds one segment given as its TCP header's bytes plus what the header
+ * does not hold: exactly `tcpphase_tracker_feed_segment`, except that the
+ * ports, `seq`, `ack`, `tcp_flags`, `window` and the options are read from
+ * `header` (`header_len` bytes: the TCP header, then any payload) by
+ * libtcpphase's parser (as `tcpphase_parse_tcp`), and those fields of
+ * `*segment` are ignored; `frame`, `ts_ns`, `stream`, the addresses of
+ * `src` / `dst` and `payload_len` are `*segment`'s. One call where a
+ * caller would otherwise parse the header and then feed it.
+ *
+ * Returns `OK` with `*out` filled; without touching `*out`:
+ * `MALFORMED` (the header does not parse: fewer than 20 bytes, a data
+ * offset below 5, or shorter than the data offset says), `NULL_ARGUMENT`
+ * (`t`, `segment`, `header` or `out` NULL), `INVALID_ARGUMENT` (an
+ * endpoint's family is neither IPv4 nor IPv6, or `header_len` above
+ * `PTRDIFF_MAX`), `PANIC` (an internal failure, now or earlier: free the
+ * tracker). Connections that leave the table meanwhile queue their
+ * summaries for `tcpphase_tracker_next_summary`.
+ *
+ * Ownership: `*segment` and `header` are read during the call only;
+ * `*out` is the caller's, written during the call. No allocation per
+ * segment. Threads: one thread at a time per tracker.
+ *
+ * # Safety
+ * `t` must be NULL or a live tracker; `segment` NULL or valid for reading
+ * one `tcpphase_segment` (its `options` is not read); `header` NULL or
+ * valid for `header_len` bytes; `out` NULL or valid for writing one
+ * `tcpphase_annotation`.
+ */
+tcpphase_status tcpphase_tracker_feed_tcp(tcpphase_tracker *t,
+                                          const tcpphase_segment *segment,
+                                          const uint8_t *header,
+                                          size_t header_len,
+                                          tcpphase_annotation *out);
+
+/**
  * The name of a `tcpphase_handshake` value (`"complete"`, `"refused"`,
  * `"no-answer"`, `"not-seen"`; `""` for `TCPPHASE_HANDSHAKE_NONE`), or
  * NULL for a value that is no outcome.

@@ -6,7 +6,9 @@ use crate::boundary::{guard, length_ok};
 use crate::endpoint::tcpphase_endpoint;
 use crate::status::tcpphase_status;
 use crate::tracker::{tcpphase_tracker, usable};
+use std::net::SocketAddr;
 use tcpphase_core::track::DecodedSegment;
+use tcpphase_core::wire::tcp::parse_tcp;
 use tcpphase_core::wire::{SeqNumber, TcpFlags, TcpOptions};
 
 /// One TCP segment as its caller decoded it, for
@@ -116,4 +118,228 @@ pub unsafe extern "C" fn tcpphase_tracker_feed_segment(
         unsafe { out.write(tcpphase_annotation::from(&annotation)) };
         tcpphase_status::Ok
     })
+}
+
+/// Feeds one segment given as its TCP header's bytes plus what the header
+/// does not hold: exactly `tcpphase_tracker_feed_segment`, except that the
+/// ports, `seq`, `ack`, `tcp_flags`, `window` and the options are read from
+/// `header` (`header_len` bytes: the TCP header, then any payload) by
+/// libtcpphase's parser (as `tcpphase_parse_tcp`), and those fields of
+/// `*segment` are ignored; `frame`, `ts_ns`, `stream`, the addresses of
+/// `src` / `dst` and `payload_len` are `*segment`'s. One call where a
+/// caller would otherwise parse the header and then feed it.
+///
+/// Returns `OK` with `*out` filled; without touching `*out`:
+/// `MALFORMED` (the header does not parse: fewer than 20 bytes, a data
+/// offset below 5, or shorter than the data offset says), `NULL_ARGUMENT`
+/// (`t`, `segment`, `header` or `out` NULL), `INVALID_ARGUMENT` (an
+/// endpoint's family is neither IPv4 nor IPv6, or `header_len` above
+/// `PTRDIFF_MAX`), `PANIC` (an internal failure, now or earlier: free the
+/// tracker). Connections that leave the table meanwhile queue their
+/// summaries for `tcpphase_tracker_next_summary`.
+///
+/// Ownership: `*segment` and `header` are read during the call only;
+/// `*out` is the caller's, written during the call. No allocation per
+/// segment. Threads: one thread at a time per tracker.
+///
+/// # Safety
+/// `t` must be NULL or a live tracker; `segment` NULL or valid for reading
+/// one `tcpphase_segment` (its `options` is not read); `header` NULL or
+/// valid for `header_len` bytes; `out` NULL or valid for writing one
+/// `tcpphase_annotation`.
+#[no_mangle]
+pub unsafe extern "C" fn tcpphase_tracker_feed_tcp(
+    t: *mut tcpphase_tracker,
+    segment: *const tcpphase_segment,
+    header: *const u8,
+    header_len: usize,
+    out: *mut tcpphase_annotation,
+) -> tcpphase_status {
+    guard(|| {
+        // SAFETY: the caller vouches for `t`.
+        let h = match unsafe { usable(t) } {
+            Ok(h) => h,
+            Err(status) => return status,
+        };
+        // SAFETY: the caller vouches for `segment` being NULL or valid.
+        let Some(seg) = (unsafe { segment.as_ref() }) else {
+            return tcpphase_status::NullArgument;
+        };
+        if out.is_null() || header.is_null() {
+            return tcpphase_status::NullArgument;
+        }
+        if !length_ok(header_len) {
+            return tcpphase_status::InvalidArgument;
+        }
+        let (Some(src), Some(dst)) = (seg.src.socket_addr(), seg.dst.socket_addr()) else {
+            return tcpphase_status::InvalidArgument;
+        };
+        // SAFETY: non-NULL, at most isize::MAX, and the caller vouches for
+        // `header_len` bytes.
+        let bytes = unsafe { std::slice::from_raw_parts(header, header_len) };
+        let Ok((_, tcp)) = parse_tcp(bytes) else {
+            return tcpphase_status::Malformed;
+        };
+        let decoded = DecodedSegment {
+            src: SocketAddr::new(src.ip(), tcp.src_port),
+            dst: SocketAddr::new(dst.ip(), tcp.dst_port),
+            seq: tcp.seq,
+            ack: tcp.ack,
+            flags: TcpFlags(tcp.flags.0 & 0x1ff),
+            window: tcp.window,
+            payload_len: seg.payload_len,
+            options: tcp.options,
+        };
+        let annotation =
+            h.poisoning(|tracker| tracker.feed_decoded(seg.frame, seg.ts_ns, &decoded, seg.stream));
+        h.last_error = None;
+        // SAFETY: `out` is non-NULL and the caller vouches for it.
+        unsafe { out.write(tcpphase_annotation::from(&annotation)) };
+        tcpphase_status::Ok
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::endpoint::tcpphase_family;
+    use crate::tracker::{tcpphase_tracker_free, tcpphase_tracker_new};
+
+    /// A SYN from 10.0.0.1:40000 to 10.0.0.2:80 with an MSS option, then
+    /// its SYN-ACK: header bytes, and the same as a decoded segment.
+    fn header(syn_ack: bool) -> [u8; 24] {
+        let (sp, dp): (u16, u16) = if syn_ack { (80, 40000) } else { (40000, 80) };
+        let mut h = [0u8; 24];
+        h[0..2].copy_from_slice(&sp.to_be_bytes());
+        h[2..4].copy_from_slice(&dp.to_be_bytes());
+        h[4..8].copy_from_slice(&(if syn_ack { 5000u32 } else { 1000 }).to_be_bytes());
+        h[8..12].copy_from_slice(&(if syn_ack { 1001u32 } else { 0 }).to_be_bytes());
+        h[12] = 6 << 4;
+        h[13] = if syn_ack { 0x12 } else { 0x02 };
+        h[14..16].copy_from_slice(&65535u16.to_be_bytes());
+        h[20..24].copy_from_slice(&[2, 4, 0x05, 0xb4]);
+        h
+    }
+
+    fn endpoint(last: u8, port: u16) -> tcpphase_endpoint {
+        let mut addr = [0u8; 16];
+        addr[..4].copy_from_slice(&[10, 0, 0, last]);
+        tcpphase_endpoint {
+            addr,
+            port,
+            family: tcpphase_family::Ipv4 as u8,
+        }
+    }
+
+    fn segment(frame: u64, syn_ack: bool, options: &[u8]) -> tcpphase_segment {
+        let (a, b) = (endpoint(1, 40000), endpoint(2, 80));
+        let (src, dst) = if syn_ack { (b, a) } else { (a, b) };
+        tcpphase_segment {
+            frame,
+            ts_ns: frame * 1000,
+            stream: 0,
+            src,
+            dst,
+            seq: if syn_ack { 5000 } else { 1000 },
+            ack: if syn_ack { 1001 } else { 0 },
+            tcp_flags: if syn_ack { 0x12 } else { 0x02 },
+            window: 65535,
+            payload_len: 0,
+            options: options.as_ptr(),
+            options_len: options.len(),
+        }
+    }
+
+    #[test]
+    fn feed_tcp_labels_as_feed_segment_does() {
+        let options = [2u8, 4, 0x05, 0xb4];
+        let (a, b) = (tcpphase_tracker_new(), tcpphase_tracker_new());
+        for (frame, syn_ack) in [(1u64, false), (2, true)] {
+            let seg = segment(frame, syn_ack, &options);
+            // Ports and numbers of the segment given to feed_tcp are not read.
+            let mut blank = seg;
+            (blank.src.port, blank.dst.port) = (0, 0);
+            (blank.seq, blank.ack, blank.tcp_flags, blank.window) = (0, 0, 0, 0);
+            (blank.options, blank.options_len) = (std::ptr::null(), 0);
+            let h = header(syn_ack);
+            let mut x = std::mem::MaybeUninit::<tcpphase_annotation>::zeroed();
+            let mut y = std::mem::MaybeUninit::<tcpphase_annotation>::zeroed();
+            // SAFETY: live trackers, valid segment, header and outputs.
+            unsafe {
+                assert_eq!(
+                    tcpphase_tracker_feed_segment(a, &seg, x.as_mut_ptr()),
+                    tcpphase_status::Ok
+                );
+                assert_eq!(
+                    tcpphase_tracker_feed_tcp(b, &blank, h.as_ptr(), h.len(), y.as_mut_ptr()),
+                    tcpphase_status::Ok
+                );
+                let (x, y) = (x.assume_init(), y.assume_init());
+                assert_eq!(x, y);
+                assert_eq!(y.src.port, if syn_ack { 80 } else { 40000 });
+            }
+        }
+        // SAFETY: both were made by tcpphase_tracker_new.
+        unsafe {
+            tcpphase_tracker_free(a);
+            tcpphase_tracker_free(b);
+        }
+    }
+
+    #[test]
+    fn feed_tcp_refuses_what_does_not_parse() {
+        let t = tcpphase_tracker_new();
+        let seg = segment(1, false, &[]);
+        let h = header(false);
+        let mut out = std::mem::MaybeUninit::<tcpphase_annotation>::zeroed();
+        // SAFETY: a live tracker; lengths within the buffers.
+        unsafe {
+            // Fewer than 20 bytes, and shorter than its data offset (24).
+            assert_eq!(
+                tcpphase_tracker_feed_tcp(t, &seg, h.as_ptr(), 19, out.as_mut_ptr()),
+                tcpphase_status::Malformed
+            );
+            assert_eq!(
+                tcpphase_tracker_feed_tcp(t, &seg, h.as_ptr(), 22, out.as_mut_ptr()),
+                tcpphase_status::Malformed
+            );
+            let mut bad = h;
+            bad[12] = 4 << 4; // data offset below 5
+            assert_eq!(
+                tcpphase_tracker_feed_tcp(t, &seg, bad.as_ptr(), bad.len(), out.as_mut_ptr()),
+                tcpphase_status::Malformed
+            );
+            assert_eq!(
+                tcpphase_tracker_feed_tcp(t, &seg, std::ptr::null(), 0, out.as_mut_ptr()),
+                tcpphase_status::NullArgument
+            );
+            assert_eq!(
+                tcpphase_tracker_feed_tcp(
+                    t,
+                    std::ptr::null(),
+                    h.as_ptr(),
+                    h.len(),
+                    out.as_mut_ptr()
+                ),
+                tcpphase_status::NullArgument
+            );
+            assert_eq!(
+                tcpphase_tracker_feed_tcp(
+                    std::ptr::null_mut(),
+                    &seg,
+                    h.as_ptr(),
+                    h.len(),
+                    out.as_mut_ptr()
+                ),
+                tcpphase_status::NullArgument
+            );
+            let mut wrong = seg;
+            wrong.src.family = 9;
+            assert_eq!(
+                tcpphase_tracker_feed_tcp(t, &wrong, h.as_ptr(), h.len(), out.as_mut_ptr()),
+                tcpphase_status::InvalidArgument
+            );
+            tcpphase_tracker_free(t);
+        }
+    }
 }

@@ -10,7 +10,7 @@
 //! shard. A frame read here that the full decode finds malformed goes to
 //! some worker, whose tracker says so in its place.
 
-use super::route::{endpoint_v4, endpoint_v6, shard_of_endpoints};
+use super::route::{endpoint_v4, endpoint_v6, Shards};
 
 const LINKTYPE_ETHERNET: u32 = 1;
 const LINKTYPE_RAW: u32 = 101;
@@ -26,7 +26,7 @@ const PROTOCOL_TCP: u8 = 6;
 /// The shard among `workers` of the frame's TCP 4-tuple, when it is a
 /// plain TCP segment; `None` when the full decode must say.
 #[inline]
-pub(crate) fn fast_shard(linktype: u32, frame: &[u8], workers: usize) -> Option<usize> {
+pub(crate) fn fast_shard(linktype: u32, frame: &[u8], shards: Shards) -> Option<usize> {
     let ip_at = match linktype {
         LINKTYPE_ETHERNET => {
             let mut at = 12;
@@ -65,10 +65,9 @@ pub(crate) fn fast_shard(linktype: u32, frame: &[u8], workers: usize) -> Option<
             let ports = ip.get(header_len..header_len + 4)?;
             let src = u32::from_be_bytes([header[12], header[13], header[14], header[15]]);
             let dst = u32::from_be_bytes([header[16], header[17], header[18], header[19]]);
-            shard_of_endpoints(
+            shards.of_endpoints(
                 endpoint_v4(src, u16::from_be_bytes([ports[0], ports[1]])),
                 endpoint_v4(dst, u16::from_be_bytes([ports[2], ports[3]])),
-                workers,
             )
         }
         (_, 6) => {
@@ -82,10 +81,9 @@ pub(crate) fn fast_shard(linktype: u32, frame: &[u8], workers: usize) -> Option<
                 bytes.copy_from_slice(&header[at..at + 16]);
                 u128::from_be_bytes(bytes)
             };
-            shard_of_endpoints(
+            shards.of_endpoints(
                 endpoint_v6(addr(8), u16::from_be_bytes([ports[0], ports[1]])),
                 endpoint_v6(addr(24), u16::from_be_bytes([ports[2], ports[3]])),
-                workers,
             )
         }
         _ => return None,
@@ -102,7 +100,6 @@ fn be16(frame: &[u8], at: usize) -> Option<u16> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::route::shard;
     use super::*;
     use std::net::SocketAddr;
     use tcpphase::wire::{decode_frame_linktype, Decoded};
@@ -140,10 +137,9 @@ mod tests {
     /// The shard the full decode gives a frame's segment.
     fn decoded_shard(linktype: u32, frame: &[u8], workers: usize) -> Option<usize> {
         match decode_frame_linktype(linktype, frame) {
-            Ok(Decoded::Tcp(s)) => Some(shard(
+            Ok(Decoded::Tcp(s)) => Some(Shards::even(workers).of(
                 SocketAddr::new(s.ip.src(), s.tcp.src_port),
                 SocketAddr::new(s.ip.dst(), s.tcp.dst_port),
-                workers,
             )),
             _ => None,
         }
@@ -155,13 +151,13 @@ mod tests {
             for sport in [1000u16, 1001, 40000, 65535] {
                 for vlans in 0..=2 {
                     let f = ethernet_v4(vlans, sport, 0x4000, PROTOCOL_TCP);
-                    let fast = fast_shard(LINKTYPE_ETHERNET, &f, workers);
+                    let fast = fast_shard(LINKTYPE_ETHERNET, &f, Shards::even(workers));
                     assert!(fast.is_some());
                     assert_eq!(fast, decoded_shard(LINKTYPE_ETHERNET, &f, workers));
                 }
                 let f = raw_v6(sport, PROTOCOL_TCP);
                 for linktype in [LINKTYPE_RAW, LINKTYPE_IPV6] {
-                    let fast = fast_shard(linktype, &f, workers);
+                    let fast = fast_shard(linktype, &f, Shards::even(workers));
                     assert!(fast.is_some());
                     assert_eq!(fast, decoded_shard(linktype, &f, workers));
                 }
@@ -204,7 +200,7 @@ mod tests {
             let _ = read_frames(&source, |frame| {
                 let full = decoded_shard(frame.linktype, frame.data, 3);
                 decoded += usize::from(full.is_some());
-                if let Some(shard) = fast_shard(frame.linktype, frame.data, 3) {
+                if let Some(shard) = fast_shard(frame.linktype, frame.data, Shards::even(3)) {
                     fast += 1;
                     // Read cheaply, a frame the decode finds TCP in goes to
                     // the same worker; one it finds malformed may go
@@ -227,20 +223,32 @@ mod tests {
     #[test]
     fn anything_else_takes_the_full_decode() {
         // A fragment (more fragments), a later fragment, UDP, three VLAN tags.
-        assert_eq!(fast_shard(1, &ethernet_v4(0, 5, 0x2000, 6), 2), None);
-        assert_eq!(fast_shard(1, &ethernet_v4(0, 5, 0x0010, 6), 2), None);
-        assert_eq!(fast_shard(1, &ethernet_v4(0, 5, 0, 17), 2), None);
-        assert_eq!(fast_shard(1, &ethernet_v4(3, 5, 0, 6), 2), None);
+        assert_eq!(
+            fast_shard(1, &ethernet_v4(0, 5, 0x2000, 6), Shards::even(2)),
+            None
+        );
+        assert_eq!(
+            fast_shard(1, &ethernet_v4(0, 5, 0x0010, 6), Shards::even(2)),
+            None
+        );
+        assert_eq!(
+            fast_shard(1, &ethernet_v4(0, 5, 0, 17), Shards::even(2)),
+            None
+        );
+        assert_eq!(
+            fast_shard(1, &ethernet_v4(3, 5, 0, 6), Shards::even(2)),
+            None
+        );
         // IPv6 with an extension header first; IPv6 bytes on an IPv4 link.
-        assert_eq!(fast_shard(229, &raw_v6(5, 0), 2), None);
-        assert_eq!(fast_shard(228, &raw_v6(5, 6), 2), None);
+        assert_eq!(fast_shard(229, &raw_v6(5, 0), Shards::even(2)), None);
+        assert_eq!(fast_shard(228, &raw_v6(5, 6), Shards::even(2)), None);
         // Cut short anywhere: no shard, no panic.
         let f = ethernet_v4(1, 5, 0, 6);
         for len in 0..f.len() {
-            let cut = fast_shard(1, &f[..len], 3);
+            let cut = fast_shard(1, &f[..len], Shards::even(3));
             assert!(cut.is_none() || len >= 14 + 4 + 24 + 4, "{len}");
         }
         // A link type it does not read at fixed offsets.
-        assert_eq!(fast_shard(113, &f, 2), None);
+        assert_eq!(fast_shard(113, &f, Shards::even(2)), None);
     }
 }

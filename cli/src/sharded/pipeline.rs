@@ -6,7 +6,7 @@
 
 use super::fast_route::fast_shard;
 use super::numbering::Numbering;
-use super::route::{Route, Router, LINKTYPE_RAW};
+use super::route::{Route, Router, Shards, LINKTYPE_RAW};
 use super::worker::{Wants, Worker};
 use super::{Gone, Job, Out, Rank, Results, WorkBatch};
 use crate::error::CommandError;
@@ -220,13 +220,13 @@ fn lead(
             .collect(),
     };
     let mut tally = Tally::default();
-    let mut router = Router::new(channels.jobs.len() + 1);
+    let shards = lead.shards();
+    let mut router = Router::new(shards);
     let mut frames = 0usize;
     let mut open = true;
     let problems = read_frames(source, |frame| {
         let (number, ts_ns) = (frame.number, frame.ts_ns);
-        let workers = lead.batches.len() + 1;
-        match fast_shard(frame.linktype, frame.data, workers) {
+        match fast_shard(frame.linktype, frame.data, shards) {
             Some(owner) => {
                 // The single tracker sweeps here if the frame parses.
                 if router.due(ts_ns) {
@@ -302,6 +302,19 @@ struct Lead {
 }
 
 impl Lead {
+    /// The split of connections: the lead reads and routes every frame,
+    /// so where the writer has little to do (no line per segment) it
+    /// tracks a smaller share, 40 % of an even one (see
+    /// [`Shards::with_lead_share`]).
+    fn shards(&self) -> Shards {
+        let workers = self.batches.len() + 1;
+        if self.worker.wants().annotations {
+            Shards::even(workers)
+        } else {
+            Shards::with_lead_share(workers, 40)
+        }
+    }
+
     /// Every worker sweeps at this frame.
     fn tick(&mut self, frame: u64, ts_ns: u64) {
         self.worker.tick(frame, ts_ns, &mut self.out);

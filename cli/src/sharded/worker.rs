@@ -54,6 +54,11 @@ pub(crate) struct Worker {
 }
 
 impl Worker {
+    /// What it is asked for.
+    pub(crate) fn wants(&self) -> Wants {
+        self.wants
+    }
+
     /// A worker whose tracker has `config`.
     pub(crate) fn new(config: Config, wants: Wants) -> Self {
         Worker {

@@ -24,7 +24,7 @@ const BATCH_FRAMES: usize = 4096;
 /// A batch goes out early when one worker's frame bytes pass this.
 const BATCH_BYTES: usize = 4 << 20;
 /// Batches in flight on each channel.
-const IN_FLIGHT: usize = 2;
+const IN_FLIGHT: usize = 4;
 /// End-of-input summaries per batch.
 const END_CHUNK: usize = 256;
 

@@ -5,7 +5,7 @@ use crate::annotation::tcpphase_annotation;
 use crate::boundary::{guard, length_ok};
 use crate::endpoint::tcpphase_endpoint;
 use crate::status::tcpphase_status;
-use crate::tracker::{tcpphase_tracker, usable};
+use crate::tracker::{tcpphase_tracker, usable, Handle};
 use std::net::SocketAddr;
 use tcpphase_core::track::DecodedSegment;
 use tcpphase_core::wire::tcp::parse_tcp;
@@ -76,14 +76,10 @@ pub unsafe extern "C" fn tcpphase_tracker_feed_segment(
     out: *mut tcpphase_annotation,
 ) -> tcpphase_status {
     guard(|| {
-        // SAFETY: the caller vouches for `t`.
-        let h = match unsafe { usable(t) } {
-            Ok(h) => h,
+        // SAFETY: the caller vouches for `t` and `segment`.
+        let (h, seg) = match unsafe { tracker_and_segment(t, segment) } {
+            Ok(both) => both,
             Err(status) => return status,
-        };
-        // SAFETY: the caller vouches for `segment` being NULL or valid.
-        let Some(seg) = (unsafe { segment.as_ref() }) else {
-            return tcpphase_status::NullArgument;
         };
         if out.is_null() || (seg.options.is_null() && seg.options_len > 0) {
             return tcpphase_status::NullArgument;
@@ -156,14 +152,10 @@ pub unsafe extern "C" fn tcpphase_tracker_feed_tcp(
     out: *mut tcpphase_annotation,
 ) -> tcpphase_status {
     guard(|| {
-        // SAFETY: the caller vouches for `t`.
-        let h = match unsafe { usable(t) } {
-            Ok(h) => h,
+        // SAFETY: the caller vouches for `t` and `segment`.
+        let (h, seg) = match unsafe { tracker_and_segment(t, segment) } {
+            Ok(both) => both,
             Err(status) => return status,
-        };
-        // SAFETY: the caller vouches for `segment` being NULL or valid.
-        let Some(seg) = (unsafe { segment.as_ref() }) else {
-            return tcpphase_status::NullArgument;
         };
         if out.is_null() || header.is_null() {
             return tcpphase_status::NullArgument;
@@ -197,6 +189,23 @@ pub unsafe extern "C" fn tcpphase_tracker_feed_tcp(
         unsafe { out.write(tcpphase_annotation::from(&annotation)) };
         tcpphase_status::Ok
     })
+}
+
+/// The tracker and the segment a feed call names, or the status that
+/// refuses the call (a NULL or poisoned tracker, a NULL segment).
+///
+/// # Safety
+/// `t` NULL or from `tcpphase_tracker_new`, not freed; `segment` NULL or
+/// valid for reading one `tcpphase_segment`.
+unsafe fn tracker_and_segment<'a>(
+    t: *mut tcpphase_tracker,
+    segment: *const tcpphase_segment,
+) -> Result<(&'a mut Handle, &'a tcpphase_segment), tcpphase_status> {
+    // SAFETY: the caller vouches for `t`.
+    let h = unsafe { usable(t) }?;
+    // SAFETY: the caller vouches for `segment` being NULL or valid.
+    let seg = unsafe { segment.as_ref() }.ok_or(tcpphase_status::NullArgument)?;
+    Ok((h, seg))
 }
 
 #[cfg(test)]

@@ -61,13 +61,14 @@ impl Shards {
     pub(crate) fn with_lead_share(workers: usize, percent: u128) -> Self {
         let workers = workers.max(1);
         let even = (1u128 << 64) / workers as u128;
+        let lead_below = if workers == 1 {
+            1u128 << 64
+        } else {
+            even * percent.min(100) / 100
+        };
         Shards {
             workers,
-            lead_below: if workers == 1 {
-                1u128 << 64
-            } else {
-                even * percent.min(100) / 100
-            },
+            lead_below,
         }
     }
 
@@ -85,8 +86,11 @@ impl Shards {
         if h < self.lead_below {
             return 0;
         }
-        let rest = (1u128 << 64) - self.lead_below;
-        1 + ((h - self.lead_below) * (self.workers as u128 - 1) / rest) as usize
+        // The others split the rest evenly: the hash spread once more (an
+        // odd multiplier) and ranged over them, a multiplication a frame
+        // rather than a 128-bit division.
+        let spread = u128::from((h as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        1 + ((spread * (self.workers as u128 - 1)) >> 64) as usize
     }
 }
 

@@ -8,7 +8,7 @@ use crate::error::CommandError;
 use crate::live::{interrupted, read_live, LiveOptions};
 use crate::progress::{Progress, ProgressMode};
 use std::io::Read;
-use tcpphase::capture::{CaptureError, CaptureReader};
+use tcpphase::capture::{CaptureError, CaptureReader, SharedCapture};
 use tcpphase::track::{Config, StreamRule};
 
 /// Where a command reads from, and whether it shows its progress.
@@ -106,6 +106,26 @@ pub fn open_capture(path: &str) -> Result<CaptureReader<'static>, CommandError> 
     reader.map_err(|e| fail(describe(&e)))
 }
 
+/// The one capture file of `source` mapped for a reader and `consumers`
+/// other threads that read its frames in place, with its reader; `None`
+/// when it is not one regular, uncompressed file (it is then opened and
+/// read as usual, errors and all).
+pub(crate) fn open_shared(
+    source: &Source,
+    consumers: usize,
+) -> Option<(SharedCapture, CaptureReader<'static>)> {
+    let [path] = source.paths.as_slice() else {
+        return None;
+    };
+    if source.interface.is_some() || path == "-" {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    let shared = SharedCapture::map(&file, consumers)?;
+    let reader = CaptureReader::from_shared(shared.clone()).ok()?;
+    Some((shared, reader))
+}
+
 /// A capture error in words, for a person.
 fn describe(e: &CaptureError) -> String {
     match e {
@@ -141,6 +161,16 @@ enum Pending {
 /// next; an error from `visit` (the output) stops everything.
 pub fn read_frames(
     source: &Source,
+    visit: impl FnMut(Frame<'_>) -> Result<Flow, CommandError>,
+) -> Vec<CommandError> {
+    read_frames_from(source, None, visit)
+}
+
+/// [`read_frames`], with the one input of `source` already opened as
+/// `reader` when given (a map other threads read too).
+pub(crate) fn read_frames_from(
+    source: &Source,
+    reader: Option<CaptureReader<'static>>,
     mut visit: impl FnMut(Frame<'_>) -> Result<Flow, CommandError>,
 ) -> Vec<CommandError> {
     if let Some(live) = &source.interface {
@@ -149,7 +179,13 @@ pub fn read_frames(
     let mut problems = Vec::new();
     let total = total_size(&source.paths);
     let mut progress = Progress::new(source.progress, total);
-    let order = if source.paths.len() == 1 {
+    let order = if let (Some(reader), [path]) = (reader, source.paths.as_slice()) {
+        vec![Pending::Open {
+            name: path.clone(),
+            reader,
+            held: None,
+        }]
+    } else if source.paths.len() == 1 {
         vec![Pending::Path(source.paths[0].clone())]
     } else {
         by_first_timestamp(&source.paths, &mut problems)

@@ -15,7 +15,11 @@
 //! 4-tuple at fixed offsets, no decoding), by the full decode otherwise
 //! (tunnels, ICMP errors, fragments, which it reassembles first). It
 //! tracks the frames of its own shard in place, straight from the input's
-//! bytes, and copies the others' into their batches, with a tick at every
+//! bytes, and gives the others theirs: where they lie in the input's map
+//! when it is one capture file read in place (the map gives pages back
+//! only once every worker is past them), else a copy of their bytes in
+//! their batches (pipes, compressed or several files, rebuilt
+//! fragments); with a tick at every
 //! frame where the single tracker would sweep its table (its cadence, in
 //! capture time), so every worker's table loses the same connections at
 //! the same frames. Workers number streams and connections locally; for
@@ -62,6 +66,20 @@ pub(crate) enum Job {
         /// Its capture time.
         ts_ns: u64,
     },
+    /// A frame of one of this worker's connections, its bytes in the
+    /// input's map at `start..start + len` (nothing copied).
+    Mapped {
+        /// The global frame number.
+        frame: u64,
+        /// Capture time.
+        ts_ns: u64,
+        /// pcap LINKTYPE of the bytes.
+        linktype: u32,
+        /// Where the bytes start in the map.
+        start: usize,
+        /// How many there are.
+        len: usize,
+    },
     /// A frame of one of this worker's connections; its bytes are
     /// `arena[start..start + len]` of the batch.
     Frame {
@@ -83,6 +101,10 @@ pub(crate) enum Job {
 pub(crate) struct WorkBatch {
     /// Time of the capture's first frame.
     t0: u64,
+    /// How far into the input's map the lead had read when it sent the
+    /// batch: the worker is done with the bytes before, once it is done
+    /// with the batch.
+    map_end: usize,
     jobs: Vec<Job>,
     arena: Vec<u8>,
 }

@@ -11,10 +11,11 @@ use super::worker::{Wants, Worker};
 use super::{Gone, Job, Out, Rank, Results, WorkBatch};
 use crate::error::CommandError;
 use crate::filter::PhaseSet;
-use crate::input::{read_frames, Flow, Source};
+use crate::input::{open_shared, read_frames_from, Flow, Source};
 use crate::tracking::{Kind, Reached, Tally};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use tcpphase::capture::{CaptureReader, SharedCapture};
 use tcpphase::summary::ConnSummary;
 use tcpphase::track::{Annotation, Config};
 use tcpphase::wire::{decode_frame_linktype, WireError};
@@ -69,6 +70,12 @@ pub(crate) fn run(
         ..base
     };
     let stop = AtomicBool::new(false);
+    // One capture file is read in place by every worker; else (and if it
+    // cannot be mapped) the lead copies the others' frames.
+    let (shared, reader) = match open_shared(source, workers - 1) {
+        Some((shared, reader)) => (Some(shared), Some(reader)),
+        None => (None, None),
+    };
     std::thread::scope(|scope| {
         let mut result_rxs = Vec::with_capacity(workers);
         let mut spare_result_txs = Vec::with_capacity(workers);
@@ -96,6 +103,7 @@ pub(crate) fn run(
                 jobs: job_rx,
                 spare_batches: spare_batch_tx.clone(),
                 results,
+                map: shared.clone().map(|map| (map, i)),
             };
             let spawned = std::thread::Builder::new()
                 .name(format!("tcpphase-worker-{}", i + 1))
@@ -112,10 +120,11 @@ pub(crate) fn run(
             spare_batches: spare_batch_rx,
             results: lead_results,
         };
+        let input = Input { shared, reader };
         let lead = std::thread::Builder::new()
             .name("tcpphase-worker-0".into())
             .spawn_scoped(scope, move || {
-                lead(source, Worker::new(config, wants), channels, stop)
+                lead(source, input, Worker::new(config, wants), channels, stop)
             });
         let lead = match lead {
             Ok(lead) => lead,
@@ -197,6 +206,17 @@ struct FollowerChannels {
     jobs: Receiver<WorkBatch>,
     spare_batches: Sender<WorkBatch>,
     results: ResultChannels,
+    /// The input's map, when frames are read in place, and which of its
+    /// consumers this worker is.
+    map: Option<(SharedCapture, usize)>,
+}
+
+/// The input as the lead reads it: one capture file mapped for every
+/// worker, with its reader, or (both `None`) the source's inputs opened
+/// as usual.
+struct Input {
+    shared: Option<SharedCapture>,
+    reader: Option<CaptureReader<'static>>,
 }
 
 /// The lead worker (worker 0): it reads the input, finds each frame's
@@ -208,6 +228,7 @@ struct FollowerChannels {
 /// returns the reading's problems.
 fn lead(
     source: &Source,
+    input: Input,
     worker: Worker,
     channels: LeadChannels,
     stop: &AtomicBool,
@@ -218,14 +239,17 @@ fn lead(
         batches: (0..channels.jobs.len())
             .map(|_| WorkBatch::default())
             .collect(),
+        map: input.shared,
+        map_end: 0,
     };
     let mut tally = Tally::default();
     let shards = lead.shards();
     let mut router = Router::new(shards);
     let mut frames = 0usize;
     let mut open = true;
-    let problems = read_frames(source, |frame| {
+    let problems = read_frames_from(source, input.reader, |frame| {
         let (number, ts_ns) = (frame.number, frame.ts_ns);
+        lead.read_past(frame.data);
         match fast_shard(frame.linktype, frame.data, shards) {
             Some(owner) => {
                 // The single tracker sweeps here if the frame parses.
@@ -299,6 +323,10 @@ struct Lead {
     out: Results,
     /// The other workers' jobs, in order.
     batches: Vec<WorkBatch>,
+    /// The input's map, when the workers read frames in place.
+    map: Option<SharedCapture>,
+    /// How far into the map the lead has read.
+    map_end: usize,
 }
 
 impl Lead {
@@ -323,14 +351,32 @@ impl Lead {
         }
     }
 
-    /// A frame for worker `owner`: tracked here, or its bytes copied into
-    /// that worker's batch.
+    /// The lead has read the frame `bytes`: past them in the map, if
+    /// they are in it.
+    fn read_past(&mut self, bytes: &[u8]) {
+        if let Some(at) = self.map.as_ref().and_then(|m| m.offset_of(bytes)) {
+            self.map_end = at + bytes.len();
+        }
+    }
+
+    /// A frame for worker `owner`: tracked here, or given to that worker
+    /// in its batch: where it is in the map, or a copy of its bytes.
     fn frame(&mut self, owner: usize, frame: u64, ts_ns: u64, linktype: u32, bytes: &[u8]) {
         let Some(batch) = owner.checked_sub(1).and_then(|i| self.batches.get_mut(i)) else {
             self.worker
                 .frame(frame, ts_ns, linktype, bytes, &mut self.out);
             return;
         };
+        if let Some(start) = self.map.as_ref().and_then(|m| m.offset_of(bytes)) {
+            batch.jobs.push(Job::Mapped {
+                frame,
+                ts_ns,
+                linktype,
+                start,
+                len: bytes.len(),
+            });
+            return;
+        }
         let start = batch.arena.len();
         batch.arena.extend_from_slice(bytes);
         batch.jobs.push(Job::Frame {
@@ -351,11 +397,18 @@ impl Lead {
                 .try_recv()
                 .unwrap_or_else(|_| WorkBatch {
                     t0: 0,
+                    map_end: 0,
                     jobs: Vec::with_capacity(BATCH_FRAMES + 64),
-                    arena: Vec::with_capacity(BATCH_FRAMES * 256),
+                    // Frames read in place need no copy.
+                    arena: Vec::with_capacity(if self.map.is_some() {
+                        0
+                    } else {
+                        BATCH_FRAMES * 256
+                    }),
                 });
             let mut full = std::mem::replace(batch, fresh);
             full.t0 = t0;
+            full.map_end = self.map_end;
             if tx.send(full).is_err() {
                 return false;
             }
@@ -369,12 +422,25 @@ impl Lead {
 /// and at the end of the input the summaries of what is left.
 fn follow(mut worker: Worker, channels: FollowerChannels) {
     let mut t0 = 0;
+    let mut writer_gone = false;
+    let map = channels.map.as_ref().map(|(map, _)| map.bytes());
     while let Ok(mut batch) = channels.jobs.recv() {
         t0 = batch.t0;
         let mut out = channels.results.fresh();
         for job in &batch.jobs {
             match *job {
                 Job::Tick { frame, ts_ns } => worker.tick(frame, ts_ns, &mut out),
+                Job::Mapped {
+                    frame,
+                    ts_ns,
+                    linktype,
+                    start,
+                    len,
+                } => {
+                    // The lead sends these only with a map.
+                    let bytes = map.map_or(&[][..], |m| &m[start..start + len]);
+                    worker.frame(frame, ts_ns, linktype, bytes, &mut out);
+                }
                 Job::Frame {
                     frame,
                     ts_ns,
@@ -389,12 +455,22 @@ fn follow(mut worker: Worker, channels: FollowerChannels) {
         }
         batch.jobs.clear();
         batch.arena.clear();
+        if let Some((map, consumer)) = &channels.map {
+            map.consumed(*consumer, batch.map_end);
+        }
         let _ = channels.spare_batches.send(batch);
         if !channels.results.send(out, t0) {
-            return;
+            writer_gone = true;
+            break;
         }
     }
-    channels.results.finish(&mut worker, t0);
+    // Done with the whole map: the lead never waits on this worker again.
+    if let Some((map, consumer)) = &channels.map {
+        map.consumed(*consumer, usize::MAX);
+    }
+    if !writer_gone {
+        channels.results.finish(&mut worker, t0);
+    }
 }
 
 /// The writer: one result batch from each worker per round, merged in

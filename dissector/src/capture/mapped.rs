@@ -21,13 +21,17 @@ pub(crate) trait Bytes: AsRef<[u8]> + Send {
     /// The bytes before `end` will not be read again: a map gives their
     /// pages back, so that resident memory stays flat however long the
     /// file (the page cache keeps them for the kernel to reclaim).
-    fn release(&self, _start: usize, _end: usize) {}
+    /// Returns how far they were given back: `end`, or less when some
+    /// are still being read elsewhere ([`super::SharedCapture`]).
+    fn release(&self, _start: usize, end: usize) -> usize {
+        end
+    }
 }
 
 impl Bytes for Vec<u8> {}
 
 impl Bytes for memmap2::Mmap {
-    fn release(&self, start: usize, end: usize) {
+    fn release(&self, start: usize, end: usize) -> usize {
         #[cfg(unix)]
         // SAFETY: the map is a read-only mapping of a file: dropping its
         // pages loses nothing (touched again, they would be read again
@@ -42,7 +46,8 @@ impl Bytes for memmap2::Mmap {
             )
         };
         #[cfg(not(unix))]
-        let _ = (start, end);
+        let _ = start;
+        end
     }
 }
 
@@ -70,6 +75,8 @@ pub(crate) struct MappedBlocks<B: Bytes> {
     pos: usize,
     /// Bytes before this were given back ([`Bytes::release`]).
     released: usize,
+    /// When to try giving bytes back next (the bytes may hold some back).
+    next_release: usize,
     container: Container,
 }
 
@@ -108,6 +115,7 @@ impl<B: Bytes> MappedBlocks<B> {
             bytes,
             pos: 0,
             released: 0,
+            next_release: 2 * RELEASE_CHUNK,
             container,
         })
     }
@@ -150,10 +158,12 @@ impl<B: Bytes> PcapReaderIterator for MappedBlocks<B> {
 
     fn consume(&mut self, offset: usize) {
         self.pos = self.pos.saturating_add(offset);
-        if self.pos - self.released >= 2 * RELEASE_CHUNK {
+        if self.pos >= self.next_release {
             let end = self.pos - self.pos % RELEASE_CHUNK - RELEASE_CHUNK;
-            self.bytes.release(self.released, end);
-            self.released = end;
+            self.released = self.bytes.release(self.released, end).max(self.released);
+            // Held back or not, the next try is a quarter chunk on.
+            self.next_release =
+                (self.released + 2 * RELEASE_CHUNK).max(self.pos + RELEASE_CHUNK / 4);
         }
     }
 

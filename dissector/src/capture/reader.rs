@@ -197,6 +197,16 @@ impl<'r> CaptureReader<'r> {
         CaptureReader::in_memory(map)
     }
 
+    /// Reads a capture mapped by [`super::SharedCapture::map`], in place:
+    /// its frames' bytes are the map's, so other threads can read them by
+    /// their offsets ([`super::SharedCapture::offset_of`]). Pages behind
+    /// the reader are given back once every consumer is done with them.
+    pub fn from_shared(
+        shared: super::SharedCapture,
+    ) -> Result<CaptureReader<'static>, CaptureError> {
+        CaptureReader::in_memory(shared)
+    }
+
     /// Reads an uncompressed capture that is whole in memory, in place.
     pub(crate) fn in_memory<B: super::mapped::Bytes + 'static>(
         bytes: B,

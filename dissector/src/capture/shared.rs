@@ -1,0 +1,233 @@
+//! A capture file mapped into memory once and read on several threads: one
+//! [`CaptureReader`] walks it, and other threads (consumers) read the bytes
+//! of frames the reader handed them, in place, by their offsets in the map.
+//!
+//! The reader gives back the pages behind it (resident memory stays flat
+//! however long the file), but only those every consumer has said it is
+//! done with ([`SharedCapture::consumed`]), so a consumer never finds its
+//! frames gone.
+//!
+//! ```no_run
+//! use tcpphase::capture::{CaptureReader, SharedCapture};
+//! let file = std::fs::File::open("capture.pcap")?;
+//! // One other thread will read frames in place.
+//! let shared = SharedCapture::map(&file, 1).expect("a regular, uncompressed file");
+//! let mut reader = CaptureReader::from_shared(shared.clone())?;
+//! while let Some(frame) = reader.next_frame()? {
+//!     let at = shared.offset_of(frame.data).expect("frames lie in the map");
+//!     // ... hand `at..at + frame.data.len()` to the other thread, which
+//!     // reads `&shared.bytes()[at..at + len]` and then calls
+//!     // `shared.consumed(0, at + len)`.
+//! #   shared.consumed(0, at + frame.data.len());
+//! }
+//! # Ok::<(), tcpphase::capture::CaptureError>(())
+//! ```
+
+use super::decompress::Compression;
+use super::mapped::Bytes;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// Pages are given back in steps of this many bytes (a multiple of any
+/// page size in use).
+const RELEASE_STEP: usize = 64 << 10;
+
+/// A read-only map of a whole capture file, shared by a reader and
+/// `consumers` other threads. Cloning it is cheap (one reference count).
+#[derive(Clone)]
+pub struct SharedCapture {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    map: memmap2::Mmap,
+    /// How far into the map each consumer is done.
+    done: Box<[AtomicUsize]>,
+}
+
+impl std::fmt::Debug for SharedCapture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedCapture")
+            .field("len", &self.inner.map.len())
+            .field("consumers", &self.inner.done.len())
+            .finish()
+    }
+}
+
+impl SharedCapture {
+    /// Maps `file` for a reader and `consumers` other threads. `None` when
+    /// it cannot be read in place: not a regular file, empty, compressed,
+    /// or a file system that does not map (read it as a stream then).
+    ///
+    /// As with every memory-mapped reader, a file that another program
+    /// shortens while it is read ends the process (SIGBUS).
+    pub fn map(file: &std::fs::File, consumers: usize) -> Option<SharedCapture> {
+        let regular = file.metadata().is_ok_and(|m| m.is_file() && m.len() >= 4);
+        if !regular {
+            return None;
+        }
+        // SAFETY: the map is only read, through `&[u8]`; it lives as long
+        // as the last clone, and so as long as every slice borrowed from
+        // it. What a map cannot guard against is another process changing
+        // the file meanwhile (documented above).
+        let map = unsafe { memmap2::Mmap::map(file) }.ok()?;
+        if map.len() < 4 || Compression::detect(&map[..4]).is_some() {
+            return None;
+        }
+        #[cfg(unix)]
+        let _ = map.advise(memmap2::Advice::Sequential);
+        let done = (0..consumers).map(|_| AtomicUsize::new(0)).collect();
+        Some(SharedCapture {
+            inner: Arc::new(Inner { map, done }),
+        })
+    }
+
+    /// The whole file.
+    pub fn bytes(&self) -> &[u8] {
+        &self.inner.map
+    }
+
+    /// Where `part` (a frame the reader gave) starts in the map; `None`
+    /// for bytes that are not in it.
+    pub fn offset_of(&self, part: &[u8]) -> Option<usize> {
+        let base = self.inner.map.as_ptr() as usize;
+        let start = (part.as_ptr() as usize).checked_sub(base)?;
+        (start.checked_add(part.len())? <= self.inner.map.len()).then_some(start)
+    }
+
+    /// Consumer `consumer` (0-based, below the count given to
+    /// [`SharedCapture::map`]) will not read the bytes before `end` any
+    /// more. Positions only move forward; an unknown consumer is ignored.
+    pub fn consumed(&self, consumer: usize, end: usize) {
+        if let Some(done) = self.inner.done.get(consumer) {
+            done.fetch_max(end, Ordering::Release);
+        }
+    }
+
+    /// How far every consumer is done.
+    fn all_done(&self) -> usize {
+        self.inner
+            .done
+            .iter()
+            .map(|d| d.load(Ordering::Acquire))
+            .min()
+            .unwrap_or(usize::MAX)
+    }
+}
+
+impl AsRef<[u8]> for SharedCapture {
+    fn as_ref(&self) -> &[u8] {
+        self.bytes()
+    }
+}
+
+impl Bytes for SharedCapture {
+    fn release(&self, start: usize, end: usize) -> usize {
+        let limit = end.min(self.all_done());
+        let limit = limit - limit % RELEASE_STEP;
+        if limit <= start {
+            return start;
+        }
+        self.inner.map.release(start, limit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::CaptureReader;
+    use std::io::Write;
+
+    /// A legacy pcap file of `n` Ethernet frames of 100 bytes each.
+    fn pcap(n: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
+        out.extend_from_slice(&2u16.to_le_bytes());
+        out.extend_from_slice(&4u16.to_le_bytes());
+        out.extend_from_slice(&[0; 8]);
+        out.extend_from_slice(&65535u32.to_le_bytes());
+        out.extend_from_slice(&1u32.to_le_bytes());
+        for i in 0..n as u32 {
+            out.extend_from_slice(&i.to_le_bytes());
+            out.extend_from_slice(&0u32.to_le_bytes());
+            out.extend_from_slice(&100u32.to_le_bytes());
+            out.extend_from_slice(&100u32.to_le_bytes());
+            out.extend((0..100u32).map(|b| (b ^ i) as u8));
+        }
+        out
+    }
+
+    /// A file holding `bytes`, already unlinked (it lives while open).
+    fn file_with(bytes: &[u8]) -> std::fs::File {
+        use std::sync::atomic::AtomicU32;
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "tcpphase-shared-{}-{}.pcap",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .expect("a temporary file");
+        let _ = std::fs::remove_file(&path);
+        file.write_all(bytes).expect("written");
+        file
+    }
+
+    /// Frames read through the shared map are the file's own bytes, found
+    /// again by their offsets, and the reader gives the same frames as the
+    /// private map does.
+    #[test]
+    fn frames_are_found_in_the_map_by_their_offsets() {
+        let bytes = pcap(50_000);
+        let file = file_with(&bytes);
+        let shared = SharedCapture::map(&file, 2).expect("mapped");
+        let mut reader = CaptureReader::from_shared(shared.clone()).expect("a pcap");
+        let mut private = CaptureReader::in_memory(bytes.clone()).expect("a pcap");
+        let mut n = 0;
+        while let Some(f) = reader.next_frame().expect("good frames") {
+            let at = shared.offset_of(f.data).expect("in the map");
+            assert_eq!(&bytes[at..at + f.data.len()], f.data);
+            let p = private.next_frame().expect("good").expect("as many");
+            assert_eq!((f.number, f.ts_ns, f.data), (p.number, p.ts_ns, p.data));
+            // Consumers keep up, one a little behind the other.
+            shared.consumed(0, at);
+            shared.consumed(1, at.saturating_sub(1 << 20));
+            n += 1;
+        }
+        assert_eq!(n, 50_000);
+        assert!(private.next_frame().expect("good").is_none());
+        assert_eq!(shared.offset_of(&[1, 2, 3]), None);
+    }
+
+    /// Nothing is given back past what every consumer is done with, and
+    /// consumers' positions only move forward.
+    #[test]
+    fn pages_go_back_only_behind_every_consumer() {
+        let bytes = pcap(60_000);
+        let file = file_with(&bytes);
+        let shared = SharedCapture::map(&file, 2).expect("mapped");
+        assert_eq!(shared.release(0, 4 << 20), 0, "no consumer is done");
+        shared.consumed(0, 3 << 20);
+        assert_eq!(shared.release(0, 4 << 20), 0, "the other is not");
+        shared.consumed(1, (1 << 20) + 5);
+        assert_eq!(shared.release(0, 4 << 20), 1 << 20);
+        shared.consumed(1, 10);
+        assert_eq!(shared.all_done(), (1 << 20) + 5, "never backwards");
+        shared.consumed(7, usize::MAX);
+        assert_eq!(shared.all_done(), (1 << 20) + 5, "unknown consumer ignored");
+        // The bytes given back read the same (the file backs them).
+        assert_eq!(&shared.bytes()[..bytes.len()], &bytes[..]);
+    }
+
+    /// What cannot be read in place is refused.
+    #[test]
+    fn compressed_empty_and_tiny_files_are_refused() {
+        assert!(SharedCapture::map(&file_with(&[]), 1).is_none());
+        assert!(SharedCapture::map(&file_with(&[0xd4, 0xc3]), 1).is_none());
+        assert!(SharedCapture::map(&file_with(&[0x1f, 0x8b, 8, 0, 0, 0]), 1).is_none());
+    }
+}

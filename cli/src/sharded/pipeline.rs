@@ -26,6 +26,10 @@ const BATCH_FRAMES: usize = 4096;
 const BATCH_BYTES: usize = 4 << 20;
 /// Batches in flight on each channel.
 const IN_FLIGHT: usize = 4;
+/// How many frames ahead a worker asks for the bytes of a frame read in
+/// place (measured on 1.35 M frames, two threads: CPU 0.57 -> 0.50 s with
+/// 4; 2 and 8 did no better).
+const PREFETCH_AHEAD: usize = 4;
 /// End-of-input summaries per batch.
 const END_CHUNK: usize = 256;
 
@@ -106,7 +110,8 @@ pub(crate) fn run(
                 map: shared.clone().map(|map| (map, i)),
             };
             let spawned = std::thread::Builder::new()
-                .name(format!("tcpphase-worker-{}", i + 1))
+                // Short names: Linux keeps 15 characters of a thread's name.
+                .name(format!("tcpphase-w{}", i + 1))
                 .spawn_scoped(scope, move || follow(Worker::new(config, wants), channels));
             if let Err(e) = spawned {
                 // Those started end as their channels close.
@@ -122,7 +127,7 @@ pub(crate) fn run(
         };
         let input = Input { shared, reader };
         let lead = std::thread::Builder::new()
-            .name("tcpphase-worker-0".into())
+            .name("tcpphase-lead".into())
             .spawn_scoped(scope, move || {
                 lead(source, input, Worker::new(config, wants), channels, stop)
             });
@@ -427,7 +432,14 @@ fn follow(mut worker: Worker, channels: FollowerChannels) {
     while let Ok(mut batch) = channels.jobs.recv() {
         t0 = batch.t0;
         let mut out = channels.results.fresh();
-        for job in &batch.jobs {
+        for (j, job) in batch.jobs.iter().enumerate() {
+            // The lead read these bytes on the other core: start loading
+            // a later frame's headers while this one is labelled.
+            if let (Some((map, _)), Some(Job::Mapped { start, .. })) =
+                (&channels.map, batch.jobs.get(j + PREFETCH_AHEAD))
+            {
+                map.prefetch(*start);
+            }
             match *job {
                 Job::Tick { frame, ts_ns } => worker.tick(frame, ts_ns, &mut out),
                 Job::Mapped {

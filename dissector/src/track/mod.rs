@@ -27,7 +27,7 @@ pub(crate) mod flow;
 mod flow_index;
 mod flow_table;
 pub mod key;
-mod prefetch;
+pub(crate) mod prefetch;
 mod slab;
 pub mod snapshot;
 mod spill;

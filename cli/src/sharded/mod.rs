@@ -119,13 +119,16 @@ pub(crate) enum Rank {
     Frame,
 }
 
-/// What a worker tells the writer, in frame order.
-#[derive(Debug)]
+/// What a worker tells the writer, in frame order: small and plain, with
+/// what is bulky (an annotation, a summary, an error) beside it in the
+/// batch's [`Results`], by its index there.
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum Out {
-    /// A segment's annotation, in local numbers; whether it opens a stream
-    /// or a connection.
+    /// A segment's annotation (`Results::annotations[at]`), in local
+    /// numbers; whether it opens a stream or a connection.
     Segment {
-        a: Annotation,
+        frame: u64,
+        at: u32,
         new_stream: bool,
         new_conn: bool,
     },
@@ -136,42 +139,35 @@ pub(crate) enum Out {
         conn: u64,
         new_stream: bool,
     },
-    /// A connection's summary, in local numbers, with the phases it went
-    /// through (when asked).
+    /// A connection's summary (`Results::summaries[at]`), in local
+    /// numbers, with the phases it went through (when asked).
     Summary {
         frame: u64,
         rank: Rank,
-        summary: Box<ConnSummary>,
+        at: u32,
         phases: PhaseSet,
     },
-    /// A frame that does not parse.
-    Malformed {
-        frame: u64,
-        ts_ns: u64,
-        error: WireError,
-    },
+    /// A frame that does not parse (`Results::malformed[at]`).
+    Malformed { frame: u64, at: u32 },
     /// The worker's first IPv6 segment.
     Ipv6 { frame: u64 },
-    /// Delivered already.
-    Taken,
 }
 
 impl Out {
     /// Where it goes in the merged order: frame, then sweep summaries,
     /// the frame's own line, the frame's summaries.
     fn key(&self) -> (u64, u8) {
-        match self {
+        match *self {
             Out::Summary {
                 frame,
                 rank: Rank::Sweep,
                 ..
-            } => (*frame, 0),
-            Out::Summary { frame, .. } => (*frame, 2),
-            Out::Segment { a, .. } => (a.frame, 1),
-            Out::Opened { frame, .. } | Out::Malformed { frame, .. } | Out::Ipv6 { frame } => {
-                (*frame, 1)
-            }
-            Out::Taken => (u64::MAX, u8::MAX),
+            } => (frame, 0),
+            Out::Summary { frame, .. } => (frame, 2),
+            Out::Segment { frame, .. }
+            | Out::Opened { frame, .. }
+            | Out::Malformed { frame, .. }
+            | Out::Ipv6 { frame } => (frame, 1),
         }
     }
 }
@@ -190,9 +186,65 @@ pub(crate) enum Gone {
 pub(crate) struct Results {
     t0: u64,
     outs: Vec<Out>,
+    /// The annotations `Out::Segment` points to.
+    annotations: Vec<Annotation>,
+    /// The summaries `Out::Summary` points to (no allocation for each).
+    summaries: Vec<ConnSummary>,
+    /// The capture time and error `Out::Malformed` points to.
+    malformed: Vec<(u64, WireError)>,
     gone: Vec<Gone>,
     /// Summaries of the end of the input, in local connection order.
     end: bool,
     /// More of them follow in the next batch.
     more: bool,
+}
+
+impl Results {
+    /// Index of the next item of a side list (a batch holds far fewer
+    /// than 2^32).
+    fn index(len: usize) -> u32 {
+        u32::try_from(len).unwrap_or(u32::MAX)
+    }
+
+    /// A segment's annotation, in local numbers.
+    pub(crate) fn segment(&mut self, a: &Annotation, new_stream: bool, new_conn: bool) {
+        let at = Self::index(self.annotations.len());
+        self.annotations.push(*a);
+        self.outs.push(Out::Segment {
+            frame: a.frame,
+            at,
+            new_stream,
+            new_conn,
+        });
+    }
+
+    /// A connection's summary, in local numbers.
+    pub(crate) fn summary(&mut self, frame: u64, rank: Rank, s: ConnSummary, phases: PhaseSet) {
+        let at = Self::index(self.summaries.len());
+        self.summaries.push(s);
+        self.outs.push(Out::Summary {
+            frame,
+            rank,
+            at,
+            phases,
+        });
+    }
+
+    /// A frame that does not parse.
+    pub(crate) fn malformed(&mut self, frame: u64, ts_ns: u64, error: WireError) {
+        let at = Self::index(self.malformed.len());
+        self.malformed.push((ts_ns, error));
+        self.outs.push(Out::Malformed { frame, at });
+    }
+
+    /// Emptied, its room kept, to be filled again.
+    fn clear(&mut self) {
+        self.outs.clear();
+        self.annotations.clear();
+        self.summaries.clear();
+        self.malformed.clear();
+        self.gone.clear();
+        self.end = false;
+        self.more = false;
+    }
 }

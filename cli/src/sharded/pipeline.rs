@@ -288,11 +288,7 @@ fn lead(
                     Route::Malformed(error) => {
                         tally.frame(&frame, Kind::Malformed(&error));
                         if !matches!(error, WireError::UnsupportedLinkType { .. }) {
-                            lead.out.outs.push(Out::Malformed {
-                                frame: number,
-                                ts_ns,
-                                error,
-                            });
+                            lead.out.malformed(number, ts_ns, error);
                         }
                     }
                 }
@@ -498,8 +494,7 @@ fn write(
     let mut sweep: Vec<(u64, usize, usize)> = Vec::new();
     loop {
         for (mut results, spare) in round.drain(..).zip(spare_result_txs) {
-            results.outs.clear();
-            results.gone.clear();
+            results.clear();
             let _ = spare.send(results);
         }
         for rx in result_rxs {
@@ -531,56 +526,34 @@ fn write(
                 // connection order as the one tracker queues them.
                 sweep.clear();
                 for (w, results) in round.iter_mut().enumerate() {
-                    while let Some(Out::Summary {
+                    while let Some(&Out::Summary {
                         frame: f,
                         rank: Rank::Sweep,
-                        summary,
+                        at,
                         ..
-                    }) = results.outs.get_mut(heads[w])
+                    }) = results.outs.get(heads[w])
                     {
-                        if *f != frame {
+                        if f != frame {
                             break;
                         }
-                        summary.stream = numbering.stream(w, summary.stream);
-                        summary.conn = numbering.conn_leaves(w, summary.conn);
-                        sweep.push((summary.conn, w, heads[w]));
+                        let conn = renumber(&mut results.summaries[at as usize], w, numbering);
+                        sweep.push((conn, w, heads[w]));
                         heads[w] += 1;
                     }
                 }
                 sweep.sort_unstable();
                 for &(_, w, i) in &sweep {
-                    deliver(
-                        std::mem::replace(&mut round[w].outs[i], Out::Taken),
-                        w,
-                        numbering,
-                        output,
-                        t0,
-                    )?;
+                    deliver(round[w].outs[i], &round[w], w, numbering, output, t0)?;
                 }
                 continue;
             }
             let i = heads[w];
             heads[w] += 1;
-            let out = std::mem::replace(&mut round[w].outs[i], Out::Taken);
-            let out = match out {
-                Out::Summary {
-                    frame,
-                    rank,
-                    mut summary,
-                    phases,
-                } => {
-                    summary.stream = numbering.stream(w, summary.stream);
-                    summary.conn = numbering.conn_leaves(w, summary.conn);
-                    Out::Summary {
-                        frame,
-                        rank,
-                        summary,
-                        phases,
-                    }
-                }
-                other => other,
-            };
-            deliver(out, w, numbering, output, t0)?;
+            let out = round[w].outs[i];
+            if let Out::Summary { at, .. } = out {
+                renumber(&mut round[w].summaries[at as usize], w, numbering);
+            }
+            deliver(out, &round[w], w, numbering, output, t0)?;
         }
         for (w, results) in round.iter().enumerate() {
             for gone in &results.gone {
@@ -591,6 +564,14 @@ fn write(
             }
         }
     }
+}
+
+/// Worker `w`'s summary `s` in global numbers (its connection's number
+/// is forgotten: it does not come back); returns that number.
+fn renumber(s: &mut ConnSummary, w: usize, numbering: &mut Numbering) -> u64 {
+    s.stream = numbering.stream(w, s.stream);
+    s.conn = numbering.conn_leaves(w, s.conn);
+    s.conn
 }
 
 /// The end of the input: each worker's last summaries, in batches, merged
@@ -615,8 +596,8 @@ fn write_end(
                     Err(_) => round[w].more = false,
                 }
             }
-            if let Some(Out::Summary { summary, .. }) = round[w].outs.get(heads[w]) {
-                let conn = numbering.conn(w, summary.conn);
+            if let Some(&Out::Summary { at, .. }) = round[w].outs.get(heads[w]) {
+                let conn = numbering.conn(w, round[w].summaries[at as usize].conn);
                 if best.is_none_or(|(_, b)| conn < b) {
                     best = Some((w, conn));
                 }
@@ -636,22 +617,20 @@ fn write_end(
         };
         let i = heads[w];
         heads[w] += 1;
-        if let Out::Summary {
-            summary, phases, ..
-        } = std::mem::replace(&mut round[w].outs[i], Out::Taken)
-        {
-            let mut summary = *summary;
-            summary.stream = numbering.stream(w, summary.stream);
-            summary.conn = numbering.conn_leaves(w, summary.conn);
+        if let Out::Summary { at, phases, .. } = round[w].outs[i] {
+            let mut summary = round[w].summaries[at as usize];
+            renumber(&mut summary, w, numbering);
             output.summary(summary, phases)?;
         }
     }
 }
 
-/// Gives one result of worker `w` to the output, in global numbers
-/// (summaries are renumbered by the caller).
+/// Gives one result `out` of worker `w` (with the side lists of its
+/// `results`) to the output, in global numbers (summaries are renumbered
+/// by the caller).
 fn deliver(
     out: Out,
+    results: &Results,
     w: usize,
     numbering: &mut Numbering,
     output: &mut dyn Output,
@@ -659,10 +638,12 @@ fn deliver(
 ) -> Result<(), CommandError> {
     match out {
         Out::Segment {
-            mut a,
+            at,
             new_stream,
             new_conn,
+            ..
         } => {
+            let mut a = results.annotations[at as usize];
             numbering.open(w, a.stream, new_stream, a.conn, new_conn);
             a.stream = numbering.stream(w, a.stream);
             a.conn = numbering.conn(w, a.conn);
@@ -677,19 +658,15 @@ fn deliver(
             numbering.open(w, stream, new_stream, conn, true);
             Ok(())
         }
-        Out::Summary {
-            summary, phases, ..
-        } => output.summary(*summary, phases),
-        Out::Malformed {
-            frame,
-            ts_ns,
-            error,
-        } => output.malformed(frame, ts_ns, error, t0),
+        Out::Summary { at, phases, .. } => output.summary(results.summaries[at as usize], phases),
+        Out::Malformed { frame, at } => {
+            let (ts_ns, error) = results.malformed[at as usize];
+            output.malformed(frame, ts_ns, error, t0)
+        }
         Out::Ipv6 { .. } => {
             output.ipv6();
             Ok(())
         }
-        Out::Taken => Ok(()),
     }
 }
 

@@ -101,11 +101,7 @@ impl Worker {
                 self.summaries(frame, Rank::Frame, Some(&a), out);
             }
             // The cheap route sent a frame the decode finds malformed.
-            FrameOutcome::Malformed(error) => out.outs.push(Out::Malformed {
-                frame,
-                ts_ns,
-                error,
-            }),
+            FrameOutcome::Malformed(error) => out.malformed(frame, ts_ns, error),
             FrameOutcome::NotTcp => {}
         }
     }
@@ -126,12 +122,7 @@ impl Worker {
             let conn = s.conn;
             let phases = self.phases.remove(&conn).unwrap_or(PhaseSet::NONE);
             if self.wants.summaries {
-                out.outs.push(Out::Summary {
-                    frame: u64::MAX,
-                    rank: Rank::Sweep,
-                    summary: Box::new(s),
-                    phases,
-                });
+                out.summary(u64::MAX, Rank::Sweep, s, phases);
             }
         }
         true
@@ -157,11 +148,7 @@ impl Worker {
                 .insert(a.phase);
         }
         if self.wants.annotations {
-            out.outs.push(Out::Segment {
-                a: *a,
-                new_stream,
-                new_conn,
-            });
+            out.segment(a, new_stream, new_conn);
         } else if new_conn {
             out.outs.push(Out::Opened {
                 frame: a.frame,
@@ -185,12 +172,7 @@ impl Worker {
             let (conn, stream) = (s.conn, s.stream);
             let replaced = a.filter(|a| same_key(a, &s)).map(|a| a.stream != stream);
             if self.wants.summaries {
-                out.outs.push(Out::Summary {
-                    frame,
-                    rank,
-                    summary: Box::new(s),
-                    phases,
-                });
+                out.summary(frame, rank, s, phases);
             } else {
                 out.gone.push(Gone::Conn(conn));
             }
@@ -322,12 +304,15 @@ mod tests {
         // Port 1000 again: its stream was forgotten, so a new one (4).
         out = Results::default();
         work(&mut worker, &[(7, 13 * second, Some(1000))], &mut out);
-        match out.outs.as_slice() {
-            [Out::Segment {
-                a,
-                new_stream: true,
-                ..
-            }] => assert_eq!(a.stream, 4),
+        match (out.outs.as_slice(), out.annotations.as_slice()) {
+            (
+                [Out::Segment {
+                    at: 0,
+                    new_stream: true,
+                    ..
+                }],
+                [a],
+            ) => assert_eq!(a.stream, 4),
             other => panic!("{other:?}"),
         }
     }

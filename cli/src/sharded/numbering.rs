@@ -116,20 +116,75 @@ impl Numbering {
 }
 
 /// No global number here: the local number left (or never came).
-const NONE: u32 = u32::MAX;
+const NONE: u16 = u16::MAX;
 
-/// Local numbers per chunk of the window: 4 KiB, a page.
+/// Local numbers per chunk of the window: 2 KiB and a word.
 const CHUNK: usize = 1024;
 
-/// One chunk of the window.
-type Chunk = Box<[u32; CHUNK]>;
+/// One chunk of the window: how far the global numbers are past the local
+/// ones, as `base` plus a 16-bit step each (a worker's numbers arrive in
+/// order, so in a chunk the distance only grows, by the other workers'
+/// numbers handed out meanwhile).
+#[derive(Debug)]
+struct Chunk {
+    /// The distance the steps count from; `None` until the first is set.
+    base: Option<u32>,
+    steps: [u16; CHUNK],
+}
+
+impl Chunk {
+    fn new() -> Box<Chunk> {
+        Box::new(Chunk {
+            base: None,
+            steps: [NONE; CHUNK],
+        })
+    }
+
+    /// The distance at `place`, if one is set.
+    fn get(&self, place: usize) -> Option<u32> {
+        match (self.base, self.steps[place]) {
+            (Some(base), step) if step != NONE => Some(base + u32::from(step)),
+            _ => None,
+        }
+    }
+
+    /// Sets the distance at `place`; false when it does not fit (below
+    /// the base, or a step past 16 bits): the caller keeps it aside.
+    fn set(&mut self, place: usize, distance: u32) -> bool {
+        let base = *self.base.get_or_insert(distance);
+        match distance
+            .checked_sub(base)
+            .and_then(|s| u16::try_from(s).ok())
+        {
+            Some(step) if step != NONE => {
+                self.steps[place] = step;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Forgets the distance at `place`, returning it if one was set.
+    fn take(&mut self, place: usize) -> Option<u32> {
+        let d = self.get(place);
+        self.steps[place] = NONE;
+        d
+    }
+
+    /// Empty again, to be reused.
+    fn reset(&mut self) {
+        self.base = None;
+        self.steps.fill(NONE);
+    }
+}
 
 /// One worker's local numbers (handed out densely, in increasing order,
 /// and arriving in that order) to global numbers: a window over the local
 /// numbers from the oldest still mapped to the newest, so a lookup is an
-/// index, not a hash. Each place holds 4 bytes: how far the global number
+/// index, not a hash. Each place holds 2 bytes: how far the global number
 /// is past the local one (never behind it: the global count includes the
-/// worker's own); the rare one too far past is kept in a hash map. The
+/// worker's own), counted from its chunk's first such distance; the rare
+/// one that does not fit is kept in a hash map. The
 /// window is a queue of page-sized chunks: it grows and shrinks a chunk at
 /// a time, nothing is copied, and an emptied chunk is the next one filled.
 /// A number that outstays the others (a long-lived connection among many
@@ -142,7 +197,7 @@ struct LocalMap {
     /// [`CHUNK`]).
     base: u64,
     /// Global minus local numbers, [`NONE`] where the local number left.
-    chunks: VecDeque<Chunk>,
+    chunks: VecDeque<Box<Chunk>>,
     /// Numbers mapped in each chunk.
     counts: VecDeque<u32>,
     /// Numbers mapped in the window.
@@ -150,7 +205,7 @@ struct LocalMap {
     /// Numbers mapped outside the window (older, or far apart).
     aside: IdMap<u64>,
     /// The last chunk emptied, for the next one needed.
-    spare: Option<Chunk>,
+    spare: Option<Box<Chunk>>,
 }
 
 impl LocalMap {
@@ -162,9 +217,9 @@ impl LocalMap {
     }
 
     fn get(&self, local: u64) -> Option<u64> {
-        match self.place(local).map(|(c, p)| self.chunks[c][p]) {
-            Some(d) if d != NONE => Some(local + u64::from(d)),
-            _ => self.aside.get(&local).copied(),
+        match self.place(local).and_then(|(c, p)| self.chunks[c].get(p)) {
+            Some(d) => Some(local + u64::from(d)),
+            None => self.aside.get(&local).copied(),
         }
     }
 
@@ -175,7 +230,7 @@ impl LocalMap {
         let distance = global
             .checked_sub(local)
             .and_then(|d| u32::try_from(d).ok())
-            .filter(|&d| d != NONE);
+            .filter(|&d| d < u32::MAX - u32::from(NONE));
         if self.chunks.is_empty() {
             // Nothing mapped in the window: it starts here.
             self.base = local - local % CHUNK as u64;
@@ -190,27 +245,37 @@ impl LocalMap {
             return;
         };
         while self.chunks.len() <= chunk {
-            let fresh = self.spare.take().unwrap_or_else(|| Box::new([NONE; CHUNK]));
+            let fresh = self.spare.take().unwrap_or_else(Chunk::new);
             self.chunks.push_back(fresh);
             self.counts.push_back(0);
         }
-        let slot = &mut self.chunks[chunk][(local % CHUNK as u64) as usize];
-        if *slot == NONE {
+        let place = (local % CHUNK as u64) as usize;
+        let was_set = self.chunks[chunk].get(place).is_some();
+        if !self.chunks[chunk].set(place, distance) {
+            if was_set {
+                self.chunks[chunk].take(place);
+                self.counts[chunk] -= 1;
+                self.in_window -= 1;
+            }
+            self.aside.insert(local, global);
+            self.compact();
+            return;
+        }
+        if !was_set {
             self.counts[chunk] += 1;
             self.in_window += 1;
         }
-        *slot = distance;
         self.compact();
     }
 
     fn remove(&mut self, local: u64) -> Option<u64> {
         let Some((c, p)) = self
             .place(local)
-            .filter(|&(c, p)| self.chunks[c][p] != NONE)
+            .filter(|&(c, p)| self.chunks[c].get(p).is_some())
         else {
             return self.aside.remove(&local);
         };
-        let global = local + u64::from(std::mem::replace(&mut self.chunks[c][p], NONE));
+        let global = local + u64::from(self.chunks[c].take(p).unwrap_or(0));
         self.counts[c] -= 1;
         self.in_window -= 1;
         self.compact();
@@ -224,8 +289,8 @@ impl LocalMap {
             match self.counts.front() {
                 Some(0) => {}
                 Some(&n) if self.chunks.len() > 2 * (self.in_window / CHUNK) + 2 => {
-                    for (p, &d) in self.chunks[0].iter().enumerate() {
-                        if d != NONE {
+                    for p in 0..CHUNK {
+                        if let Some(d) = self.chunks[0].get(p) {
                             let local = self.base + p as u64;
                             self.aside.insert(local, local + u64::from(d));
                         }
@@ -236,7 +301,7 @@ impl LocalMap {
             }
             self.counts.pop_front();
             if let Some(mut chunk) = self.chunks.pop_front() {
-                chunk.fill(NONE);
+                chunk.reset();
                 self.spare = Some(chunk);
             }
             self.base += CHUNK as u64;
@@ -296,6 +361,21 @@ mod tests {
         map.remove(local);
         map.insert(local, local + 42);
         assert_eq!(map.get(local), Some(local + 42));
+        // Distances in one chunk that 16 bits cannot span, and one below
+        // its chunk's first: aside, and still found.
+        let start = next + 3 * CHUNK as u64;
+        map.insert(start, start + 10);
+        map.insert(start + 1, start + 1 + 10 + 70_000);
+        map.insert(start + 2, start + 2 + 5);
+        for (local, global) in [
+            (start, start + 10),
+            (start + 1, start + 70_011),
+            (start + 2, start + 7),
+        ] {
+            assert_eq!(map.get(local), Some(global));
+            assert_eq!(map.remove(local), Some(global));
+            assert_eq!(map.get(local), None);
+        }
         // Global numbers far past the local ones are kept aside.
         map.insert(next, next + (1 << 40));
         assert_eq!(map.get(next), Some(next + (1 << 40)));

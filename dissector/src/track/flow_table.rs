@@ -124,12 +124,6 @@ impl FlowTable {
         self.slab.get(slot).conn(slot, &self.spill)
     }
 
-    /// The stream index of the entry at `slot`.
-    #[inline]
-    pub(crate) fn stream(&self, slot: u32) -> u64 {
-        self.slab.get(slot).stream(slot, &self.spill)
-    }
-
     /// Sets the stream index of the entry at `slot`.
     pub(crate) fn set_stream(&mut self, slot: u32, stream: u64) {
         self.slab

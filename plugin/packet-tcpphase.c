@@ -98,6 +98,8 @@ static int proto_icmp = -1;
 static int proto_icmpv6 = -1;
 static int proto_frame = -1;
 static const header_field_info *hfi_tcp_len = NULL;
+static const header_field_info *hfi_tcp_stream = NULL, *hfi_proto_tcp = NULL, *hfi_proto_ip = NULL,
+                               *hfi_proto_ipv6 = NULL;
 static int hf_tcp_len = -1;
 static int hf_tcp_stream = -1;
 
@@ -125,13 +127,18 @@ typedef struct {
     guint8 seen;
 } frame_slot;
 
-/* The file's first-pass results, indexed by frame number: two plain
- * arrays grown geometrically, freed when the file is closed (a wmem block
- * and a proto-data entry per frame cost each frame far more). */
+/* The file's first-pass results, indexed by frame number: slots in a
+ * plain array grown geometrically, results in chunks that never move (a
+ * grown array's copy cost every frame ~0.15 k instructions), freed when
+ * the file is closed (a wmem block and a proto-data entry per frame cost
+ * each frame far more). */
 static frame_slot *slots = NULL;
 static guint32 slots_len = 0, slots_cap = 0;
-static layer_result *results = NULL;
-static guint32 results_len = 0, results_cap = 0;
+#define RESULT_CHUNK_BITS 12
+#define RESULT_CHUNK ((guint32)1 << RESULT_CHUNK_BITS)
+static layer_result **result_chunks = NULL;
+static guint32 result_chunks_len = 0, result_chunks_cap = 0;
+static guint32 results_len = 0;
 
 /* Room for `need` elements of `size` bytes in `*array` of `*cap`. */
 static void *grow(void *array, guint32 *cap, guint32 need, size_t size)
@@ -151,13 +158,31 @@ static const frame_slot *slot_of(guint32 num)
     return num < slots_len && slots[num].seen ? &slots[num] : NULL;
 }
 
+/* Result `i` of the file. */
+static layer_result *result_at(guint32 i)
+{
+    return &result_chunks[i >> RESULT_CHUNK_BITS][i & (RESULT_CHUNK - 1)];
+}
+
+/* Room for `count` more results. */
+static void reserve_results(guint32 count)
+{
+    while ((guint64)results_len + count > (guint64)result_chunks_len * RESULT_CHUNK) {
+        result_chunks = (layer_result **)grow(result_chunks, &result_chunks_cap,
+                                              result_chunks_len + 1, sizeof *result_chunks);
+        result_chunks[result_chunks_len++] = g_new(layer_result, RESULT_CHUNK);
+    }
+}
+
 static void free_results(void)
 {
     g_free(slots);
-    g_free(results);
+    for (guint32 c = 0; c < result_chunks_len; c++)
+        g_free(result_chunks[c]);
+    g_free(result_chunks);
     slots = NULL;
-    results = NULL;
-    slots_len = slots_cap = results_len = results_cap = 0;
+    result_chunks = NULL;
+    slots_len = slots_cap = results_len = result_chunks_len = result_chunks_cap = 0;
 }
 
 /* Wireshark's decoding of one TCP layer, gathered from the tree. */
@@ -190,6 +215,18 @@ static void drain_summaries(void)
         *kept = s;
         wmem_map_insert(summaries, GUINT_TO_POINTER((guint)s.conn), kept);
     }
+}
+
+/* The summary of connection `conn` once it has ended, or NULL. The
+ * tracker's summaries are taken as they are asked for, not after every
+ * frame: a frame of tshark -T fields that names no summary field pays
+ * nothing for them. */
+static const tcpphase_summary *summary_of(guint64 conn)
+{
+    if (!summaries)
+        return NULL;
+    drain_summaries();
+    return (const tcpphase_summary *)wmem_map_lookup(summaries, GUINT_TO_POINTER((guint)conn));
 }
 
 /* An address of `len` bytes (4 or 16) at `bytes`. */
@@ -239,15 +276,21 @@ static gboolean endpoint_of_address(const address *a, tcpphase_endpoint *e)
  * (tcpphase_tracker_feed_tcp: a header it cannot parse is malformed). */
 static void gather_header(tvbuff_t *ds, gint start, gint length, gathered *g)
 {
-    if (!ds || !tvb_bytes_exist(ds, start, 20))
+    gint remaining = ds ? tvb_captured_length_remaining(ds, start) : -1;
+    if (remaining < 20)
         return;
-    const guint8 *fixed = tvb_get_ptr(ds, start, 20);
-    guint hlen = (guint)(fixed[12] >> 4) * 4;
+    /* One look at what is there, up to the longest header, serves both
+     * the data offset and the header (each tvb call costs a frame). */
+    gint got = MIN(remaining, 60);
+    const guint8 *bytes = tvb_get_ptr(ds, start, got);
+    guint hlen = (guint)(bytes[12] >> 4) * 4;
     if (length < 0)
-        length = MIN((gint)hlen, tvb_captured_length_remaining(ds, start));
-    if (length < 20 || !tvb_bytes_exist(ds, start, length))
+        length = MIN((gint)hlen, remaining);
+    if (length < 20 || length > remaining)
         return;
-    g->header = tvb_get_ptr(ds, start, length);
+    if (length > got)
+        bytes = tvb_get_ptr(ds, start, length);
+    g->header = bytes;
     g->length = length;
     g->have_header = TRUE;
     g->ds = ds;
@@ -256,8 +299,8 @@ static void gather_header(tvbuff_t *ds, gint start, gint length, gathered *g)
 }
 
 /* Where the IP header whose source address `net_src` points into starts
- * in `ds`'s bytes (its version checked), or -1. */
-static gint ip_header_offset(tvbuff_t *ds, const address *net_src)
+ * in `ds`'s bytes (its version checked), or -1; `*header` is set to it. */
+static gint ip_header_offset(tvbuff_t *ds, const address *net_src, const guint8 **header)
 {
     gint back, need, version;
     if (net_src->type == AT_IPv4 && net_src->len == 4) {
@@ -270,13 +313,15 @@ static gint ip_header_offset(tvbuff_t *ds, const address *net_src)
     guint captured = tvb_captured_length(ds);
     if (captured < (guint)need)
         return -1;
-    uintptr_t base = (uintptr_t)tvb_get_ptr(ds, 0, (gint)captured);
+    const guint8 *base = tvb_get_ptr(ds, 0, (gint)captured);
     uintptr_t at = (uintptr_t)net_src->data;
-    if (at < base + (uintptr_t)back || at - (uintptr_t)back + (uintptr_t)need > base + captured)
+    if (at < (uintptr_t)base + (uintptr_t)back ||
+        at - (uintptr_t)back + (uintptr_t)need > (uintptr_t)base + captured)
         return -1;
-    gint offset = (gint)(at - (uintptr_t)back - base);
-    if ((tvb_get_ptr(ds, offset, 1)[0] >> 4) != version)
+    gint offset = (gint)(at - (uintptr_t)back - (uintptr_t)base);
+    if ((base[offset] >> 4) != version)
         return -1;
+    *header = base + offset;
     return offset;
 }
 
@@ -289,9 +334,9 @@ static gint ip_header_offset(tvbuff_t *ds, const address *net_src)
 static gboolean payload_length(const packet_info *pinfo, gathered *g)
 {
     gint end = -1;
-    gint ip = ip_header_offset(g->ds, &pinfo->net_src);
+    const guint8 *h = NULL;
+    gint ip = ip_header_offset(g->ds, &pinfo->net_src, &h);
     if (ip >= 0 && ip < g->start) {
-        const guint8 *h = tvb_get_ptr(g->ds, ip, 6);
         guint carried = ((guint)h[pinfo->net_src.type == AT_IPv4 ? 2 : 4] << 8) |
                         h[pinfo->net_src.type == AT_IPv4 ? 3 : 5];
         if (carried) /* 0: segmentation offload or a jumbogram, as below */
@@ -381,6 +426,43 @@ static unsigned tcp_layers(const packet_info *pinfo)
     return n;
 }
 
+/* Whether a filter, column or -e names the field or protocol itself
+ * (Wireshark then builds its items and indexes them). */
+static gboolean named(const header_field_info *hfi)
+{
+    return hfi && hfi->ref_type != HF_REF_TYPE_NONE && hfi->ref_type != HF_REF_TYPE_INDIRECT;
+}
+
+/* Whether the tree holds the TCP layers only as Wireshark's stand-in nodes
+ * (not shown in full, protocols not built, "tcp", "ip" and "ipv6" not
+ * named, tcp.len not there) and the primed tcp.stream is indexed: tshark
+ * -T fields in 4.2 and later, the GUI's first pass. */
+static gboolean only_stand_ins(const proto_tree *tree, gboolean len_possible)
+{
+    const tree_data_t *d = PTREE_DATA(tree);
+    return !len_possible && !d->visible && d->fake_protocols && named(hfi_tcp_stream) &&
+           hfi_proto_tcp && !named(hfi_proto_tcp) && !named(hfi_proto_ip) && !named(hfi_proto_ipv6);
+}
+
+/* The TCP layers of a tree that holds them only as stand-ins: its first
+ * `layers` tcp.stream items (those before an ICMP error's quoted packet),
+ * found through Wireshark's own index of the primed field instead of a
+ * walk through every stand-in's items (a frame's stand-ins hold some
+ * twenty, most of them empty). The header is at tcp.stream's place. */
+static unsigned gather_streams(proto_tree *tree, unsigned layers, gathered *out)
+{
+    GPtrArray *streams = proto_get_finfo_ptr_array(tree, hf_tcp_stream);
+    unsigned count = 0;
+    for (guint i = 0; streams && i < streams->len && count < layers && count < MAX_LAYERS; i++) {
+        field_info *stream = (field_info *)g_ptr_array_index(streams, i);
+        gathered *g = &out[count++];
+        memset(g, 0, sizeof *g);
+        gather_field(stream, g);
+        gather_header(stream->ds_tvb, stream->start, -1, g);
+    }
+    return count;
+}
+
 /* Feeds every TCP layer of the frame, as Wireshark's TCP dissector decoded
  * it, at the top of the tree (a TCP header quoted in an ICMP error sits
  * deeper and is left out): a "tcp" node, or the stand-in node Wireshark
@@ -393,10 +475,13 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
     unsigned count = 0;
     if (tracker && tree) {
         proto_node *ip = NULL;
+        unsigned seen = tcp_layers(pinfo);
         /* tcp.len is in the tree only where it is shown in full or named. */
         gboolean len_possible = PTREE_DATA(tree)->visible || !hfi_tcp_len ||
                                 hfi_tcp_len->ref_type != HF_REF_TYPE_NONE;
-        for (proto_node *n = tree->first_child; n && count < MAX_LAYERS; n = n->next) {
+        if (only_stand_ins(tree, len_possible))
+            count = gather_streams(tree, seen, layers);
+        for (proto_node *n = count ? NULL : tree->first_child; n && count < MAX_LAYERS; n = n->next) {
             field_info *fi = PNODE_FINFO(n);
             int id = fi ? fi->hfinfo->id : -1;
             if (id == proto_ip || id == proto_ipv6) {
@@ -421,7 +506,7 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
          * enough to place tcp.stream (a header cut short) left no node to
          * find: it is one of the frame's layers all the same (those before
          * an ICMP error's quoted packet), and is said to be malformed. */
-        for (unsigned seen = tcp_layers(pinfo); count < seen && count < MAX_LAYERS; count++)
+        for (; count < seen && count < MAX_LAYERS; count++)
             memset(&layers[count], 0, sizeof layers[count]);
         gathered *last = count ? &layers[count - 1] : NULL;
         if (last && !last->have_addresses)
@@ -438,7 +523,7 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
         memset(&slots[slots_len], 0, (num + 1 - slots_len) * sizeof *slots);
         slots_len = num + 1;
     }
-    results = (layer_result *)grow(results, &results_cap, results_len + count, sizeof *results);
+    reserve_results(count);
     frame_slot *r = &slots[num];
     r->first = results_len;
     r->count = (guint8)count;
@@ -446,9 +531,7 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
     results_len += count;
     for (unsigned i = 0; i < count; i++) {
         gathered *g = &layers[i];
-        layer_result *l = &results[r->first + i];
-        memset(&l->annotation, 0, sizeof l->annotation);
-        l->annotation.frame = pinfo->num;
+        layer_result *l = result_at(r->first + i);
         if (g->have_addresses && g->have_header && g->have_stream && g->have_len) {
             g->segment.frame = pinfo->num;
             g->segment.ts_ns = (uint64_t)pinfo->abs_ts.secs * 1000000000u + (uint64_t)pinfo->abs_ts.nsecs;
@@ -456,6 +539,11 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
                                                   &l->annotation);
         } else {
             l->status = TCPPHASE_STATUS_MALFORMED;
+        }
+        /* Written whole only where the feed worked. */
+        if (l->status != TCPPHASE_STATUS_OK) {
+            memset(&l->annotation, 0, sizeof l->annotation);
+            l->annotation.frame = pinfo->num;
         }
         if (l->status == TCPPHASE_STATUS_MALFORMED) {
             /* Wireshark could not read this header whole: say so. */
@@ -465,7 +553,6 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
         }
         if (l->status == TCPPHASE_STATUS_OK && l->annotation.conn >= conns_seen)
             conns_seen = l->annotation.conn + 1;
-        drain_summaries();
     }
     return r;
 }
@@ -493,8 +580,7 @@ static void add_summary(proto_tree *tree, tvbuff_t *tvb, guint64 conn)
         any = wanted(tree, hfi_summary[i]);
     if (!any)
         return;
-    const tcpphase_summary *s = (const tcpphase_summary *)wmem_map_lookup(
-        summaries, GUINT_TO_POINTER((guint)conn));
+    const tcpphase_summary *s = summary_of(conn);
     if (!s)
         return;
     proto_item *ti = proto_tree_add_none_format(tree, hf_conn_summary, tvb, 0, 0,
@@ -524,11 +610,12 @@ static void add_uint(proto_tree *pt, const header_field_info *info, tvbuff_t *tv
         proto_item_set_generated(proto_tree_add_uint(pt, info->id, tvb, 0, 0, value));
 }
 
-static void add_string(proto_tree *pt, const header_field_info *info, tvbuff_t *tvb, const char *value)
-{
-    if (wanted(pt, info))
-        proto_item_set_generated(proto_tree_add_string(pt, info->id, tvb, 0, 0, value));
-}
+/* A label field, its text looked up only where the field is wanted. */
+#define add_string(pt, info, tvb, value)                                                       \
+    do {                                                                                       \
+        if (wanted((pt), (info)))                                                              \
+            proto_item_set_generated(proto_tree_add_string((pt), (info)->id, (tvb), 0, 0, (value))); \
+    } while (0)
 
 /* Whether a filter, column or -e names the protocol itself (not only one
  * of its fields). */
@@ -625,7 +712,7 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         finish_first_pass();
     }
     for (unsigned i = 0; i < r->count; i++)
-        show_layer(tvb, pinfo, tree, &results[r->first + i]);
+        show_layer(tvb, pinfo, tree, result_at(r->first + i));
     return 0;
 }
 
@@ -655,8 +742,7 @@ static void conns_draw(void *data _U_)
            "stream", "client", "server", "handshake", "close", "closer", "client_state",
            "server_state", "zeek", "history", "compl", "pkts", "bytes");
     for (guint64 c = 0; summaries && c < conns_seen; c++) {
-        const tcpphase_summary *s = (const tcpphase_summary *)wmem_map_lookup(
-            summaries, GUINT_TO_POINTER((guint)c));
+        const tcpphase_summary *s = summary_of(c);
         if (!s)
             continue;
         printf("%5" PRIu64 " %6" PRIu64 " %-45s %-45s %-9s %-12s %-7s %-12s %-12s %-6s %-16s %5u %7" PRIu64
@@ -748,9 +834,7 @@ static void table_fill(stat_tap_table *table, const tcpphase_annotation *a)
         stat_tap_init_table_row(table, table->num_elements, (guint)CONNS_FIELDS, items);
     }
     stat_tap_table_item_type *row = table->elements[a->conn];
-    const tcpphase_summary *s = summaries ? (const tcpphase_summary *)wmem_map_lookup(
-                                                summaries, GUINT_TO_POINTER((guint)a->conn))
-                                          : NULL;
+    const tcpphase_summary *s = summary_of(a->conn);
     row[1].value.uint_value = (guint)a->stream;
     if (!s) {
         row[11].value.uint_value++;
@@ -811,8 +895,8 @@ static const tcpphase_annotation *frame_connection(packet_info *pinfo)
 {
     const frame_slot *r = slot_of(pinfo->num);
     for (unsigned i = r ? r->count : 0; i-- > 0;) {
-        if (results[r->first + i].status == TCPPHASE_STATUS_OK)
-            return &results[r->first + i].annotation;
+        if (result_at(r->first + i)->status == TCPPHASE_STATUS_OK)
+            return &result_at(r->first + i)->annotation;
     }
     return NULL;
 }
@@ -996,6 +1080,10 @@ static void proto_reg_handoff_tcpphase(void)
     proto_icmpv6 = proto_registrar_get_id_byname("icmpv6");
     proto_frame = proto_registrar_get_id_byname("frame");
     hfi_tcp_len = hf_tcp_len >= 0 ? proto_registrar_get_nth((guint)hf_tcp_len) : NULL;
+    hfi_tcp_stream = hf_tcp_stream >= 0 ? proto_registrar_get_nth((guint)hf_tcp_stream) : NULL;
+    hfi_proto_tcp = proto_tcp >= 0 ? proto_registrar_get_nth((guint)proto_tcp) : NULL;
+    hfi_proto_ip = proto_ip >= 0 ? proto_registrar_get_nth((guint)proto_ip) : NULL;
+    hfi_proto_ipv6 = proto_ipv6 >= 0 ? proto_registrar_get_nth((guint)proto_ipv6) : NULL;
     hfi_stream = proto_registrar_get_nth((guint)hf_stream);
     hfi_conn = proto_registrar_get_nth((guint)hf_conn);
     hfi_dir = proto_registrar_get_nth((guint)hf_dir);

@@ -98,6 +98,7 @@ static int proto_icmp = -1;
 static int proto_icmpv6 = -1;
 static int proto_frame = -1;
 static const header_field_info *hfi_tcp_len = NULL;
+static const header_field_info *hfi_tcpphase = NULL;
 static const header_field_info *hfi_tcp_stream = NULL, *hfi_proto_tcp = NULL, *hfi_proto_ip = NULL,
                                *hfi_proto_ipv6 = NULL;
 static int hf_tcp_len = -1;
@@ -258,15 +259,17 @@ static void gather_ip(proto_node *ip, gathered *g)
 /* A network-layer address Wireshark's innermost IP layer left in pinfo. */
 static gboolean endpoint_of_address(const address *a, tcpphase_endpoint *e)
 {
+    /* Copies of a constant size: the compiler inlines them. */
     if (a->type == AT_IPv4 && a->len == 4) {
         e->family = TCPPHASE_FAMILY_IPV4;
+        memset(e->addr, 0, sizeof e->addr);
+        memcpy(e->addr, a->data, 4);
     } else if (a->type == AT_IPv6 && a->len == 16) {
         e->family = TCPPHASE_FAMILY_IPV6;
+        memcpy(e->addr, a->data, 16);
     } else {
         return FALSE;
     }
-    memset(e->addr, 0, sizeof e->addr);
-    memcpy(e->addr, a->data, (size_t)a->len);
     return TRUE;
 }
 
@@ -457,7 +460,8 @@ static unsigned gather_streams(proto_tree *tree, unsigned layers, gathered *out)
         field_info *stream = (field_info *)g_ptr_array_index(streams, i);
         gathered *g = &out[count++];
         memset(g, 0, sizeof *g);
-        gather_field(stream, g);
+        g->segment.stream = FIELD_UINT(stream);
+        g->have_stream = TRUE;
         gather_header(stream->ds_tvb, stream->start, -1, g);
     }
     return count;
@@ -572,58 +576,54 @@ static gboolean wanted(const proto_tree *pt, const header_field_info *info)
     return pt && (PTREE_DATA(pt)->visible || info->ref_type != HF_REF_TYPE_NONE);
 }
 
-static void add_summary(proto_tree *tree, tvbuff_t *tvb, guint64 conn)
+static void add_summary(proto_tree *tree, guint64 conn)
 {
-    /* Nothing of it would be built: no need to look it up. */
-    gboolean any = FALSE;
-    for (size_t i = 0; i < G_N_ELEMENTS(hfi_summary) && !any; i++)
-        any = wanted(tree, hfi_summary[i]);
-    if (!any)
+    /* Nothing of it would be built: no need to look it up. One test of
+     * the seven registrations, not seven calls (HF_REF_TYPE_NONE is 0). */
+    if (!tree)
+        return;
+    guint refs = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(hfi_summary); i++)
+        refs |= (guint)hfi_summary[i]->ref_type;
+    if (!PTREE_DATA(tree)->visible && refs == HF_REF_TYPE_NONE)
         return;
     const tcpphase_summary *s = summary_of(conn);
     if (!s)
         return;
-    proto_item *ti = proto_tree_add_none_format(tree, hf_conn_summary, tvb, 0, 0,
+    proto_item *ti = proto_tree_add_none_format(tree, hf_conn_summary, NULL, 0, 0,
                                                 "Connection %" PRIu64 ": %s, closed %s",
                                                 s->conn, s->client, tcpphase_close_name(s->close));
     proto_item_set_generated(ti);
     proto_tree *st = proto_item_add_subtree(ti, ett_tcpphase_conn);
     proto_item_set_generated(
-        proto_tree_add_string(st, hf_conn_handshake, tvb, 0, 0, tcpphase_handshake_name(s->handshake)));
+        proto_tree_add_string(st, hf_conn_handshake, NULL, 0, 0, tcpphase_handshake_name(s->handshake)));
     proto_item_set_generated(
-        proto_tree_add_string(st, hf_conn_close, tvb, 0, 0, tcpphase_close_name(s->close)));
-    proto_item_set_generated(proto_tree_add_string(st, hf_conn_active_closer, tvb, 0, 0,
+        proto_tree_add_string(st, hf_conn_close, NULL, 0, 0, tcpphase_close_name(s->close)));
+    proto_item_set_generated(proto_tree_add_string(st, hf_conn_active_closer, NULL, 0, 0,
                                                    tcpphase_role_name(s->active_closer)));
-    proto_item_set_generated(proto_tree_add_string(st, hf_conn_conn_state, tvb, 0, 0, s->conn_state));
-    proto_item_set_generated(proto_tree_add_string(st, hf_conn_history, tvb, 0, 0, s->history));
+    proto_item_set_generated(proto_tree_add_string(st, hf_conn_conn_state, NULL, 0, 0, s->conn_state));
+    proto_item_set_generated(proto_tree_add_string(st, hf_conn_history, NULL, 0, 0, s->history));
     proto_item_set_generated(
-        proto_tree_add_uint(st, hf_conn_completeness, tvb, 0, 0, s->completeness));
+        proto_tree_add_uint(st, hf_conn_completeness, NULL, 0, 0, s->completeness));
 }
 
 /* A field is built only where it is wanted: in a tree shown in full, or,
  * in one that is not (tshark -T fields in Wireshark 4.2 and later, filters,
  * columns, taps), when a filter, column or -e names it. Wireshark would
  * drop the others itself, after the call. */
-static void add_uint(proto_tree *pt, const header_field_info *info, tvbuff_t *tvb, guint32 value)
+static void add_uint(proto_tree *pt, const header_field_info *info, guint32 value)
 {
     if (wanted(pt, info))
-        proto_item_set_generated(proto_tree_add_uint(pt, info->id, tvb, 0, 0, value));
+        proto_item_set_generated(proto_tree_add_uint(pt, info->id, NULL, 0, 0, value));
 }
 
 /* A label field, its text looked up only where the field is wanted. */
-#define add_string(pt, info, tvb, value)                                                       \
+#define add_string(pt, info, value)                                                       \
     do {                                                                                       \
         if (wanted((pt), (info)))                                                              \
-            proto_item_set_generated(proto_tree_add_string((pt), (info)->id, (tvb), 0, 0, (value))); \
+            proto_item_set_generated(proto_tree_add_string((pt), (info)->id, NULL, 0, 0, (value))); \
     } while (0)
 
-/* Whether a filter, column or -e names the protocol itself (not only one
- * of its fields). */
-static gboolean protocol_named(int proto)
-{
-    hf_ref_type ref = proto_registrar_get_nth((guint)proto)->ref_type;
-    return ref != HF_REF_TYPE_NONE && ref != HF_REF_TYPE_INDIRECT;
-}
 
 static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const layer_result *l)
 {
@@ -639,7 +639,7 @@ static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     proto_tree *pt = tree;
     proto_item *ti = NULL;
     if (has_expert || !tree || PTREE_DATA(tree)->visible || !PTREE_DATA(tree)->fake_protocols ||
-        protocol_named(proto_tcpphase)) {
+        named(hfi_tcpphase)) {
         ti = proto_tree_add_item(tree, proto_tcpphase, tvb, 0, 0, ENC_NA);
         pt = proto_item_add_subtree(ti, ett_tcpphase);
     }
@@ -649,26 +649,26 @@ static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     if (has_expert)
         expert_add_info(pinfo, ti, &ei[expert - 1]);
     if (l->status != TCPPHASE_STATUS_OK) {
-        proto_tree_add_string(pt, hf_phase, tvb, 0, 0, tcpphase_phase_name(a->phase));
-        proto_tree_add_string(pt, hf_step, tvb, 0, 0, tcpphase_step_name(a->step));
+        proto_tree_add_string(pt, hf_phase, NULL, 0, 0, tcpphase_phase_name(a->phase));
+        proto_tree_add_string(pt, hf_step, NULL, 0, 0, tcpphase_step_name(a->step));
         return;
     }
     /* Every item costs Wireshark a node to build, walk and free in each
      * tree shown in full (tshark -T fields and -V, the GUI's details): the
      * fields whose value is the usual one are left out, as Wireshark's
      * tcp.analysis.* are, and none gets a formatted text. */
-    add_uint(pt, hfi_stream, tvb, (guint32)a->stream);
-    add_uint(pt, hfi_conn, tvb, (guint32)a->conn);
-    add_string(pt, hfi_dir, tvb, tcpphase_dir_name(a->dir));
-    add_string(pt, hfi_phase, tvb, tcpphase_phase_name(a->phase));
-    add_string(pt, hfi_step, tvb, tcpphase_step_name(a->step));
-    add_string(pt, hfi_client_state, tvb, tcpphase_state_name(a->client_state));
-    add_string(pt, hfi_server_state, tvb, tcpphase_state_name(a->server_state));
+    add_uint(pt, hfi_stream, (guint32)a->stream);
+    add_uint(pt, hfi_conn, (guint32)a->conn);
+    add_string(pt, hfi_dir, tcpphase_dir_name(a->dir));
+    add_string(pt, hfi_phase, tcpphase_phase_name(a->phase));
+    add_string(pt, hfi_step, tcpphase_step_name(a->step));
+    add_string(pt, hfi_client_state, tcpphase_state_name(a->client_state));
+    add_string(pt, hfi_server_state, tcpphase_state_name(a->server_state));
     /* The closer role once a FIN has been seen (empty before). */
     if (a->closer != TCPPHASE_CLOSER_NONE)
-        add_string(pt, hfi_closer, tvb, tcpphase_closer_name(a->closer));
+        add_string(pt, hfi_closer, tcpphase_closer_name(a->closer));
     if (a->origin_guessed)
-        proto_item_set_generated(proto_tree_add_boolean(pt, hf_origin_guessed, tvb, 0, 0, TRUE));
+        proto_item_set_generated(proto_tree_add_boolean(pt, hf_origin_guessed, NULL, 0, 0, TRUE));
 
     /* The flags only when one is set, and then only the flags that are
      * set, so that a filter on a flag's name
@@ -678,16 +678,16 @@ static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
                                            &hf_flag_simultaneous_close, &hf_flag_midstream,
                                            &hf_flag_out_of_window, &hf_flag_port_reuse,
                                            &hf_flag_ack_unseen};
-        proto_item *fi = proto_tree_add_uint(pt, hf_flags, tvb, 0, 0, a->flags);
+        proto_item *fi = proto_tree_add_uint(pt, hf_flags, NULL, 0, 0, a->flags);
         proto_item_set_generated(fi);
         proto_tree *ft = proto_item_add_subtree(fi, ett_tcpphase_flags);
         for (size_t bit = 0; bit < G_N_ELEMENTS(flag_fields); bit++) {
             if (a->flags & (1u << bit))
                 proto_item_set_generated(
-                    proto_tree_add_boolean(ft, *flag_fields[bit], tvb, 0, 0, a->flags));
+                    proto_tree_add_boolean(ft, *flag_fields[bit], NULL, 0, 0, a->flags));
         }
     }
-    add_summary(pt, tvb, a->conn);
+    add_summary(pt, a->conn);
 }
 
 static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
@@ -1084,6 +1084,7 @@ static void proto_reg_handoff_tcpphase(void)
     hfi_proto_tcp = proto_tcp >= 0 ? proto_registrar_get_nth((guint)proto_tcp) : NULL;
     hfi_proto_ip = proto_ip >= 0 ? proto_registrar_get_nth((guint)proto_ip) : NULL;
     hfi_proto_ipv6 = proto_ipv6 >= 0 ? proto_registrar_get_nth((guint)proto_ipv6) : NULL;
+    hfi_tcpphase = proto_registrar_get_nth((guint)proto_tcpphase);
     hfi_stream = proto_registrar_get_nth((guint)hf_stream);
     hfi_conn = proto_registrar_get_nth((guint)hf_conn);
     hfi_dir = proto_registrar_get_nth((guint)hf_dir);

@@ -569,6 +569,9 @@ static const header_field_info *hfi_stream, *hfi_conn, *hfi_dir, *hfi_phase, *hf
     *hfi_client_state, *hfi_server_state, *hfi_closer;
 /* The summary's fields: the item and each of its children. */
 static const header_field_info *hfi_summary[7];
+/* The flags item and each flag; the client-guessed marker. */
+static const header_field_info *hfi_flags[8];
+static const header_field_info *hfi_origin_guessed;
 
 /* Whether a field added to `pt` would be built: the tree is shown in full,
  * or a filter, column or -e names the field (Wireshark's own
@@ -576,6 +579,19 @@ static const header_field_info *hfi_summary[7];
 static gboolean wanted(const proto_tree *pt, const header_field_info *info)
 {
     return pt && (PTREE_DATA(pt)->visible || info->ref_type != HF_REF_TYPE_NONE);
+}
+
+/* Whether the flags item or one of its flags would be built (one test of
+ * their registrations, HF_REF_TYPE_NONE being 0): where none would, a
+ * flagged segment (one in twenty of a busy capture) pays nothing for them. */
+static gboolean flags_wanted(const proto_tree *tree)
+{
+    if (!tree)
+        return FALSE;
+    guint refs = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(hfi_flags); i++)
+        refs |= (guint)hfi_flags[i]->ref_type;
+    return PTREE_DATA(tree)->visible || refs != HF_REF_TYPE_NONE;
 }
 
 static void add_summary(proto_tree *tree, guint64 conn)
@@ -669,13 +685,13 @@ static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     /* The closer role once a FIN has been seen (empty before). */
     if (a->closer != TCPPHASE_CLOSER_NONE)
         add_string(pt, hfi_closer, tcpphase_closer_name(a->closer));
-    if (a->origin_guessed)
+    if (a->origin_guessed && wanted(pt, hfi_origin_guessed))
         proto_item_set_generated(proto_tree_add_boolean(pt, hf_origin_guessed, NULL, 0, 0, TRUE));
 
     /* The flags only when one is set, and then only the flags that are
      * set, so that a filter on a flag's name
      * (`tcpphase.flags.retransmission`) picks exactly those frames. */
-    if (a->flags) {
+    if (a->flags && flags_wanted(pt)) {
         static int *const flag_fields[] = {&hf_flag_retransmission, &hf_flag_simultaneous_open,
                                            &hf_flag_simultaneous_close, &hf_flag_midstream,
                                            &hf_flag_out_of_window, &hf_flag_port_reuse,
@@ -1125,6 +1141,12 @@ static void proto_reg_handoff_tcpphase(void)
         hf_conn_conn_state, hf_conn_history, hf_conn_completeness};
     for (size_t i = 0; i < G_N_ELEMENTS(hfi_summary); i++)
         hfi_summary[i] = proto_registrar_get_nth((guint)summary_fields[i]);
+    const int flag_fields[G_N_ELEMENTS(hfi_flags)] = {
+        hf_flags, hf_flag_retransmission, hf_flag_simultaneous_open, hf_flag_simultaneous_close,
+        hf_flag_midstream, hf_flag_out_of_window, hf_flag_port_reuse, hf_flag_ack_unseen};
+    for (size_t i = 0; i < G_N_ELEMENTS(hfi_flags); i++)
+        hfi_flags[i] = proto_registrar_get_nth((guint)flag_fields[i]);
+    hfi_origin_guessed = proto_registrar_get_nth((guint)hf_origin_guessed);
     prime_wanted_fields(TRUE);
 }
 

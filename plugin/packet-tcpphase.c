@@ -331,16 +331,15 @@ static gint ip_header_offset(tvbuff_t *ds, const address *net_src, const guint8 
 }
 
 /* The payload length Wireshark's TCP dissector gives the frame's innermost
- * TCP layer (tcp.len) when the tree does not hold it (a primed field costs
+ * TCP layer (tcp.len) when the tree does not hold it (`ip`: where the IP
+ * header whose address pinfo holds is in its bytes, `h`, or -1) (a primed field costs
  * each frame a node and a lookup array): what its IP layer carried (IPv4
  * total length, IPv6 payload length; the IP header is the one whose
  * address Wireshark left in pinfo) less the headers; a segment reassembled
  * from IP fragments has a buffer of its own that holds exactly that. */
-static gboolean payload_length(const packet_info *pinfo, gathered *g)
+static gboolean payload_length(const packet_info *pinfo, gathered *g, gint ip, const guint8 *h)
 {
     gint end = -1;
-    const guint8 *h = NULL;
-    gint ip = ip_header_offset(g->ds, &pinfo->net_src, &h);
     if (ip >= 0 && ip < g->start) {
         guint carried = ((guint)h[pinfo->net_src.type == AT_IPv4 ? 2 : 4] << 8) |
                         h[pinfo->net_src.type == AT_IPv4 ? 3 : 5];
@@ -354,6 +353,15 @@ static gboolean payload_length(const packet_info *pinfo, gathered *g)
         return FALSE;
     g->segment.payload_len = (guint32)(end - g->start - (gint)g->hlen);
     return TRUE;
+}
+
+/* Whether a TCP header at `start` comes right after the IP header at `ip`
+ * (`h`): IPv4 with its options, IPv6 without extension headers. */
+static gboolean follows_ip(const guint8 *h, gint ip, gint start)
+{
+    if ((h[0] >> 4) == 4)
+        return (h[0] & 0x0f) >= 5 && ip + (h[0] & 0x0f) * 4 == start;
+    return h[6] == 6 /* TCP */ && ip + 40 == start;
 }
 
 /* tcp.stream or tcp.len of a TCP layer. */
@@ -449,16 +457,17 @@ static gboolean only_stand_ins(const proto_tree *tree, gboolean len_possible)
            hfi_proto_tcp && !named(hfi_proto_tcp) && !named(hfi_proto_ip) && !named(hfi_proto_ipv6);
 }
 
-/* The TCP layers of a tree that holds them only as stand-ins: its first
- * `layers` tcp.stream items (those before an ICMP error's quoted packet),
- * found through Wireshark's own index of the primed field instead of a
- * walk through every stand-in's items (a frame's stand-ins hold some
- * twenty, most of them empty). The header is at tcp.stream's place. */
-static unsigned gather_streams(proto_tree *tree, unsigned layers, gathered *out)
+/* The TCP layers of a tree that holds them only as stand-ins: its
+ * tcp.stream items (at most MAX_LAYERS; the caller leaves out those of an
+ * ICMP error's quoted packet), found through Wireshark's own index of the
+ * primed field instead of a walk through every stand-in's items (a
+ * frame's stand-ins hold some twenty, most of them empty). The header is
+ * at tcp.stream's place. */
+static unsigned gather_streams(proto_tree *tree, gathered *out)
 {
     GPtrArray *streams = proto_get_finfo_ptr_array(tree, hf_tcp_stream);
     unsigned count = 0;
-    for (guint i = 0; streams && i < streams->len && count < layers && count < MAX_LAYERS; i++) {
+    for (guint i = 0; streams && i < streams->len && count < MAX_LAYERS; i++) {
         field_info *stream = (field_info *)g_ptr_array_index(streams, i);
         gathered *g = &out[count++];
         memset(g, 0, sizeof *g);
@@ -481,13 +490,39 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
     unsigned count = 0;
     if (tracker && tree) {
         proto_node *ip = NULL;
-        unsigned seen = tcp_layers(pinfo);
+        unsigned seen;
+        /* Where the IP header whose addresses pinfo holds is, found for the
+         * TCP layer `ip_for` (its header at `ip_at` in its bytes, -1: not
+         * there). */
+        const gathered *ip_for = NULL;
+        const guint8 *ip_header = NULL;
+        gint ip_at = -1;
         /* tcp.len is in the tree only where it is shown in full or named. */
         gboolean len_possible = PTREE_DATA(tree)->visible || !hfi_tcp_len ||
                                 hfi_tcp_len->ref_type != HF_REF_TYPE_NONE;
-        if (only_stand_ins(tree, len_possible))
-            count = gather_streams(tree, seen, layers);
-        for (proto_node *n = count ? NULL : tree->first_child; n && count < MAX_LAYERS; n = n->next) {
+        gboolean stand_ins = only_stand_ins(tree, len_possible);
+        if (stand_ins) {
+            count = gather_streams(tree, layers);
+            if (count && layers[count - 1].have_header) {
+                ip_for = &layers[count - 1];
+                ip_at = ip_header_offset(ip_for->ds, &pinfo->net_src, &ip_header);
+            }
+            /* An innermost TCP header right after the IP header whose
+             * addresses pinfo holds has no TCP layer after it (a header cut
+             * short ends the frame's dissection) and is quoted by no ICMP
+             * error (Wireshark gives pinfo back the addresses of the packet
+             * that carries the error): every tcp.stream is one of the
+             * frame's layers, and pinfo->layers need not be walked. */
+            if (ip_at >= 0 && follows_ip(ip_header, ip_at, ip_for->start)) {
+                seen = count;
+            } else {
+                seen = tcp_layers(pinfo);
+                count = MIN(count, seen);
+            }
+        } else {
+            seen = tcp_layers(pinfo);
+        }
+        for (proto_node *n = stand_ins ? NULL : tree->first_child; n && count < MAX_LAYERS; n = n->next) {
             field_info *fi = PNODE_FINFO(n);
             int id = fi ? fi->hfinfo->id : -1;
             if (id == proto_ip || id == proto_ipv6) {
@@ -519,8 +554,11 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
             last->have_addresses = endpoint_of_address(&pinfo->net_src, &last->segment.src) &&
                                    endpoint_of_address(&pinfo->net_dst, &last->segment.dst) &&
                                    last->segment.src.family == last->segment.dst.family;
-        if (last && last->have_header && !last->have_len)
-            last->have_len = payload_length(pinfo, last);
+        if (last && last->have_header && !last->have_len) {
+            if (last != ip_for)
+                ip_at = ip_header_offset(last->ds, &pinfo->net_src, &ip_header);
+            last->have_len = payload_length(pinfo, last, ip_at, ip_header);
+        }
     }
     /* Kept for the whole file: only as many layers as the frame has. */
     guint32 num = pinfo->num;

@@ -98,6 +98,9 @@ static int proto_icmp = -1;
 static int proto_icmpv6 = -1;
 static int proto_frame = -1;
 static const header_field_info *hfi_tcp_len = NULL;
+static const header_field_info *hfi_tcpphase = NULL;
+static const header_field_info *hfi_tcp_stream = NULL, *hfi_proto_tcp = NULL, *hfi_proto_ip = NULL,
+                               *hfi_proto_ipv6 = NULL;
 static int hf_tcp_len = -1;
 static int hf_tcp_stream = -1;
 
@@ -125,13 +128,18 @@ typedef struct {
     guint8 seen;
 } frame_slot;
 
-/* The file's first-pass results, indexed by frame number: two plain
- * arrays grown geometrically, freed when the file is closed (a wmem block
- * and a proto-data entry per frame cost each frame far more). */
+/* The file's first-pass results, indexed by frame number: slots in a
+ * plain array grown geometrically, results in chunks that never move (a
+ * grown array's copy cost every frame ~0.15 k instructions), freed when
+ * the file is closed (a wmem block and a proto-data entry per frame cost
+ * each frame far more). */
 static frame_slot *slots = NULL;
 static guint32 slots_len = 0, slots_cap = 0;
-static layer_result *results = NULL;
-static guint32 results_len = 0, results_cap = 0;
+#define RESULT_CHUNK_BITS 12
+#define RESULT_CHUNK ((guint32)1 << RESULT_CHUNK_BITS)
+static layer_result **result_chunks = NULL;
+static guint32 result_chunks_len = 0, result_chunks_cap = 0;
+static guint32 results_len = 0;
 
 /* Room for `need` elements of `size` bytes in `*array` of `*cap`. */
 static void *grow(void *array, guint32 *cap, guint32 need, size_t size)
@@ -151,13 +159,31 @@ static const frame_slot *slot_of(guint32 num)
     return num < slots_len && slots[num].seen ? &slots[num] : NULL;
 }
 
+/* Result `i` of the file. */
+static layer_result *result_at(guint32 i)
+{
+    return &result_chunks[i >> RESULT_CHUNK_BITS][i & (RESULT_CHUNK - 1)];
+}
+
+/* Room for `count` more results. */
+static void reserve_results(guint32 count)
+{
+    while ((guint64)results_len + count > (guint64)result_chunks_len * RESULT_CHUNK) {
+        result_chunks = (layer_result **)grow(result_chunks, &result_chunks_cap,
+                                              result_chunks_len + 1, sizeof *result_chunks);
+        result_chunks[result_chunks_len++] = g_new(layer_result, RESULT_CHUNK);
+    }
+}
+
 static void free_results(void)
 {
     g_free(slots);
-    g_free(results);
+    for (guint32 c = 0; c < result_chunks_len; c++)
+        g_free(result_chunks[c]);
+    g_free(result_chunks);
     slots = NULL;
-    results = NULL;
-    slots_len = slots_cap = results_len = results_cap = 0;
+    result_chunks = NULL;
+    slots_len = slots_cap = results_len = result_chunks_len = result_chunks_cap = 0;
 }
 
 /* Wireshark's decoding of one TCP layer, gathered from the tree. */
@@ -177,9 +203,11 @@ typedef struct {
 static void finish_first_pass(void);
 static void prime_wanted_fields(gboolean prime);
 
-/* The postdissector's handle, for its primed fields. */
+/* The postdissector's handle, for its primed fields, and the protocol
+ * its dissector checks is enabled. */
 static dissector_handle_t tcpphase_handle = NULL;
-/* Whether this file's first frame has been seen (see dissect_tcpphase). */
+static protocol_t *tcpphase_protocol = NULL;
+/* Whether this file's first frame has been seen (see dissect_layers). */
 static gboolean first_frame_seen = FALSE;
 
 static void drain_summaries(void)
@@ -190,6 +218,18 @@ static void drain_summaries(void)
         *kept = s;
         wmem_map_insert(summaries, GUINT_TO_POINTER((guint)s.conn), kept);
     }
+}
+
+/* The summary of connection `conn` once it has ended, or NULL. The
+ * tracker's summaries are taken as they are asked for, not after every
+ * frame: a frame of tshark -T fields that names no summary field pays
+ * nothing for them. */
+static const tcpphase_summary *summary_of(guint64 conn)
+{
+    if (!summaries)
+        return NULL;
+    drain_summaries();
+    return (const tcpphase_summary *)wmem_map_lookup(summaries, GUINT_TO_POINTER((guint)conn));
 }
 
 /* An address of `len` bytes (4 or 16) at `bytes`. */
@@ -221,15 +261,17 @@ static void gather_ip(proto_node *ip, gathered *g)
 /* A network-layer address Wireshark's innermost IP layer left in pinfo. */
 static gboolean endpoint_of_address(const address *a, tcpphase_endpoint *e)
 {
+    /* Copies of a constant size: the compiler inlines them. */
     if (a->type == AT_IPv4 && a->len == 4) {
         e->family = TCPPHASE_FAMILY_IPV4;
+        memset(e->addr, 0, sizeof e->addr);
+        memcpy(e->addr, a->data, 4);
     } else if (a->type == AT_IPv6 && a->len == 16) {
         e->family = TCPPHASE_FAMILY_IPV6;
+        memcpy(e->addr, a->data, 16);
     } else {
         return FALSE;
     }
-    memset(e->addr, 0, sizeof e->addr);
-    memcpy(e->addr, a->data, (size_t)a->len);
     return TRUE;
 }
 
@@ -239,15 +281,21 @@ static gboolean endpoint_of_address(const address *a, tcpphase_endpoint *e)
  * (tcpphase_tracker_feed_tcp: a header it cannot parse is malformed). */
 static void gather_header(tvbuff_t *ds, gint start, gint length, gathered *g)
 {
-    if (!ds || !tvb_bytes_exist(ds, start, 20))
+    gint remaining = ds ? tvb_captured_length_remaining(ds, start) : -1;
+    if (remaining < 20)
         return;
-    const guint8 *fixed = tvb_get_ptr(ds, start, 20);
-    guint hlen = (guint)(fixed[12] >> 4) * 4;
+    /* One look at what is there, up to the longest header, serves both
+     * the data offset and the header (each tvb call costs a frame). */
+    gint got = MIN(remaining, 60);
+    const guint8 *bytes = tvb_get_ptr(ds, start, got);
+    guint hlen = (guint)(bytes[12] >> 4) * 4;
     if (length < 0)
-        length = MIN((gint)hlen, tvb_captured_length_remaining(ds, start));
-    if (length < 20 || !tvb_bytes_exist(ds, start, length))
+        length = MIN((gint)hlen, remaining);
+    if (length < 20 || length > remaining)
         return;
-    g->header = tvb_get_ptr(ds, start, length);
+    if (length > got)
+        bytes = tvb_get_ptr(ds, start, length);
+    g->header = bytes;
     g->length = length;
     g->have_header = TRUE;
     g->ds = ds;
@@ -256,8 +304,8 @@ static void gather_header(tvbuff_t *ds, gint start, gint length, gathered *g)
 }
 
 /* Where the IP header whose source address `net_src` points into starts
- * in `ds`'s bytes (its version checked), or -1. */
-static gint ip_header_offset(tvbuff_t *ds, const address *net_src)
+ * in `ds`'s bytes (its version checked), or -1; `*header` is set to it. */
+static gint ip_header_offset(tvbuff_t *ds, const address *net_src, const guint8 **header)
 {
     gint back, need, version;
     if (net_src->type == AT_IPv4 && net_src->len == 4) {
@@ -270,28 +318,29 @@ static gint ip_header_offset(tvbuff_t *ds, const address *net_src)
     guint captured = tvb_captured_length(ds);
     if (captured < (guint)need)
         return -1;
-    uintptr_t base = (uintptr_t)tvb_get_ptr(ds, 0, (gint)captured);
+    const guint8 *base = tvb_get_ptr(ds, 0, (gint)captured);
     uintptr_t at = (uintptr_t)net_src->data;
-    if (at < base + (uintptr_t)back || at - (uintptr_t)back + (uintptr_t)need > base + captured)
+    if (at < (uintptr_t)base + (uintptr_t)back ||
+        at - (uintptr_t)back + (uintptr_t)need > (uintptr_t)base + captured)
         return -1;
-    gint offset = (gint)(at - (uintptr_t)back - base);
-    if ((tvb_get_ptr(ds, offset, 1)[0] >> 4) != version)
+    gint offset = (gint)(at - (uintptr_t)back - (uintptr_t)base);
+    if ((base[offset] >> 4) != version)
         return -1;
+    *header = base + offset;
     return offset;
 }
 
 /* The payload length Wireshark's TCP dissector gives the frame's innermost
- * TCP layer (tcp.len) when the tree does not hold it (a primed field costs
+ * TCP layer (tcp.len) when the tree does not hold it (`ip`: where the IP
+ * header whose address pinfo holds is in its bytes, `h`, or -1) (a primed field costs
  * each frame a node and a lookup array): what its IP layer carried (IPv4
  * total length, IPv6 payload length; the IP header is the one whose
  * address Wireshark left in pinfo) less the headers; a segment reassembled
  * from IP fragments has a buffer of its own that holds exactly that. */
-static gboolean payload_length(const packet_info *pinfo, gathered *g)
+static gboolean payload_length(const packet_info *pinfo, gathered *g, gint ip, const guint8 *h)
 {
     gint end = -1;
-    gint ip = ip_header_offset(g->ds, &pinfo->net_src);
     if (ip >= 0 && ip < g->start) {
-        const guint8 *h = tvb_get_ptr(g->ds, ip, 6);
         guint carried = ((guint)h[pinfo->net_src.type == AT_IPv4 ? 2 : 4] << 8) |
                         h[pinfo->net_src.type == AT_IPv4 ? 3 : 5];
         if (carried) /* 0: segmentation offload or a jumbogram, as below */
@@ -304,6 +353,15 @@ static gboolean payload_length(const packet_info *pinfo, gathered *g)
         return FALSE;
     g->segment.payload_len = (guint32)(end - g->start - (gint)g->hlen);
     return TRUE;
+}
+
+/* Whether a TCP header at `start` comes right after the IP header at `ip`
+ * (`h`): IPv4 with its options, IPv6 without extension headers. */
+static gboolean follows_ip(const guint8 *h, gint ip, gint start)
+{
+    if ((h[0] >> 4) == 4)
+        return (h[0] & 0x0f) >= 5 && ip + (h[0] & 0x0f) * 4 == start;
+    return h[6] == 6 /* TCP */ && ip + 40 == start;
 }
 
 /* tcp.stream or tcp.len of a TCP layer. */
@@ -381,6 +439,45 @@ static unsigned tcp_layers(const packet_info *pinfo)
     return n;
 }
 
+/* Whether a filter, column or -e names the field or protocol itself
+ * (Wireshark then builds its items and indexes them). */
+static gboolean named(const header_field_info *hfi)
+{
+    return hfi && hfi->ref_type != HF_REF_TYPE_NONE && hfi->ref_type != HF_REF_TYPE_INDIRECT;
+}
+
+/* Whether the tree holds the TCP layers only as Wireshark's stand-in nodes
+ * (not shown in full, protocols not built, "tcp", "ip" and "ipv6" not
+ * named, tcp.len not there) and the primed tcp.stream is indexed: tshark
+ * -T fields in 4.2 and later, the GUI's first pass. */
+static gboolean only_stand_ins(const proto_tree *tree, gboolean len_possible)
+{
+    const tree_data_t *d = PTREE_DATA(tree);
+    return !len_possible && !d->visible && d->fake_protocols && named(hfi_tcp_stream) &&
+           hfi_proto_tcp && !named(hfi_proto_tcp) && !named(hfi_proto_ip) && !named(hfi_proto_ipv6);
+}
+
+/* The TCP layers of a tree that holds them only as stand-ins: its
+ * tcp.stream items (at most MAX_LAYERS; the caller leaves out those of an
+ * ICMP error's quoted packet), found through Wireshark's own index of the
+ * primed field instead of a walk through every stand-in's items (a
+ * frame's stand-ins hold some twenty, most of them empty). The header is
+ * at tcp.stream's place. */
+static unsigned gather_streams(proto_tree *tree, gathered *out)
+{
+    GPtrArray *streams = proto_get_finfo_ptr_array(tree, hf_tcp_stream);
+    unsigned count = 0;
+    for (guint i = 0; streams && i < streams->len && count < MAX_LAYERS; i++) {
+        field_info *stream = (field_info *)g_ptr_array_index(streams, i);
+        gathered *g = &out[count++];
+        memset(g, 0, sizeof *g);
+        g->segment.stream = FIELD_UINT(stream);
+        g->have_stream = TRUE;
+        gather_header(stream->ds_tvb, stream->start, -1, g);
+    }
+    return count;
+}
+
 /* Feeds every TCP layer of the frame, as Wireshark's TCP dissector decoded
  * it, at the top of the tree (a TCP header quoted in an ICMP error sits
  * deeper and is left out): a "tcp" node, or the stand-in node Wireshark
@@ -393,10 +490,39 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
     unsigned count = 0;
     if (tracker && tree) {
         proto_node *ip = NULL;
+        unsigned seen;
+        /* Where the IP header whose addresses pinfo holds is, found for the
+         * TCP layer `ip_for` (its header at `ip_at` in its bytes, -1: not
+         * there). */
+        const gathered *ip_for = NULL;
+        const guint8 *ip_header = NULL;
+        gint ip_at = -1;
         /* tcp.len is in the tree only where it is shown in full or named. */
         gboolean len_possible = PTREE_DATA(tree)->visible || !hfi_tcp_len ||
                                 hfi_tcp_len->ref_type != HF_REF_TYPE_NONE;
-        for (proto_node *n = tree->first_child; n && count < MAX_LAYERS; n = n->next) {
+        gboolean stand_ins = only_stand_ins(tree, len_possible);
+        if (stand_ins) {
+            count = gather_streams(tree, layers);
+            if (count && layers[count - 1].have_header) {
+                ip_for = &layers[count - 1];
+                ip_at = ip_header_offset(ip_for->ds, &pinfo->net_src, &ip_header);
+            }
+            /* An innermost TCP header right after the IP header whose
+             * addresses pinfo holds has no TCP layer after it (a header cut
+             * short ends the frame's dissection) and is quoted by no ICMP
+             * error (Wireshark gives pinfo back the addresses of the packet
+             * that carries the error): every tcp.stream is one of the
+             * frame's layers, and pinfo->layers need not be walked. */
+            if (ip_at >= 0 && follows_ip(ip_header, ip_at, ip_for->start)) {
+                seen = count;
+            } else {
+                seen = tcp_layers(pinfo);
+                count = MIN(count, seen);
+            }
+        } else {
+            seen = tcp_layers(pinfo);
+        }
+        for (proto_node *n = stand_ins ? NULL : tree->first_child; n && count < MAX_LAYERS; n = n->next) {
             field_info *fi = PNODE_FINFO(n);
             int id = fi ? fi->hfinfo->id : -1;
             if (id == proto_ip || id == proto_ipv6) {
@@ -421,15 +547,18 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
          * enough to place tcp.stream (a header cut short) left no node to
          * find: it is one of the frame's layers all the same (those before
          * an ICMP error's quoted packet), and is said to be malformed. */
-        for (unsigned seen = tcp_layers(pinfo); count < seen && count < MAX_LAYERS; count++)
+        for (; count < seen && count < MAX_LAYERS; count++)
             memset(&layers[count], 0, sizeof layers[count]);
         gathered *last = count ? &layers[count - 1] : NULL;
         if (last && !last->have_addresses)
             last->have_addresses = endpoint_of_address(&pinfo->net_src, &last->segment.src) &&
                                    endpoint_of_address(&pinfo->net_dst, &last->segment.dst) &&
                                    last->segment.src.family == last->segment.dst.family;
-        if (last && last->have_header && !last->have_len)
-            last->have_len = payload_length(pinfo, last);
+        if (last && last->have_header && !last->have_len) {
+            if (last != ip_for)
+                ip_at = ip_header_offset(last->ds, &pinfo->net_src, &ip_header);
+            last->have_len = payload_length(pinfo, last, ip_at, ip_header);
+        }
     }
     /* Kept for the whole file: only as many layers as the frame has. */
     guint32 num = pinfo->num;
@@ -438,7 +567,7 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
         memset(&slots[slots_len], 0, (num + 1 - slots_len) * sizeof *slots);
         slots_len = num + 1;
     }
-    results = (layer_result *)grow(results, &results_cap, results_len + count, sizeof *results);
+    reserve_results(count);
     frame_slot *r = &slots[num];
     r->first = results_len;
     r->count = (guint8)count;
@@ -446,9 +575,7 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
     results_len += count;
     for (unsigned i = 0; i < count; i++) {
         gathered *g = &layers[i];
-        layer_result *l = &results[r->first + i];
-        memset(&l->annotation, 0, sizeof l->annotation);
-        l->annotation.frame = pinfo->num;
+        layer_result *l = result_at(r->first + i);
         if (g->have_addresses && g->have_header && g->have_stream && g->have_len) {
             g->segment.frame = pinfo->num;
             g->segment.ts_ns = (uint64_t)pinfo->abs_ts.secs * 1000000000u + (uint64_t)pinfo->abs_ts.nsecs;
@@ -456,6 +583,11 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
                                                   &l->annotation);
         } else {
             l->status = TCPPHASE_STATUS_MALFORMED;
+        }
+        /* Written whole only where the feed worked. */
+        if (l->status != TCPPHASE_STATUS_OK) {
+            memset(&l->annotation, 0, sizeof l->annotation);
+            l->annotation.frame = pinfo->num;
         }
         if (l->status == TCPPHASE_STATUS_MALFORMED) {
             /* Wireshark could not read this header whole: say so. */
@@ -465,7 +597,6 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
         }
         if (l->status == TCPPHASE_STATUS_OK && l->annotation.conn >= conns_seen)
             conns_seen = l->annotation.conn + 1;
-        drain_summaries();
     }
     return r;
 }
@@ -476,6 +607,9 @@ static const header_field_info *hfi_stream, *hfi_conn, *hfi_dir, *hfi_phase, *hf
     *hfi_client_state, *hfi_server_state, *hfi_closer;
 /* The summary's fields: the item and each of its children. */
 static const header_field_info *hfi_summary[7];
+/* The flags item and each flag; the client-guessed marker. */
+static const header_field_info *hfi_flags[8];
+static const header_field_info *hfi_origin_guessed;
 
 /* Whether a field added to `pt` would be built: the tree is shown in full,
  * or a filter, column or -e names the field (Wireshark's own
@@ -485,58 +619,67 @@ static gboolean wanted(const proto_tree *pt, const header_field_info *info)
     return pt && (PTREE_DATA(pt)->visible || info->ref_type != HF_REF_TYPE_NONE);
 }
 
-static void add_summary(proto_tree *tree, tvbuff_t *tvb, guint64 conn)
+/* Whether the flags item or one of its flags would be built (one test of
+ * their registrations, HF_REF_TYPE_NONE being 0): where none would, a
+ * flagged segment (one in twenty of a busy capture) pays nothing for them. */
+static gboolean flags_wanted(const proto_tree *tree)
 {
-    /* Nothing of it would be built: no need to look it up. */
-    gboolean any = FALSE;
-    for (size_t i = 0; i < G_N_ELEMENTS(hfi_summary) && !any; i++)
-        any = wanted(tree, hfi_summary[i]);
-    if (!any)
+    if (!tree)
+        return FALSE;
+    guint refs = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(hfi_flags); i++)
+        refs |= (guint)hfi_flags[i]->ref_type;
+    return PTREE_DATA(tree)->visible || refs != HF_REF_TYPE_NONE;
+}
+
+static void add_summary(proto_tree *tree, guint64 conn)
+{
+    /* Nothing of it would be built: no need to look it up. One test of
+     * the seven registrations, not seven calls (HF_REF_TYPE_NONE is 0). */
+    if (!tree)
         return;
-    const tcpphase_summary *s = (const tcpphase_summary *)wmem_map_lookup(
-        summaries, GUINT_TO_POINTER((guint)conn));
+    guint refs = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(hfi_summary); i++)
+        refs |= (guint)hfi_summary[i]->ref_type;
+    if (!PTREE_DATA(tree)->visible && refs == HF_REF_TYPE_NONE)
+        return;
+    const tcpphase_summary *s = summary_of(conn);
     if (!s)
         return;
-    proto_item *ti = proto_tree_add_none_format(tree, hf_conn_summary, tvb, 0, 0,
+    proto_item *ti = proto_tree_add_none_format(tree, hf_conn_summary, NULL, 0, 0,
                                                 "Connection %" PRIu64 ": %s, closed %s",
                                                 s->conn, s->client, tcpphase_close_name(s->close));
     proto_item_set_generated(ti);
     proto_tree *st = proto_item_add_subtree(ti, ett_tcpphase_conn);
     proto_item_set_generated(
-        proto_tree_add_string(st, hf_conn_handshake, tvb, 0, 0, tcpphase_handshake_name(s->handshake)));
+        proto_tree_add_string(st, hf_conn_handshake, NULL, 0, 0, tcpphase_handshake_name(s->handshake)));
     proto_item_set_generated(
-        proto_tree_add_string(st, hf_conn_close, tvb, 0, 0, tcpphase_close_name(s->close)));
-    proto_item_set_generated(proto_tree_add_string(st, hf_conn_active_closer, tvb, 0, 0,
+        proto_tree_add_string(st, hf_conn_close, NULL, 0, 0, tcpphase_close_name(s->close)));
+    proto_item_set_generated(proto_tree_add_string(st, hf_conn_active_closer, NULL, 0, 0,
                                                    tcpphase_role_name(s->active_closer)));
-    proto_item_set_generated(proto_tree_add_string(st, hf_conn_conn_state, tvb, 0, 0, s->conn_state));
-    proto_item_set_generated(proto_tree_add_string(st, hf_conn_history, tvb, 0, 0, s->history));
+    proto_item_set_generated(proto_tree_add_string(st, hf_conn_conn_state, NULL, 0, 0, s->conn_state));
+    proto_item_set_generated(proto_tree_add_string(st, hf_conn_history, NULL, 0, 0, s->history));
     proto_item_set_generated(
-        proto_tree_add_uint(st, hf_conn_completeness, tvb, 0, 0, s->completeness));
+        proto_tree_add_uint(st, hf_conn_completeness, NULL, 0, 0, s->completeness));
 }
 
 /* A field is built only where it is wanted: in a tree shown in full, or,
  * in one that is not (tshark -T fields in Wireshark 4.2 and later, filters,
  * columns, taps), when a filter, column or -e names it. Wireshark would
  * drop the others itself, after the call. */
-static void add_uint(proto_tree *pt, const header_field_info *info, tvbuff_t *tvb, guint32 value)
+static void add_uint(proto_tree *pt, const header_field_info *info, guint32 value)
 {
     if (wanted(pt, info))
-        proto_item_set_generated(proto_tree_add_uint(pt, info->id, tvb, 0, 0, value));
+        proto_item_set_generated(proto_tree_add_uint(pt, info->id, NULL, 0, 0, value));
 }
 
-static void add_string(proto_tree *pt, const header_field_info *info, tvbuff_t *tvb, const char *value)
-{
-    if (wanted(pt, info))
-        proto_item_set_generated(proto_tree_add_string(pt, info->id, tvb, 0, 0, value));
-}
+/* A label field, its text looked up only where the field is wanted. */
+#define add_string(pt, info, value)                                                       \
+    do {                                                                                       \
+        if (wanted((pt), (info)))                                                              \
+            proto_item_set_generated(proto_tree_add_string((pt), (info)->id, NULL, 0, 0, (value))); \
+    } while (0)
 
-/* Whether a filter, column or -e names the protocol itself (not only one
- * of its fields). */
-static gboolean protocol_named(int proto)
-{
-    hf_ref_type ref = proto_registrar_get_nth((guint)proto)->ref_type;
-    return ref != HF_REF_TYPE_NONE && ref != HF_REF_TYPE_INDIRECT;
-}
 
 static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const layer_result *l)
 {
@@ -552,7 +695,7 @@ static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     proto_tree *pt = tree;
     proto_item *ti = NULL;
     if (has_expert || !tree || PTREE_DATA(tree)->visible || !PTREE_DATA(tree)->fake_protocols ||
-        protocol_named(proto_tcpphase)) {
+        named(hfi_tcpphase)) {
         ti = proto_tree_add_item(tree, proto_tcpphase, tvb, 0, 0, ENC_NA);
         pt = proto_item_add_subtree(ti, ett_tcpphase);
     }
@@ -562,53 +705,53 @@ static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     if (has_expert)
         expert_add_info(pinfo, ti, &ei[expert - 1]);
     if (l->status != TCPPHASE_STATUS_OK) {
-        proto_tree_add_string(pt, hf_phase, tvb, 0, 0, tcpphase_phase_name(a->phase));
-        proto_tree_add_string(pt, hf_step, tvb, 0, 0, tcpphase_step_name(a->step));
+        proto_tree_add_string(pt, hf_phase, NULL, 0, 0, tcpphase_phase_name(a->phase));
+        proto_tree_add_string(pt, hf_step, NULL, 0, 0, tcpphase_step_name(a->step));
         return;
     }
     /* Every item costs Wireshark a node to build, walk and free in each
      * tree shown in full (tshark -T fields and -V, the GUI's details): the
      * fields whose value is the usual one are left out, as Wireshark's
      * tcp.analysis.* are, and none gets a formatted text. */
-    add_uint(pt, hfi_stream, tvb, (guint32)a->stream);
-    add_uint(pt, hfi_conn, tvb, (guint32)a->conn);
-    add_string(pt, hfi_dir, tvb, tcpphase_dir_name(a->dir));
-    add_string(pt, hfi_phase, tvb, tcpphase_phase_name(a->phase));
-    add_string(pt, hfi_step, tvb, tcpphase_step_name(a->step));
-    add_string(pt, hfi_client_state, tvb, tcpphase_state_name(a->client_state));
-    add_string(pt, hfi_server_state, tvb, tcpphase_state_name(a->server_state));
+    add_uint(pt, hfi_stream, (guint32)a->stream);
+    add_uint(pt, hfi_conn, (guint32)a->conn);
+    add_string(pt, hfi_dir, tcpphase_dir_name(a->dir));
+    add_string(pt, hfi_phase, tcpphase_phase_name(a->phase));
+    add_string(pt, hfi_step, tcpphase_step_name(a->step));
+    add_string(pt, hfi_client_state, tcpphase_state_name(a->client_state));
+    add_string(pt, hfi_server_state, tcpphase_state_name(a->server_state));
     /* The closer role once a FIN has been seen (empty before). */
     if (a->closer != TCPPHASE_CLOSER_NONE)
-        add_string(pt, hfi_closer, tvb, tcpphase_closer_name(a->closer));
-    if (a->origin_guessed)
-        proto_item_set_generated(proto_tree_add_boolean(pt, hf_origin_guessed, tvb, 0, 0, TRUE));
+        add_string(pt, hfi_closer, tcpphase_closer_name(a->closer));
+    if (a->origin_guessed && wanted(pt, hfi_origin_guessed))
+        proto_item_set_generated(proto_tree_add_boolean(pt, hf_origin_guessed, NULL, 0, 0, TRUE));
 
     /* The flags only when one is set, and then only the flags that are
      * set, so that a filter on a flag's name
      * (`tcpphase.flags.retransmission`) picks exactly those frames. */
-    if (a->flags) {
+    if (a->flags && flags_wanted(pt)) {
         static int *const flag_fields[] = {&hf_flag_retransmission, &hf_flag_simultaneous_open,
                                            &hf_flag_simultaneous_close, &hf_flag_midstream,
                                            &hf_flag_out_of_window, &hf_flag_port_reuse,
                                            &hf_flag_ack_unseen};
-        proto_item *fi = proto_tree_add_uint(pt, hf_flags, tvb, 0, 0, a->flags);
+        proto_item *fi = proto_tree_add_uint(pt, hf_flags, NULL, 0, 0, a->flags);
         proto_item_set_generated(fi);
         proto_tree *ft = proto_item_add_subtree(fi, ett_tcpphase_flags);
         for (size_t bit = 0; bit < G_N_ELEMENTS(flag_fields); bit++) {
             if (a->flags & (1u << bit))
                 proto_item_set_generated(
-                    proto_tree_add_boolean(ft, *flag_fields[bit], tvb, 0, 0, a->flags));
+                    proto_tree_add_boolean(ft, *flag_fields[bit], NULL, 0, 0, a->flags));
         }
     }
-    add_summary(pt, tvb, a->conn);
+    add_summary(pt, a->conn);
 }
 
-static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+static void dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     const frame_slot *r = slot_of(pinfo->num);
     if (!r) {
         if (PINFO_FD_VISITED(pinfo))
-            return 0; /* a frame the first pass never gave us: nothing to say */
+            return; /* a frame the first pass never gave us: nothing to say */
         /* A first pass whose trees are shown in full (tshark -V, and -T
          * fields before 4.2, single pass) holds every node the plugin reads without priming,
          * and a primed field costs each frame a lookup array: prime only
@@ -625,7 +768,30 @@ static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         finish_first_pass();
     }
     for (unsigned i = 0; i < r->count; i++)
-        show_layer(tvb, pinfo, tree, &results[r->first + i]);
+        show_layer(tvb, pinfo, tree, result_at(r->first + i));
+}
+
+/* The postdissector. Its handle names no protocol, so that Wireshark does
+ * not add a "tcpphase" layer to the frame's layers and take it out again
+ * (the plugin accepts no bytes) on every frame: ~0.35 k instructions a
+ * frame in 4.6. What Wireshark would do for a protocol's handle that
+ * anything can see is done here: nothing when the protocol is disabled
+ * (Analyze > Enabled Protocols, --disable-protocol), and, while the
+ * plugin runs, "tcpphase" as the current protocol (expert items name it)
+ * and the layer numbers its fields carry (the `#` layer operator). */
+static int dissect_tcpphase(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    if (!tcpphase_protocol || !proto_is_protocol_enabled(tcpphase_protocol))
+        return 0;
+    const char *saved_proto = pinfo->current_proto;
+    guint8 saved_proto_layer = pinfo->curr_proto_layer_num;
+    pinfo->current_proto = "tcpphase";
+    pinfo->curr_layer_num++;
+    pinfo->curr_proto_layer_num = 1;
+    dissect_layers(tvb, pinfo, tree);
+    pinfo->curr_proto_layer_num = saved_proto_layer;
+    pinfo->curr_layer_num--;
+    pinfo->current_proto = saved_proto;
     return 0;
 }
 
@@ -655,8 +821,7 @@ static void conns_draw(void *data _U_)
            "stream", "client", "server", "handshake", "close", "closer", "client_state",
            "server_state", "zeek", "history", "compl", "pkts", "bytes");
     for (guint64 c = 0; summaries && c < conns_seen; c++) {
-        const tcpphase_summary *s = (const tcpphase_summary *)wmem_map_lookup(
-            summaries, GUINT_TO_POINTER((guint)c));
+        const tcpphase_summary *s = summary_of(c);
         if (!s)
             continue;
         printf("%5" PRIu64 " %6" PRIu64 " %-45s %-45s %-9s %-12s %-7s %-12s %-12s %-6s %-16s %5u %7" PRIu64
@@ -748,9 +913,7 @@ static void table_fill(stat_tap_table *table, const tcpphase_annotation *a)
         stat_tap_init_table_row(table, table->num_elements, (guint)CONNS_FIELDS, items);
     }
     stat_tap_table_item_type *row = table->elements[a->conn];
-    const tcpphase_summary *s = summaries ? (const tcpphase_summary *)wmem_map_lookup(
-                                                summaries, GUINT_TO_POINTER((guint)a->conn))
-                                          : NULL;
+    const tcpphase_summary *s = summary_of(a->conn);
     row[1].value.uint_value = (guint)a->stream;
     if (!s) {
         row[11].value.uint_value++;
@@ -811,8 +974,8 @@ static const tcpphase_annotation *frame_connection(packet_info *pinfo)
 {
     const frame_slot *r = slot_of(pinfo->num);
     for (unsigned i = r ? r->count : 0; i-- > 0;) {
-        if (results[r->first + i].status == TCPPHASE_STATUS_OK)
-            return &results[r->first + i].annotation;
+        if (result_at(r->first + i)->status == TCPPHASE_STATUS_OK)
+            return &result_at(r->first + i)->annotation;
     }
     return NULL;
 }
@@ -979,7 +1142,9 @@ static void prime_wanted_fields(gboolean prime)
 
 static void proto_reg_handoff_tcpphase(void)
 {
-    tcpphase_handle = create_dissector_handle(dissect_tcpphase, proto_tcpphase);
+    /* No protocol on the handle: see dissect_tcpphase. */
+    tcpphase_handle = create_dissector_handle(dissect_tcpphase, -1);
+    tcpphase_protocol = find_protocol_by_id(proto_tcpphase);
     register_postdissector(tcpphase_handle);
 #if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
     register_conversation_filter("tcpphase", "TCP Connection Phase", conn_filter_valid, conn_filter, NULL);
@@ -996,6 +1161,11 @@ static void proto_reg_handoff_tcpphase(void)
     proto_icmpv6 = proto_registrar_get_id_byname("icmpv6");
     proto_frame = proto_registrar_get_id_byname("frame");
     hfi_tcp_len = hf_tcp_len >= 0 ? proto_registrar_get_nth((guint)hf_tcp_len) : NULL;
+    hfi_tcp_stream = hf_tcp_stream >= 0 ? proto_registrar_get_nth((guint)hf_tcp_stream) : NULL;
+    hfi_proto_tcp = proto_tcp >= 0 ? proto_registrar_get_nth((guint)proto_tcp) : NULL;
+    hfi_proto_ip = proto_ip >= 0 ? proto_registrar_get_nth((guint)proto_ip) : NULL;
+    hfi_proto_ipv6 = proto_ipv6 >= 0 ? proto_registrar_get_nth((guint)proto_ipv6) : NULL;
+    hfi_tcpphase = proto_registrar_get_nth((guint)proto_tcpphase);
     hfi_stream = proto_registrar_get_nth((guint)hf_stream);
     hfi_conn = proto_registrar_get_nth((guint)hf_conn);
     hfi_dir = proto_registrar_get_nth((guint)hf_dir);
@@ -1009,6 +1179,12 @@ static void proto_reg_handoff_tcpphase(void)
         hf_conn_conn_state, hf_conn_history, hf_conn_completeness};
     for (size_t i = 0; i < G_N_ELEMENTS(hfi_summary); i++)
         hfi_summary[i] = proto_registrar_get_nth((guint)summary_fields[i]);
+    const int flag_fields[G_N_ELEMENTS(hfi_flags)] = {
+        hf_flags, hf_flag_retransmission, hf_flag_simultaneous_open, hf_flag_simultaneous_close,
+        hf_flag_midstream, hf_flag_out_of_window, hf_flag_port_reuse, hf_flag_ack_unseen};
+    for (size_t i = 0; i < G_N_ELEMENTS(hfi_flags); i++)
+        hfi_flags[i] = proto_registrar_get_nth((guint)flag_fields[i]);
+    hfi_origin_guessed = proto_registrar_get_nth((guint)hf_origin_guessed);
     prime_wanted_fields(TRUE);
 }
 

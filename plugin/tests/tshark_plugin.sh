@@ -188,6 +188,17 @@ got=$(as_user tshark -n -r "$work/captures/refused.pcap" 2>/dev/null | grep -c '
 if [ "$got" = 1 ]; then pass "Info column tag [reset refused]"; else fail "Info column tag"; fi
 got=$(as_user tshark -n -r "$work/captures/rst-abort-client.pcap" -q -z expert 2>/dev/null | grep -c "Connection aborted by RST")
 if [ "$got" = 1 ]; then pass "expert item for an abort"; else fail "expert item for an abort"; fi
+# The expert item names its protocol, and a field's layer is tcpphase's first.
+got=$(as_user tshark -n -r "$work/captures/rst-abort-client.pcap" -q -z expert 2>/dev/null | grep -c " tcpphase  Connection aborted by RST")
+if [ "$got" = 1 ]; then pass "the abort's expert item names the protocol tcpphase"; else fail "expert item's protocol"; fi
+filter refused.pcap 'tcpphase.phase#1 == "reset"' "2"
+# Disabled (Enabled Protocols, --disable-protocol), the plugin says nothing.
+out=$(as_user tshark -n -r "$work/captures/refused.pcap" --disable-protocol tcpphase -T fields -e frame.number -e tcpphase.phase -e _ws.col.Info 2>"$work/log")
+if [ "$(printf '%s\n' "$out" | grep -c '^[0-9]')" -ge 2 ] && ! printf '%s\n' "$out" | grep -q 'reset'; then
+    pass "--disable-protocol tcpphase: frames read, no field, no Info tag"
+else
+    printf '%s\n' "$out" >>"$work/log"; fail "--disable-protocol tcpphase"
+fi
 
 # Two files in one process (sharkd): the second starts from a fresh tracker.
 # sharkd caches a filter's result by its text across loads, so each load

@@ -34,8 +34,18 @@ impl FlowTable {
     pub(crate) const MAX: usize = Slab::<FlowEntry>::MAX;
 
     /// The hash of `key`, for [`FlowTable::find_hashed`] and the prefetches.
+    /// Two IPv4 addresses and two ports are hashed as two words (the
+    /// derived hash writes each address's kind, length and bytes apart:
+    /// ~70 more instructions a frame); other keys by their derived hash.
     #[inline]
     pub(crate) fn hash(&self, key: &FlowKey) -> u64 {
+        use core::hash::Hasher;
+        if let (IpAddr::V4(low), IpAddr::V4(high)) = (key.low.0, key.high.0) {
+            let mut h = self.hasher.build_hasher();
+            h.write_u64((u64::from(low.to_bits()) << 32) | u64::from(high.to_bits()));
+            h.write_u32((u32::from(key.low.1) << 16) | u32::from(key.high.1));
+            return h.finish();
+        }
         self.hasher.hash_one(key)
     }
 
@@ -122,12 +132,6 @@ impl FlowTable {
     #[inline]
     pub(crate) fn conn(&self, slot: u32) -> u64 {
         self.slab.get(slot).conn(slot, &self.spill)
-    }
-
-    /// The stream index of the entry at `slot`.
-    #[inline]
-    pub(crate) fn stream(&self, slot: u32) -> u64 {
-        self.slab.get(slot).stream(slot, &self.spill)
     }
 
     /// Sets the stream index of the entry at `slot`.

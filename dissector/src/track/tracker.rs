@@ -107,9 +107,10 @@ pub struct Tracker {
     reassembly: Reassembler,
     /// The last packet rebuilt from fragments (its buffer is reused).
     reassembled: Vec<u8>,
-    /// Set by [`Tracker::feed_decoded`] for one segment: its caller opened
-    /// a new stream on the segment's 4-tuple.
-    caller_opens_stream: bool,
+    /// Set by [`Tracker::feed_decoded`] for one segment: the caller's
+    /// stream number, which the segment's entry takes (a different one
+    /// than the entry's opens a new stream on the 4-tuple).
+    caller_stream: Option<u64>,
     /// The slots (low 32 bits) of the entries [`Tracker::finish`] took out
     /// of the table, last connection first: each is summarised when asked
     /// for. Words, as they reuse the index's buckets.
@@ -335,8 +336,12 @@ impl Tracker {
             Some(slot) => {
                 let (entry, spill) = self.table.get_mut_spill(slot);
                 entry.expire_time_wait(ts_ns, self.config.time_wait_ns, slot, spill);
-                if self.caller_opens_stream
-                    || entry.reuses_ports(&facts, from, self.config.stream_rule)
+                // The caller opened a new stream on this 4-tuple: the
+                // frame path's port reuse, whatever this tracker's own
+                // stream rule says.
+                let caller_opens_stream =
+                    matches!(self.caller_stream, Some(s) if s != entry.stream(slot, spill));
+                if caller_opens_stream || entry.reuses_ports(&facts, from, self.config.stream_rule)
                 {
                     self.summaries.push_back(entry.summary(&key, slot, spill));
                     let refused = entry.phase.refused();
@@ -405,6 +410,9 @@ impl Tracker {
         // ended, and the old one's items name the old connection.
         if stamped {
             self.note_wait(slot);
+        }
+        if let Some(stream) = self.caller_stream {
+            self.table.set_stream(slot, stream);
         }
         annotation
     }
@@ -591,17 +599,15 @@ impl Tracker {
         segment: &DecodedSegment<'_>,
         stream: u64,
     ) -> Annotation {
-        let (key, _) = FlowKey::of(segment.src, segment.dst);
-        // The caller opened a new stream on this 4-tuple: the frame path's
-        // port reuse, whatever this tracker's own stream rule says.
-        self.caller_opens_stream =
-            matches!(self.table.find(&key), Some(slot) if self.table.stream(slot) != stream);
+        // One lookup of the 4-tuple serves the whole segment: the entry
+        // found (or made) takes the caller's stream as it is labelled.
+        let (key, from) = FlowKey::of(segment.src, segment.dst);
+        let hash = self.table.hash(&key);
         let wire = wire_view_of(segment);
-        let mut annotation = self.feed_segment(frame, ts_ns, &wire);
-        self.caller_opens_stream = false;
-        if let Some(slot) = self.table.find(&key) {
-            self.table.set_stream(slot, stream);
-        }
+        self.caller_stream = Some(stream);
+        let mut annotation =
+            self.label_segment(frame, ts_ns, &wire, Some(Lookup { key, from, hash }));
+        self.caller_stream = None;
         annotation.stream = stream;
         annotation
     }

@@ -66,22 +66,8 @@ pub(crate) enum Job {
         /// Its capture time.
         ts_ns: u64,
     },
-    /// A frame of one of this worker's connections, its bytes in the
-    /// input's map at `start..start + len` (nothing copied).
-    Mapped {
-        /// The global frame number.
-        frame: u64,
-        /// Capture time.
-        ts_ns: u64,
-        /// pcap LINKTYPE of the bytes.
-        linktype: u32,
-        /// Where the bytes start in the map.
-        start: usize,
-        /// How many there are.
-        len: usize,
-    },
-    /// A frame of one of this worker's connections; its bytes are
-    /// `arena[start..start + len]` of the batch.
+    /// A frame of one of this worker's connections; its bytes are at
+    /// `start..start + len` of the input's map or of the batch's arena.
     Frame {
         /// The global frame number.
         frame: u64,
@@ -89,11 +75,23 @@ pub(crate) enum Job {
         ts_ns: u64,
         /// pcap LINKTYPE of the bytes.
         linktype: u32,
-        /// Where the bytes start in the batch's arena.
+        /// Which holds the bytes.
+        held: Held,
+        /// Where the bytes start there.
         start: usize,
         /// How many there are.
         len: usize,
     },
+}
+
+/// Where a job's frame bytes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Held {
+    /// In the input's map, read in place (one capture file).
+    Map,
+    /// Copied into the batch's arena (pipes, compressed or several
+    /// files, rebuilt fragments).
+    Arena,
 }
 
 /// A batch of jobs for one worker, with the frames' bytes.

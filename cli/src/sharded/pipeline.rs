@@ -8,7 +8,7 @@ use super::fast_route::fast_shard;
 use super::numbering::Numbering;
 use super::route::{Route, Router, Shards, LINKTYPE_RAW};
 use super::worker::{Wants, Worker};
-use super::{Gone, Job, Out, Rank, Results, WorkBatch};
+use super::{Gone, Held, Job, Out, Rank, Results, WorkBatch};
 use crate::error::CommandError;
 use crate::filter::PhaseSet;
 use crate::input::{open_shared, read_frames_from, Flow, Source};
@@ -368,22 +368,19 @@ impl Lead {
                 .frame(frame, ts_ns, linktype, bytes, &mut self.out);
             return;
         };
-        if let Some(start) = self.map.as_ref().and_then(|m| m.offset_of(bytes)) {
-            batch.jobs.push(Job::Mapped {
-                frame,
-                ts_ns,
-                linktype,
-                start,
-                len: bytes.len(),
-            });
-            return;
-        }
-        let start = batch.arena.len();
-        batch.arena.extend_from_slice(bytes);
+        let (held, start) = match self.map.as_ref().and_then(|m| m.offset_of(bytes)) {
+            Some(start) => (Held::Map, start),
+            None => {
+                let start = batch.arena.len();
+                batch.arena.extend_from_slice(bytes);
+                (Held::Arena, start)
+            }
+        };
         batch.jobs.push(Job::Frame {
             frame,
             ts_ns,
             linktype,
+            held,
             start,
             len: bytes.len(),
         });
@@ -431,32 +428,32 @@ fn follow(mut worker: Worker, channels: FollowerChannels) {
         for (j, job) in batch.jobs.iter().enumerate() {
             // The lead read these bytes on the other core: start loading
             // a later frame's headers while this one is labelled.
-            if let (Some((map, _)), Some(Job::Mapped { start, .. })) =
-                (&channels.map, batch.jobs.get(j + PREFETCH_AHEAD))
+            if let (
+                Some((map, _)),
+                Some(Job::Frame {
+                    held: Held::Map,
+                    start,
+                    ..
+                }),
+            ) = (&channels.map, batch.jobs.get(j + PREFETCH_AHEAD))
             {
                 map.prefetch(*start);
             }
             match *job {
                 Job::Tick { frame, ts_ns } => worker.tick(frame, ts_ns, &mut out),
-                Job::Mapped {
-                    frame,
-                    ts_ns,
-                    linktype,
-                    start,
-                    len,
-                } => {
-                    // The lead sends these only with a map.
-                    let bytes = map.map_or(&[][..], |m| &m[start..start + len]);
-                    worker.frame(frame, ts_ns, linktype, bytes, &mut out);
-                }
                 Job::Frame {
                     frame,
                     ts_ns,
                     linktype,
+                    held,
                     start,
                     len,
                 } => {
-                    let bytes = &batch.arena[start..start + len];
+                    let bytes = match held {
+                        // The lead holds frames in the map only with one.
+                        Held::Map => map.map_or(&[][..], |m| &m[start..start + len]),
+                        Held::Arena => &batch.arena[start..start + len],
+                    };
                     worker.frame(frame, ts_ns, linktype, bytes, &mut out);
                 }
             }

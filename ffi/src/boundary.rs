@@ -21,6 +21,26 @@ pub(crate) fn length_ok(len: usize) -> bool {
     len <= isize::MAX as usize
 }
 
+/// The caller's `len` bytes at `ptr`: `NULL_ARGUMENT` for a NULL pointer,
+/// `INVALID_ARGUMENT` for a length no slice can have.
+///
+/// # Safety
+/// `ptr` must be NULL or valid for reads of `len` bytes for `'a`.
+pub(crate) unsafe fn caller_bytes<'a>(
+    ptr: *const u8,
+    len: usize,
+) -> Result<&'a [u8], tcpphase_status> {
+    if ptr.is_null() {
+        return Err(tcpphase_status::NullArgument);
+    }
+    if !length_ok(len) {
+        return Err(tcpphase_status::InvalidArgument);
+    }
+    // SAFETY: non-NULL, at most isize::MAX, and the caller vouches for
+    // `len` bytes.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
 /// A caller's buffer being filled with text; one byte is kept for the NUL.
 /// `needed` counts the whole text, written or not.
 struct CBuffer<'a> {

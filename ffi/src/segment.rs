@@ -2,7 +2,7 @@
 //! plugin), a DPDK program, an eBPF ring buffer, another analyzer.
 
 use crate::annotation::tcpphase_annotation;
-use crate::boundary::{guard, length_ok};
+use crate::boundary::{caller_bytes, guard, length_ok};
 use crate::endpoint::tcpphase_endpoint;
 use crate::status::tcpphase_status;
 use crate::tracker::{tcpphase_tracker, usable, Handle};
@@ -157,18 +157,17 @@ pub unsafe extern "C" fn tcpphase_tracker_feed_tcp(
             Ok(both) => both,
             Err(status) => return status,
         };
-        if out.is_null() || header.is_null() {
+        if out.is_null() {
             return tcpphase_status::NullArgument;
         }
-        if !length_ok(header_len) {
-            return tcpphase_status::InvalidArgument;
-        }
+        // SAFETY: the caller vouches for `header_len` bytes at `header`.
+        let bytes = match unsafe { caller_bytes(header, header_len) } {
+            Ok(bytes) => bytes,
+            Err(status) => return status,
+        };
         let (Some(src), Some(dst)) = (seg.src.socket_addr(), seg.dst.socket_addr()) else {
             return tcpphase_status::InvalidArgument;
         };
-        // SAFETY: non-NULL, at most isize::MAX, and the caller vouches for
-        // `header_len` bytes.
-        let bytes = unsafe { std::slice::from_raw_parts(header, header_len) };
         let Ok((_, tcp)) = parse_tcp(bytes) else {
             return tcpphase_status::Malformed;
         };

@@ -1,6 +1,6 @@
 //! The stateless TCP header parser.
 
-use crate::boundary::{guard, length_ok};
+use crate::boundary::{caller_bytes, guard};
 use crate::status::tcpphase_status;
 use tcpphase_core::wire::tcp::parse_tcp;
 use tcpphase_core::wire::TcpOption;
@@ -73,14 +73,14 @@ pub unsafe extern "C" fn tcpphase_parse_tcp(
     out: *mut tcpphase_tcp_header,
 ) -> tcpphase_status {
     guard(|| {
-        if bytes.is_null() || out.is_null() {
+        if out.is_null() {
             return tcpphase_status::NullArgument;
         }
-        if !length_ok(len) {
-            return tcpphase_status::InvalidArgument;
-        }
-        // SAFETY: non-NULL, at most isize::MAX, and the caller vouches for `len` bytes.
-        let input = unsafe { std::slice::from_raw_parts(bytes, len) };
+        // SAFETY: the caller vouches for `len` bytes at `bytes`.
+        let input = match unsafe { caller_bytes(bytes, len) } {
+            Ok(input) => input,
+            Err(status) => return status,
+        };
         let (status, header) = match parse_tcp(input) {
             Ok((_, tcp)) => {
                 let mut h = tcpphase_tcp_header {

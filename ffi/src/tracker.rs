@@ -1,7 +1,7 @@
 //! The tracker handle: frames in, annotations and connection summaries out.
 
 use crate::annotation::tcpphase_annotation;
-use crate::boundary::{guard, guard_value, length_ok, write_text_counted};
+use crate::boundary::{caller_bytes, guard, guard_value, write_text_counted};
 use crate::status::tcpphase_status;
 use crate::summary::tcpphase_summary;
 use libc::c_char;
@@ -211,14 +211,14 @@ pub unsafe extern "C" fn tcpphase_tracker_feed(
             Ok(h) => h,
             Err(status) => return status,
         };
-        if frame.is_null() || out.is_null() {
+        if out.is_null() {
             return tcpphase_status::NullArgument;
         }
-        if !length_ok(len) {
-            return tcpphase_status::InvalidArgument;
-        }
-        // SAFETY: non-NULL, at most isize::MAX, and the caller vouches for `len` bytes.
-        let bytes = unsafe { std::slice::from_raw_parts(frame, len) };
+        // SAFETY: the caller vouches for `len` bytes at `frame`.
+        let bytes = match unsafe { caller_bytes(frame, len) } {
+            Ok(bytes) => bytes,
+            Err(status) => return status,
+        };
         let outcome = h.poisoning(|tracker| tracker.feed(linktype, bytes, ts_ns));
         let number = h.tracker.frames();
         let (status, annotation) = match outcome {

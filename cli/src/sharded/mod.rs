@@ -1,5 +1,5 @@
 //! `--threads N`: connections sharded over worker threads by the flow hash
-//! of their 4-tuple, with an ordered writer, so that the output is byte
+//! of their 4-tuple, with an ordered merge, so that the output is byte
 //! for byte that of one thread.
 //!
 //! | file | what |
@@ -7,11 +7,13 @@
 //! | `fast_route.rs` | a plain TCP frame's shard, read at fixed offsets |
 //! | `route.rs` | any other frame's shard (decoded, fragments reassembled first), the sweep cadence |
 //! | `worker.rs` | a worker: one tracker, its local numbers and when they end |
-//! | `numbering.rs` | the writer's map of (worker, local number) to the global number |
+//! | `numbering.rs` | the merge's map of (worker, local number) to the global number |
 //! | `pipeline.rs` | the threads, the batches between them, the ordered merge |
 //!
-//! There is no reader thread: the first worker (the lead) reads the input
-//! and finds each frame's shard, cheaply for a plain TCP frame (its
+//! There is no reader thread and no writer thread: the first worker (the
+//! lead, on the calling thread) reads the input, finds each frame's shard
+//! and writes the output, so `N` workers are `N` threads, none waiting for
+//! a core. It finds a frame's shard cheaply for a plain TCP frame (its
 //! 4-tuple at fixed offsets, no decoding), by the full decode otherwise
 //! (tunnels, ICMP errors, fragments, which it reassembles first). It
 //! tracks the frames of its own shard in place, straight from the input's
@@ -23,11 +25,12 @@
 //! frame where the single tracker would sweep its table (its cadence, in
 //! capture time), so every worker's table loses the same connections at
 //! the same frames. Workers number streams and connections locally; for
-//! every batch of frames the lead reads, each worker sends the writer its
-//! results, and the writer merges them in frame order and numbers globally
-//! in order of first appearance, as one tracker does. For `conns` what
-//! crosses to the writer is per connection (it opened, its summary), not
-//! per frame.
+//! every batch of frames the lead reads, each worker has results, and the
+//! lead merges them in frame order as soon as all are in (and while it
+//! would otherwise wait for a busy worker), numbering globally in order of
+//! first appearance, as one tracker does. For `conns` what crosses
+//! between threads is per connection (it opened, its summary), not per
+//! frame.
 //!
 //! What one thread does differently from N: the table's cap
 //! ([`tcpphase::track::Config::max_connections`], and the departed record
@@ -233,6 +236,14 @@ impl Results {
         let at = Self::index(self.malformed.len());
         self.malformed.push((ts_ns, error));
         self.outs.push(Out::Malformed { frame, at });
+    }
+
+    /// New, with room for a batch's worth of results.
+    fn with_room() -> Self {
+        Results {
+            outs: Vec::with_capacity(pipeline::BATCH_FRAMES / 2),
+            ..Results::default()
+        }
     }
 
     /// Emptied, its room kept, to be filled again.

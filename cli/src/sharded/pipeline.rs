@@ -1,7 +1,7 @@
-//! The threads: `N` workers, the first of which reads the input, the
-//! writer on the calling thread (it owns the output), and the bounded
+//! The threads: `N` workers, the first of which (the lead, on the calling
+//! thread) reads the input and writes the output, and the bounded
 //! channels of batches between them. Every batch of frames the lead reads
-//! gives one results batch per worker (empty or not), so the writer takes
+//! gives one results batch per worker (empty or not), so the lead takes
 //! one from each worker per round, in lockstep, and merges them by frame.
 
 use super::fast_route::fast_shard;
@@ -13,15 +13,17 @@ use crate::error::CommandError;
 use crate::filter::PhaseSet;
 use crate::input::{open_shared, read_frames_from, Flow, Source};
 use crate::tracking::{Kind, Reached, Tally};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::collections::VecDeque;
+use std::sync::mpsc::{
+    channel, sync_channel, Receiver, Sender, SyncSender, TryRecvError, TrySendError,
+};
 use tcpphase::capture::{CaptureReader, SharedCapture};
 use tcpphase::summary::ConnSummary;
 use tcpphase::track::{Annotation, Config};
 use tcpphase::wire::{decode_frame_linktype, WireError};
 
 /// Frames of the input per batch (split over the workers).
-const BATCH_FRAMES: usize = 4096;
+pub(super) const BATCH_FRAMES: usize = 4096;
 /// A batch goes out early when one worker's frame bytes pass this.
 const BATCH_BYTES: usize = 4 << 20;
 /// Batches in flight on each channel.
@@ -58,9 +60,13 @@ pub(crate) trait Output {
     fn ipv6(&mut self) {}
 }
 
-/// Reads `source` with `workers` worker threads, giving `output` in frame
-/// order what one tracker's run would give. Returns how far the read went
-/// and the problems met, as [`crate::tracking::track`] does.
+/// Reads `source` with `workers` workers, giving `output` in frame order
+/// what one tracker's run would give. Returns how far the read went and
+/// the problems met, as [`crate::tracking::track`] does.
+///
+/// The lead works on the calling thread (it also writes the output), the
+/// other `workers - 1` on threads of their own: as many threads as
+/// workers, none left to wait for a core.
 pub(crate) fn run(
     source: &Source,
     workers: usize,
@@ -73,7 +79,6 @@ pub(crate) fn run(
         max_connections: (base.max_connections / workers).max(1),
         ..base
     };
-    let stop = AtomicBool::new(false);
     // One capture file is read in place by every worker; else (and if it
     // cannot be mapped) the lead copies the others' frames.
     let (shared, reader) = match open_shared(source, workers - 1) {
@@ -81,32 +86,22 @@ pub(crate) fn run(
         None => (None, None),
     };
     std::thread::scope(|scope| {
-        let mut result_rxs = Vec::with_capacity(workers);
-        let mut spare_result_txs = Vec::with_capacity(workers);
-        let mut result_ends = Vec::with_capacity(workers);
-        for _ in 0..workers {
-            let (result_tx, result_rx) = sync_channel::<Results>(IN_FLIGHT);
-            let (spare_result_tx, spare_result_rx) = channel::<Results>();
-            result_rxs.push(result_rx);
-            spare_result_txs.push(spare_result_tx);
-            result_ends.push(ResultChannels {
-                results: result_tx,
-                spare: spare_result_rx,
-            });
-        }
-        let mut result_ends = result_ends.into_iter();
-        let lead_results = result_ends.next().expect("one worker at least");
         // Emptied batches go back to the lead to be filled again: no
         // allocation, no fresh pages, once the first few are made.
         let (spare_batch_tx, spare_batch_rx) = channel::<WorkBatch>();
-        let mut job_txs = Vec::with_capacity(workers - 1);
-        for (i, results) in result_ends.enumerate() {
+        let mut jobs = Vec::with_capacity(workers - 1);
+        let mut results = Vec::with_capacity(workers - 1);
+        for i in 0..workers - 1 {
             let (job_tx, job_rx) = sync_channel::<WorkBatch>(IN_FLIGHT);
-            job_txs.push(job_tx);
+            let (result_tx, result_rx) = sync_channel::<Results>(IN_FLIGHT);
+            let (spare_result_tx, spare_result_rx) = channel::<Results>();
             let channels = FollowerChannels {
                 jobs: job_rx,
                 spare_batches: spare_batch_tx.clone(),
-                results,
+                results: ResultChannels {
+                    results: result_tx,
+                    spare: spare_result_rx,
+                },
                 map: shared.clone().map(|map| (map, i)),
             };
             let spawned = std::thread::Builder::new()
@@ -117,38 +112,29 @@ pub(crate) fn run(
                 // Those started end as their channels close.
                 return spawn_failure(source, e);
             }
+            jobs.push(job_tx);
+            results.push(FollowerResults {
+                results: result_rx,
+                spare: spare_result_tx,
+            });
         }
         drop(spare_batch_tx);
-        let stop = &stop;
         let channels = LeadChannels {
-            jobs: job_txs,
+            jobs,
             spare_batches: spare_batch_rx,
-            results: lead_results,
+            results,
         };
+        let mut merge = Merge::new(workers, output);
         let input = Input { shared, reader };
-        let lead = std::thread::Builder::new()
-            .name("tcpphase-lead".into())
-            .spawn_scoped(scope, move || {
-                lead(source, input, Worker::new(config, wants), channels, stop)
-            });
-        let lead = match lead {
-            Ok(lead) => lead,
-            Err(e) => return spawn_failure(source, e),
-        };
-        let mut numbering = Numbering::new(workers);
-        let failure = write(&result_rxs, &spare_result_txs, &mut numbering, output).err();
-        if failure.is_some() {
-            stop.store(true, Ordering::Relaxed);
-        }
-        // Workers stop at their next send.
-        drop(result_rxs);
-        let (tally, mut problems) = match lead.join() {
-            Ok(done) => done,
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
-        problems.extend(failure);
+        let (tally, problems) = lead(
+            source,
+            input,
+            Worker::new(config, wants),
+            channels,
+            &mut merge,
+        );
         let (mut reached, problems) = tally.finish(source, problems);
-        reached.streams = numbering.streams();
+        reached.streams = merge.numbering.streams();
         (reached, problems)
     })
 }
@@ -162,7 +148,15 @@ fn spawn_failure(source: &Source, e: std::io::Error) -> (Reached, Vec<CommandErr
     (Reached::default(), vec![problem])
 }
 
-/// A worker's ends of its results channel.
+/// Why the lead stops before the end of the input.
+enum Halt {
+    /// Writing the output failed.
+    Output(CommandError),
+    /// Another worker is gone (it panicked: the scope's end says so).
+    Gone,
+}
+
+/// A follower's ends of its results channel.
 struct ResultChannels {
     results: SyncSender<Results>,
     spare: Receiver<Results>,
@@ -171,10 +165,9 @@ struct ResultChannels {
 impl ResultChannels {
     /// An emptied results batch back from the writer, or a new one.
     fn fresh(&self) -> Results {
-        self.spare.try_recv().unwrap_or_else(|_| Results {
-            outs: Vec::with_capacity(BATCH_FRAMES / 2),
-            ..Results::default()
-        })
+        self.spare
+            .try_recv()
+            .unwrap_or_else(|_| Results::with_room())
     }
 
     /// Sends one batch of results; false when the writer is gone.
@@ -188,9 +181,7 @@ impl ResultChannels {
     fn finish(&self, worker: &mut Worker, t0: u64) {
         loop {
             let mut out = self.fresh();
-            out.end = true;
-            out.more = worker.finish(&mut out, END_CHUNK);
-            let more = out.more;
+            let more = end_chunk(worker, &mut out);
             if !self.send(out, t0) || !more {
                 return;
             }
@@ -198,12 +189,28 @@ impl ResultChannels {
     }
 }
 
+/// The next chunk of `worker`'s summaries at the end of the input into
+/// `out`; whether more follow.
+fn end_chunk(worker: &mut Worker, out: &mut Results) -> bool {
+    out.end = true;
+    out.more = worker.finish(out, END_CHUNK);
+    out.more
+}
+
+/// The lead's end of a follower's results.
+struct FollowerResults {
+    results: Receiver<Results>,
+    /// Emptied results go back for the follower to fill again.
+    spare: Sender<Results>,
+}
+
 /// The lead worker's ends of the channels.
 struct LeadChannels {
     /// To the other workers, in order.
     jobs: Vec<SyncSender<WorkBatch>>,
     spare_batches: Receiver<WorkBatch>,
-    results: ResultChannels,
+    /// From the other workers, in the same order.
+    results: Vec<FollowerResults>,
 }
 
 /// Another worker's ends of the channels.
@@ -224,23 +231,24 @@ struct Input {
     reader: Option<CaptureReader<'static>>,
 }
 
-/// The lead worker (worker 0): it reads the input, finds each frame's
-/// shard (cheaply for a plain TCP frame, by the full decode otherwise),
-/// tracks the frames of its own shard in place, and hands every other
-/// worker the bytes of its frames, with a tick where the single tracker
-/// would sweep; its results and each of theirs cover the same frames, so
-/// that the writer merges them round by round. It tallies the frames and
-/// returns the reading's problems.
+/// The lead worker (worker 0), on the calling thread: it reads the input,
+/// finds each frame's shard (cheaply for a plain TCP frame, by the full
+/// decode otherwise), tracks the frames of its own shard in place, hands
+/// every other worker the bytes of its frames, with a tick where the
+/// single tracker would sweep, and merges everyone's results into the
+/// output ([`Merge`]) whenever they are in, and while it would otherwise
+/// wait for a busy worker. It tallies the frames and returns the reading's
+/// problems, and the output's.
 fn lead(
     source: &Source,
     input: Input,
     worker: Worker,
-    channels: LeadChannels,
-    stop: &AtomicBool,
+    mut channels: LeadChannels,
+    merge: &mut Merge<'_>,
 ) -> (Tally, Vec<CommandError>) {
     let mut lead = Lead {
         worker,
-        out: channels.results.fresh(),
+        out: merge.fresh(),
         batches: (0..channels.jobs.len())
             .map(|_| WorkBatch::default())
             .collect(),
@@ -251,8 +259,8 @@ fn lead(
     let shards = lead.shards();
     let mut router = Router::new(shards);
     let mut frames = 0usize;
-    let mut open = true;
-    let problems = read_frames_from(source, input.reader, |frame| {
+    let mut halt = None;
+    let mut problems = read_frames_from(source, input.reader, |frame| {
         let (number, ts_ns) = (frame.number, frame.ts_ns);
         lead.read_past(frame.data);
         match fast_shard(frame.linktype, frame.data, shards) {
@@ -297,22 +305,27 @@ fn lead(
         frames += 1;
         if frames >= BATCH_FRAMES || lead.batches.iter().any(|b| b.arena.len() > BATCH_BYTES) {
             frames = 0;
-            if stop.load(Ordering::Relaxed) || !lead.send(&channels, tally.reached.t0()) {
-                open = false;
+            if let Err(stop) = lead.send(&channels, merge, tally.reached.t0()) {
+                halt = Some(stop);
                 return Ok(Flow::Stop);
             }
         }
         Ok(Flow::Continue)
     });
     let t0 = tally.reached.t0();
-    if open && frames > 0 {
-        open = lead.send(&channels, t0);
+    if halt.is_none() && frames > 0 {
+        halt = lead.send(&channels, merge, t0).err();
     }
-    // The others finish as their job channels close.
-    let LeadChannels { jobs, results, .. } = channels;
-    drop(jobs);
-    if open {
-        results.finish(&mut lead.worker, t0);
+    if halt.is_none() {
+        // The others summarise what they have left as their job channels
+        // close.
+        channels.jobs.clear();
+        halt = merge.finish(&mut lead.worker, &channels.results, t0).err();
+    }
+    // Stopped early: the others end at their next send.
+    drop(channels);
+    if let Some(Halt::Output(e)) = halt {
+        problems.push(e);
     }
     (tally, problems)
 }
@@ -331,14 +344,18 @@ struct Lead {
 }
 
 impl Lead {
-    /// The split of connections: the lead reads and routes every frame,
-    /// so where the writer has little to do (no line per segment) it
-    /// tracks a smaller share, 40 % of an even one (see
-    /// [`Shards::with_lead_share`]).
+    /// The split of connections. The lead reads, routes and writes, so
+    /// it tracks a smaller share (see [`Shards::with_lead_share`]): 40 %
+    /// of an even one where there is a line per connection (`conns`),
+    /// none where there is a line per segment (`annotate`: the writing is
+    /// the most of the work there). Measured on 2 cores, the 1.35 M-frame
+    /// workload, alternating runs: `conns` 20-60 % within noise, 40 % the
+    /// best median; `annotate --json` 0.46 s at 0 %, 0.50 s at 25 %, 0.59 s
+    /// at an even share.
     fn shards(&self) -> Shards {
         let workers = self.batches.len() + 1;
         if self.worker.wants().annotations {
-            Shards::even(workers)
+            Shards::with_lead_share(workers, 0)
         } else {
             Shards::with_lead_share(workers, 40)
         }
@@ -386,9 +403,15 @@ impl Lead {
         });
     }
 
-    /// Sends every worker its batch and the writer these results; false
-    /// when a thread is gone.
-    fn send(&mut self, channels: &LeadChannels, t0: u64) -> bool {
+    /// Sends every other worker its batch and merges what is in. A worker
+    /// whose queue is full is waited for by merging the oldest results
+    /// meanwhile (the wait is the writer's time).
+    fn send(
+        &mut self,
+        channels: &LeadChannels,
+        merge: &mut Merge<'_>,
+        t0: u64,
+    ) -> Result<(), Halt> {
         for (tx, batch) in channels.jobs.iter().zip(&mut self.batches) {
             let fresh = channels
                 .spare_batches
@@ -407,12 +430,25 @@ impl Lead {
             let mut full = std::mem::replace(batch, fresh);
             full.t0 = t0;
             full.map_end = self.map_end;
-            if tx.send(full).is_err() {
-                return false;
+            loop {
+                match tx.try_send(full) {
+                    Ok(()) => break,
+                    Err(TrySendError::Full(back)) => {
+                        full = back;
+                        if !merge.merge_oldest(&channels.results)? {
+                            // Nothing of ours to merge: just wait.
+                            tx.send(full).map_err(|_| Halt::Gone)?;
+                            break;
+                        }
+                    }
+                    Err(TrySendError::Disconnected(_)) => return Err(Halt::Gone),
+                }
             }
         }
-        let out = std::mem::replace(&mut self.out, channels.results.fresh());
-        channels.results.send(out, t0)
+        let mut out = std::mem::replace(&mut self.out, merge.fresh());
+        out.t0 = t0;
+        merge.own.push_back(out);
+        merge.merge_ready(&channels.results)
     }
 }
 
@@ -478,89 +514,199 @@ fn follow(mut worker: Worker, channels: FollowerChannels) {
     }
 }
 
-/// The writer: one result batch from each worker per round, merged in
-/// frame order into `output`.
-fn write(
-    result_rxs: &[Receiver<Results>],
-    spare_result_txs: &[Sender<Results>],
+/// The writer's side of the lead: every worker's results for one batch
+/// of frames (a round) merged in frame order into the output, in global
+/// numbers, as soon as they are all in.
+struct Merge<'o> {
+    numbering: Numbering,
+    output: &'o mut dyn Output,
+    /// The lead's own results, oldest first, not yet merged.
+    own: VecDeque<Results>,
+    /// The lead's emptied results, to be filled again.
+    own_spare: Vec<Results>,
+    /// Each other worker's results for the oldest round, once in.
+    ready: Vec<Option<Results>>,
+    /// The round being merged, and how far into each worker's results.
+    round: Vec<Results>,
+    heads: Vec<usize>,
+    /// One sweep's summaries from every worker: (connection, worker, index).
+    sweep: Vec<(u64, usize, usize)>,
+}
+
+impl<'o> Merge<'o> {
+    fn new(workers: usize, output: &'o mut dyn Output) -> Self {
+        Merge {
+            numbering: Numbering::new(workers),
+            output,
+            own: VecDeque::new(),
+            own_spare: Vec::new(),
+            ready: (1..workers).map(|_| None).collect(),
+            round: Vec::with_capacity(workers),
+            heads: vec![0; workers],
+            sweep: Vec::new(),
+        }
+    }
+
+    /// Emptied results for the lead to fill, or new ones.
+    fn fresh(&mut self) -> Results {
+        self.own_spare.pop().unwrap_or_else(Results::with_room)
+    }
+
+    /// Merges every round whose results are all in, without waiting.
+    fn merge_ready(&mut self, followers: &[FollowerResults]) -> Result<(), Halt> {
+        while !self.own.is_empty() {
+            for (slot, follower) in self.ready.iter_mut().zip(followers) {
+                if slot.is_none() {
+                    match follower.results.try_recv() {
+                        Ok(results) => *slot = Some(results),
+                        Err(TryRecvError::Empty) => return Ok(()),
+                        Err(TryRecvError::Disconnected) => return Err(Halt::Gone),
+                    }
+                }
+            }
+            self.merge_round(followers)?;
+        }
+        Ok(())
+    }
+
+    /// Merges the oldest round, waiting for the other workers' results
+    /// (they have their jobs for it); false when no round is pending.
+    fn merge_oldest(&mut self, followers: &[FollowerResults]) -> Result<bool, Halt> {
+        if self.own.is_empty() {
+            return Ok(false);
+        }
+        for (slot, follower) in self.ready.iter_mut().zip(followers) {
+            if slot.is_none() {
+                *slot = Some(follower.results.recv().map_err(|_| Halt::Gone)?);
+            }
+        }
+        self.merge_round(followers)?;
+        Ok(true)
+    }
+
+    /// Merges the oldest round (the lead's results and every `ready`
+    /// one), then gives the emptied results back.
+    fn merge_round(&mut self, followers: &[FollowerResults]) -> Result<(), Halt> {
+        let Some(own) = self.own.pop_front() else {
+            return Ok(());
+        };
+        self.round.push(own);
+        for slot in &mut self.ready {
+            self.round.push(slot.take().unwrap_or_default());
+        }
+        let merged = merge_round(
+            &mut self.round,
+            &mut self.heads,
+            &mut self.sweep,
+            &mut self.numbering,
+            &mut *self.output,
+        );
+        let mut round = self.round.drain(..);
+        if let Some(mut own) = round.next() {
+            own.clear();
+            self.own_spare.push(own);
+        }
+        for (mut results, follower) in round.zip(followers) {
+            results.clear();
+            let _ = follower.spare.send(results);
+        }
+        merged.map_err(Halt::Output)
+    }
+
+    /// The end of the input: the rounds still pending, then every
+    /// worker's last summaries (the lead's `worker` makes its own a
+    /// chunk at a time as they are merged).
+    fn finish(
+        &mut self,
+        worker: &mut Worker,
+        followers: &[FollowerResults],
+        t0: u64,
+    ) -> Result<(), Halt> {
+        while self.merge_oldest(followers)? {}
+        let mut next = |w: usize| match w.checked_sub(1) {
+            None => {
+                let mut out = Results::with_room();
+                out.t0 = t0;
+                end_chunk(worker, &mut out);
+                Some(out)
+            }
+            Some(i) => followers.get(i).and_then(|f| f.results.recv().ok()),
+        };
+        let mut round = Vec::with_capacity(followers.len() + 1);
+        for w in 0..=followers.len() {
+            round.push(next(w).ok_or(Halt::Gone)?);
+        }
+        write_end(&mut round, next, &mut self.numbering, &mut *self.output).map_err(Halt::Output)
+    }
+}
+
+/// Merges one round (`round[w]`: worker `w`'s results for the same batch
+/// of frames) in frame order into `output`, in global numbers.
+fn merge_round(
+    round: &mut [Results],
+    heads: &mut [usize],
+    sweep: &mut Vec<(u64, usize, usize)>,
     numbering: &mut Numbering,
     output: &mut dyn Output,
 ) -> Result<(), CommandError> {
-    let mut round: Vec<Results> = Vec::with_capacity(result_rxs.len());
-    let mut heads = vec![0usize; result_rxs.len()];
-    let mut sweep: Vec<(u64, usize, usize)> = Vec::new();
+    heads.iter_mut().for_each(|h| *h = 0);
+    let t0 = round.first().map_or(0, |r| r.t0);
     loop {
-        for (mut results, spare) in round.drain(..).zip(spare_result_txs) {
-            results.clear();
-            let _ = spare.send(results);
-        }
-        for rx in result_rxs {
-            match rx.recv() {
-                Ok(results) => round.push(results),
-                Err(_) => return Ok(()),
-            }
-        }
-        heads.iter_mut().for_each(|h| *h = 0);
-        let t0 = round.first().map_or(0, |r| r.t0);
-        if round.iter().any(|r| r.end) {
-            return write_end(&mut round, result_rxs, numbering, output);
-        }
-        loop {
-            let mut best: Option<(usize, (u64, u8))> = None;
-            for (w, results) in round.iter().enumerate() {
-                if let Some(out) = results.outs.get(heads[w]) {
-                    let key = out.key();
-                    if best.is_none_or(|(_, b)| key < b) {
-                        best = Some((w, key));
-                    }
-                }
-            }
-            let Some((w, (frame, rank))) = best else {
-                break;
-            };
-            if rank == 0 {
-                // One sweep's summaries, from every worker, in global
-                // connection order as the one tracker queues them.
-                sweep.clear();
-                for (w, results) in round.iter_mut().enumerate() {
-                    while let Some(&Out::Summary {
-                        frame: f,
-                        rank: Rank::Sweep,
-                        at,
-                        ..
-                    }) = results.outs.get(heads[w])
-                    {
-                        if f != frame {
-                            break;
-                        }
-                        let conn = renumber(&mut results.summaries[at as usize], w, numbering);
-                        sweep.push((conn, w, heads[w]));
-                        heads[w] += 1;
-                    }
-                }
-                sweep.sort_unstable();
-                for &(_, w, i) in &sweep {
-                    deliver(round[w].outs[i], &round[w], w, numbering, output, t0)?;
-                }
-                continue;
-            }
-            let i = heads[w];
-            heads[w] += 1;
-            let out = round[w].outs[i];
-            if let Out::Summary { at, .. } = out {
-                renumber(&mut round[w].summaries[at as usize], w, numbering);
-            }
-            deliver(out, &round[w], w, numbering, output, t0)?;
-        }
+        let mut best: Option<(usize, (u64, u8))> = None;
         for (w, results) in round.iter().enumerate() {
-            for gone in &results.gone {
-                match *gone {
-                    Gone::Conn(c) => numbering.forget_conn(w, c),
-                    Gone::Stream(s) => numbering.forget_stream(w, s),
+            if let Some(out) = results.outs.get(heads[w]) {
+                let key = out.key();
+                if best.is_none_or(|(_, b)| key < b) {
+                    best = Some((w, key));
                 }
+            }
+        }
+        let Some((w, (frame, rank))) = best else {
+            break;
+        };
+        if rank == 0 {
+            // One sweep's summaries, from every worker, in global
+            // connection order as the one tracker queues them.
+            sweep.clear();
+            for (w, results) in round.iter_mut().enumerate() {
+                while let Some(&Out::Summary {
+                    frame: f,
+                    rank: Rank::Sweep,
+                    at,
+                    ..
+                }) = results.outs.get(heads[w])
+                {
+                    if f != frame {
+                        break;
+                    }
+                    let conn = renumber(&mut results.summaries[at as usize], w, numbering);
+                    sweep.push((conn, w, heads[w]));
+                    heads[w] += 1;
+                }
+            }
+            sweep.sort_unstable();
+            for &(_, w, i) in sweep.iter() {
+                deliver(round[w].outs[i], &round[w], w, numbering, output, t0)?;
+            }
+            continue;
+        }
+        let i = heads[w];
+        heads[w] += 1;
+        let out = round[w].outs[i];
+        if let Out::Summary { at, .. } = out {
+            renumber(&mut round[w].summaries[at as usize], w, numbering);
+        }
+        deliver(out, &round[w], w, numbering, output, t0)?;
+    }
+    for (w, results) in round.iter().enumerate() {
+        for gone in &results.gone {
+            match *gone {
+                Gone::Conn(c) => numbering.forget_conn(w, c),
+                Gone::Stream(s) => numbering.forget_stream(w, s),
             }
         }
     }
+    Ok(())
 }
 
 /// Worker `w`'s summary `s` in global numbers (its connection's number
@@ -575,7 +721,7 @@ fn renumber(s: &mut ConnSummary, w: usize, numbering: &mut Numbering) -> u64 {
 /// in global connection order as the one tracker's `finish` orders them.
 fn write_end(
     round: &mut [Results],
-    result_rxs: &[Receiver<Results>],
+    mut next: impl FnMut(usize) -> Option<Results>,
     numbering: &mut Numbering,
     output: &mut dyn Output,
 ) -> Result<(), CommandError> {
@@ -585,12 +731,12 @@ fn write_end(
         for w in 0..round.len() {
             // A worker's batch used up: its next one, while more follow.
             while heads[w] >= round[w].outs.len() && round[w].more {
-                match result_rxs[w].recv() {
-                    Ok(next) => {
-                        round[w] = next;
+                match next(w) {
+                    Some(results) => {
+                        round[w] = results;
                         heads[w] = 0;
                     }
-                    Err(_) => round[w].more = false,
+                    None => round[w].more = false,
                 }
             }
             if let Some(&Out::Summary { at, .. }) = round[w].outs.get(heads[w]) {

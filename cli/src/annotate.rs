@@ -114,6 +114,7 @@ fn each_event(
                 annotations: true,
                 summaries: false,
                 phases: false,
+                spell: None,
             };
             crate::sharded::run(source, n, wants, &mut crate::sharded::Events(on_event))
         }

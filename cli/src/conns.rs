@@ -45,6 +45,7 @@ pub fn run(
             annotations: false,
             summaries: true,
             phases: chosen.by_phase(),
+            spell: Some(format),
         };
         let mut out = Sharded {
             chosen: &mut chosen,
@@ -68,7 +69,9 @@ pub fn run(
                 }
                 while let Some(s) = tracker.next_summary() {
                     let wanted = chosen.wants(&s);
-                    order.push(s, wanted, |s| sink.write(s).map_err(CommandError::stdout))?;
+                    order.push(s, wanted, |s, _| {
+                        sink.write(s).map_err(CommandError::stdout)
+                    })?;
                     if live {
                         sink.flush().map_err(CommandError::stdout)?;
                     }
@@ -82,7 +85,9 @@ pub fn run(
             let mut written = Ok(());
             while let Some(s) = tracker.next_summary() {
                 let wanted = chosen.wants(&s);
-                written = order.push(s, wanted, |s| sink.write(s).map_err(CommandError::stdout));
+                written = order.push(s, wanted, |s, _| {
+                    sink.write(s).map_err(CommandError::stdout)
+                });
                 if written.is_err() {
                     break;
                 }
@@ -160,11 +165,21 @@ struct Sharded<'r, 'f, 'o> {
 }
 
 impl crate::sharded::Output for Sharded<'_, '_, '_> {
-    fn summary(&mut self, s: ConnSummary, phases: PhaseSet) -> Result<(), CommandError> {
+    fn summary(
+        &mut self,
+        s: ConnSummary,
+        phases: PhaseSet,
+        spelled: Option<Spelled<'_>>,
+    ) -> Result<(), CommandError> {
         let wanted = self.chosen.wants_after(&s, phases);
         let sink = &mut *self.sink;
-        self.order
-            .push(s, wanted, |s| sink.write(s).map_err(CommandError::stdout))
+        self.order.push(s, wanted, |s, this| {
+            match spelled.filter(|_| this) {
+                Some(row) => sink.write_spelled(s, row),
+                None => sink.write(s),
+            }
+            .map_err(CommandError::stdout)
+        })
     }
 
     fn ipv6(&mut self) {
@@ -197,17 +212,26 @@ impl InOrder {
     }
 
     /// Takes one summary (`wanted`: it passes the filter) and writes what
-    /// is due.
+    /// is due: `write` is told whether what it writes is this summary
+    /// (or one held before).
     fn push(
         &mut self,
         s: ConnSummary,
         wanted: bool,
-        mut write: impl FnMut(&ConnSummary) -> Result<(), CommandError>,
+        mut write: impl FnMut(&ConnSummary, bool) -> Result<(), CommandError>,
     ) -> Result<(), CommandError> {
         if !self.on {
-            return if wanted { write(&s) } else { Ok(()) };
+            return if wanted { write(&s, true) } else { Ok(()) };
         }
-        self.held.insert(s.conn, (s, wanted));
+        if s.conn <= self.next {
+            // Its turn (those held all come later): out at once.
+            self.next = self.next.max(s.conn + 1);
+            if wanted {
+                write(&s, true)?;
+            }
+        } else {
+            self.held.insert(s.conn, (s, wanted));
+        }
         loop {
             let over = self.held.len() > HOLD_CAP;
             let Some(first) = self.held.first_entry() else {
@@ -219,7 +243,7 @@ impl InOrder {
             let (s, wanted) = first.remove();
             self.next = self.next.max(s.conn + 1);
             if wanted {
-                write(&s)?;
+                write(&s, false)?;
             }
         }
         Ok(())
@@ -319,10 +343,105 @@ impl<'o> Sink<'o> {
         }
     }
 
+    /// Writes `s`'s row, the most of it spelled already (by a worker
+    /// thread): the same bytes as [`Sink::write`].
+    fn write_spelled(&mut self, s: &ConnSummary, row: Spelled<'_>) -> std::io::Result<()> {
+        self.header()?;
+        match self {
+            Sink::Text {
+                out, addr_w, line, ..
+            } => {
+                let w = (*addr_w).max(if s.client.is_ipv6() { V6_WIDTH } else { 0 });
+                line.clear();
+                let (client, server, rest) = row.text_parts();
+                write_text_head(line, s.conn, s.stream, client, server, w);
+                out.write_all(line.as_bytes())?;
+                out.write_all(rest)
+            }
+            Sink::Records(records) => records.write_after_numbers(&[s.conn, s.stream], row.rest),
+        }
+    }
+
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
             Sink::Text { out, .. } => out.flush(),
             Sink::Records(records) => records.flush(),
+        }
+    }
+}
+
+/// A row of the conns output spelled by a worker thread but for its
+/// first two fields (the connection and stream numbers, which only the
+/// writer knows): for text, the client and server addresses unpadded,
+/// then the columns after them; for records, the line after `"stream"`'s
+/// value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Spelled<'a> {
+    /// What follows the numbers (text: the addresses first).
+    pub(crate) rest: &'a [u8],
+    /// Text: the lengths of the client's and the server's address at the
+    /// start of `rest`.
+    pub(crate) addrs: [u8; 2],
+}
+
+impl<'a> Spelled<'a> {
+    /// Text: the client's address, the server's, the columns after them.
+    fn text_parts(&self) -> (&'a str, &'a str, &'a [u8]) {
+        let [c, s] = self.addrs.map(usize::from);
+        let (client, rest) = self.rest.split_at(c.min(self.rest.len()));
+        let (server, rest) = rest.split_at(s.min(rest.len()));
+        // Spelled by `RowSpeller` from `&str`s: UTF-8 (ASCII) always.
+        let text = |b| std::str::from_utf8(b).unwrap_or_default();
+        (text(client), text(server), rest)
+    }
+}
+
+/// Spells conns rows but for their numbers ([`Spelled`]), on a worker
+/// thread, so that the writer only puts the numbers before them.
+pub(crate) enum RowSpeller {
+    /// The text table.
+    Text(String),
+    /// JSON Lines or CSV.
+    Records(Box<RecordWriter<ConnSummary, std::io::Sink>>),
+}
+
+impl RowSpeller {
+    /// A speller for `format`.
+    pub(crate) fn new(format: Format) -> Option<Self> {
+        Some(match format.records() {
+            None => RowSpeller::Text(String::with_capacity(256)),
+            // The CSV header goes to the sink.
+            Some(records) => {
+                RowSpeller::Records(Box::new(RecordWriter::new(records, std::io::sink()).ok()?))
+            }
+        })
+    }
+
+    /// Appends `s`'s row but for its numbers to `out`; returns the text's
+    /// address lengths (see [`Spelled::addrs`]).
+    pub(crate) fn spell(&mut self, s: &ConnSummary, out: &mut Vec<u8>) -> [u8; 2] {
+        match self {
+            RowSpeller::Text(line) => {
+                let mut client = AddrText::default();
+                let mut server = AddrText::default();
+                let (client, server) = (client.of(s.client), server.of(s.server));
+                out.extend_from_slice(client.as_bytes());
+                out.extend_from_slice(server.as_bytes());
+                line.clear();
+                write_text_rest(line, s);
+                out.extend_from_slice(line.as_bytes());
+                // An address is at most 47 characters.
+                [client.len(), server.len()].map(|n| u8::try_from(n).unwrap_or(u8::MAX))
+            }
+            RowSpeller::Records(records) => {
+                let numbered = ConnSummary {
+                    conn: 0,
+                    stream: 0,
+                    ..*s
+                };
+                records.spell_rest(&numbered, 2, out);
+                [0, 0]
+            }
         }
     }
 }
@@ -358,11 +477,30 @@ fn write_header(out: &mut dyn Write, addr_w: usize) -> std::io::Result<()> {
 fn write_text(out: &mut String, s: &ConnSummary, addr_w: usize) {
     let mut client = AddrText::default();
     let mut server = AddrText::default();
+    let (client, server) = (client.of(s.client), server.of(s.server));
+    write_text_head(out, s.conn, s.stream, client, server, addr_w);
+    write_text_rest(out, s);
+}
+
+/// A row's first columns: the numbers and the addresses.
+fn write_text_head(
+    out: &mut String,
+    conn: u64,
+    stream: u64,
+    client: &str,
+    server: &str,
+    addr_w: usize,
+) {
     let mut n = itoa::Buffer::new();
-    right(out, n.format(s.conn), 5);
-    right(out, n.format(s.stream), 6);
-    left(out, client.of(s.client), addr_w);
-    left(out, server.of(s.server), addr_w);
+    right(out, n.format(conn), 5);
+    right(out, n.format(stream), 6);
+    left(out, client, addr_w);
+    left(out, server, addr_w);
+}
+
+/// A row's columns after the addresses, to its end.
+fn write_text_rest(out: &mut String, s: &ConnSummary) {
+    let mut n = itoa::Buffer::new();
     left(out, s.handshake.name(), 9);
     left(out, s.close.name(), 12);
     left(out, s.active_closer.map_or("-", |r| r.name()), 7);
@@ -514,36 +652,94 @@ mod tests {
         let mut written = Vec::new();
         for (conn, wanted) in [(1, true), (3, true), (0, true), (2, false)] {
             order
-                .push(summary(conn), wanted, |s| {
-                    written.push(s.conn);
+                .push(summary(conn), wanted, |s, this| {
+                    written.push((s.conn, this));
                     Ok(())
                 })
                 .unwrap();
         }
-        assert_eq!(written, [0, 1, 3]);
+        // 0 goes out as it comes; 1 and 3 were held for it.
+        assert_eq!(written, [(0, true), (1, false), (3, false)]);
         order
-            .push(summary(5), true, |s| {
-                written.push(s.conn);
+            .push(summary(5), true, |s, this| {
+                written.push((s.conn, this));
                 Ok(())
             })
             .unwrap();
         order
             .flush(|s| {
-                written.push(s.conn);
+                written.push((s.conn, false));
                 Ok(())
             })
             .unwrap();
-        assert_eq!(written, [0, 1, 3, 5]);
+        assert_eq!(written, [(0, true), (1, false), (3, false), (5, false)]);
         // JSON and CSV stream as they come.
         let mut streamed = Vec::new();
         let mut off = InOrder::new(false);
         for conn in [1, 0] {
-            off.push(summary(conn), true, |s| {
-                streamed.push(s.conn);
+            off.push(summary(conn), true, |s, this| {
+                streamed.push((s.conn, this));
                 Ok(())
             })
             .unwrap();
         }
-        assert_eq!(streamed, [1, 0]);
+        assert_eq!(streamed, [(1, true), (0, true)]);
+    }
+
+    /// A row spelled on a worker thread but for its numbers, then written
+    /// with them, is the row written whole: text (IPv4 and IPv6, before
+    /// and after the address columns widen), JSON and CSV.
+    #[test]
+    fn a_row_spelled_elsewhere_is_the_same_row() {
+        let v4 = ConnSummary {
+            conn: 12345,
+            stream: 7,
+            ..summary(0)
+        };
+        let v6 = ConnSummary {
+            conn: 3,
+            stream: 1_000_000,
+            client: "[2001:db8::ff00:42:8329]:65535".parse().unwrap(),
+            server: "[::1]:443".parse().unwrap(),
+            history: ZeekConn::new(true).history(),
+            first_ts_ns: 1_234_567_891,
+            last_ts_ns: 9_876_543_210,
+            syn_to_syn_ack_ns: Some(1500),
+            ..summary(0)
+        };
+        for format in [Format::Text, Format::Json, Format::Csv] {
+            for ipv6_seen in [false, true] {
+                let (mut whole, mut parts) = (Vec::new(), Vec::new());
+                {
+                    let mut a = Sink::new(format, &mut whole).unwrap();
+                    let mut b = Sink::new(format, &mut parts).unwrap();
+                    let mut speller = RowSpeller::new(format).unwrap();
+                    if ipv6_seen {
+                        a.saw_ipv6();
+                        b.saw_ipv6();
+                    }
+                    for s in [v4, v6, v4] {
+                        a.write(&s).unwrap();
+                        // The worker spells with its own (local) numbers.
+                        let local = ConnSummary {
+                            conn: 99,
+                            stream: 98,
+                            ..s
+                        };
+                        let mut rest = Vec::new();
+                        let addrs = speller.spell(&local, &mut rest);
+                        b.write_spelled(&s, Spelled { rest: &rest, addrs }).unwrap();
+                    }
+                    a.flush().unwrap();
+                    b.flush().unwrap();
+                }
+                assert!(whole.len() > 100);
+                assert_eq!(
+                    String::from_utf8_lossy(&whole),
+                    String::from_utf8_lossy(&parts),
+                    "{format:?}, IPv6 seen: {ipv6_seen}"
+                );
+            }
+        }
     }
 }

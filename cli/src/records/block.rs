@@ -33,6 +33,11 @@ impl Block {
         self.used = 0;
     }
 
+    /// Forgets the lines held past `len` bytes.
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.used = self.used.min(len);
+    }
+
     /// A cursor after the lines held, with at least `room` bytes free. It
     /// holds the bytes (so that their address and length stay in
     /// registers while a line is spelled) until [`Block::keep`] takes
@@ -106,6 +111,11 @@ impl Join {
     /// The room writing it takes.
     pub(crate) fn room(&self) -> usize {
         self.len.max(JOIN_ROOM)
+    }
+
+    /// Its text's length.
+    pub(crate) fn len(&self) -> usize {
+        self.len
     }
 }
 

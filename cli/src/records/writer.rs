@@ -161,6 +161,57 @@ impl<R: Record + ?Sized, W: Write> RecordWriter<R, W> {
         self.written()
     }
 
+    /// Spells `record` as [`RecordWriter::write`] would but for its first
+    /// `skip` fields, appending the rest of the line to `rest` instead of
+    /// writing it. Those fields must be numbers and `0` in `record`: the
+    /// line's start is theirs, then the rest. Another thread spells rows
+    /// so; the writer puts the real numbers before them with
+    /// [`RecordWriter::write_after_numbers`].
+    pub(crate) fn spell_rest(&mut self, record: &R, skip: usize, rest: &mut Vec<u8>) {
+        let start = self.block.len();
+        let line = Line {
+            record,
+            joins: &self.joins,
+            next: 0,
+            cursor: self.block.cursor(self.line_room),
+            scratch: &mut self.scratch,
+        };
+        let mut cursor = match self.format {
+            RecordFormat::Json => {
+                let mut members = JsonMembers(line);
+                let Ok(()) = R::layout(&mut members);
+                members.0.cursor
+            }
+            RecordFormat::Csv => {
+                let mut cells = CsvCells(line);
+                let Ok(()) = R::layout(&mut cells);
+                cells.0.cursor
+            }
+        };
+        cursor.join(&self.end);
+        self.block.keep(cursor);
+        // Each skipped field: its join, then `0`.
+        let numbers: usize = self.joins.iter().take(skip).map(|j| j.len() + 1).sum();
+        if let Some(after) = self.block.lines().get(start + numbers..) {
+            rest.extend_from_slice(after);
+        }
+        self.block.truncate(start);
+    }
+
+    /// Writes one line: its first fields, which are `numbers`, then
+    /// `rest` as [`RecordWriter::spell_rest`] spelled it (skipping as many
+    /// fields as there are numbers).
+    pub(crate) fn write_after_numbers(&mut self, numbers: &[u64], rest: &[u8]) -> io::Result<()> {
+        let mut cursor = self.block.cursor(self.line_room + rest.len());
+        for (join, &n) in self.joins.iter().zip(numbers) {
+            cursor.join(join);
+            cursor.u64(n);
+        }
+        cursor.put_slice(rest);
+        self.block.keep(cursor);
+        self.written()
+    }
+
     /// Writes a record of another kind among these (a frame that does not
     /// parse among segments): its own JSON line, its keys joined as it is
     /// written; in CSV, whose columns are `R`'s, nothing.

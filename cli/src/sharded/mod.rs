@@ -54,6 +54,7 @@ pub(crate) fn workers(source: &crate::input::Source) -> Option<usize> {
 pub(crate) use pipeline::{run, Events, Output};
 pub(crate) use worker::Wants;
 
+use crate::conns::{RowSpeller, Spelled};
 use crate::filter::PhaseSet;
 use tcpphase::summary::ConnSummary;
 use tcpphase::track::Annotation;
@@ -173,6 +174,14 @@ impl Out {
     }
 }
 
+/// Where a summary's spelled row lies in [`Results`]' bytes.
+#[derive(Debug, Clone, Copy)]
+struct SpelledAt {
+    start: u32,
+    end: u32,
+    addrs: [u8; 2],
+}
+
 /// A local number that will not come back: the writer may forget it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Gone {
@@ -193,6 +202,10 @@ pub(crate) struct Results {
     summaries: Vec<ConnSummary>,
     /// The capture time and error `Out::Malformed` points to.
     malformed: Vec<(u64, WireError)>,
+    /// Rows spelled for the summaries (but for their numbers), by workers
+    /// that spell them: `spelled_at[i]` is where summary `i`'s lies.
+    spelled: Vec<u8>,
+    spelled_at: Vec<SpelledAt>,
     gone: Vec<Gone>,
     /// Summaries of the end of the input, in local connection order.
     end: bool,
@@ -219,9 +232,26 @@ impl Results {
         });
     }
 
-    /// A connection's summary, in local numbers.
-    pub(crate) fn summary(&mut self, frame: u64, rank: Rank, s: ConnSummary, phases: PhaseSet) {
+    /// A connection's summary, in local numbers, its row spelled here
+    /// when there is a `speller` (the writer then only adds the numbers).
+    pub(crate) fn summary(
+        &mut self,
+        frame: u64,
+        rank: Rank,
+        s: ConnSummary,
+        phases: PhaseSet,
+        speller: Option<&mut RowSpeller>,
+    ) {
         let at = Self::index(self.summaries.len());
+        if let Some(speller) = speller {
+            let start = self.spelled.len();
+            let addrs = speller.spell(&s, &mut self.spelled);
+            self.spelled_at.push(SpelledAt {
+                start: Self::index(start),
+                end: Self::index(self.spelled.len()),
+                addrs,
+            });
+        }
         self.summaries.push(s);
         self.outs.push(Out::Summary {
             frame,
@@ -229,6 +259,18 @@ impl Results {
             at,
             phases,
         });
+    }
+
+    /// The row spelled for summary `at`, if its worker spelled them all.
+    fn spelled(&self, at: u32) -> Option<Spelled<'_>> {
+        if self.spelled_at.len() != self.summaries.len() {
+            return None;
+        }
+        let row = self.spelled_at.get(at as usize)?;
+        Some(Spelled {
+            rest: self.spelled.get(row.start as usize..row.end as usize)?,
+            addrs: row.addrs,
+        })
     }
 
     /// A frame that does not parse.
@@ -252,6 +294,8 @@ impl Results {
         self.annotations.clear();
         self.summaries.clear();
         self.malformed.clear();
+        self.spelled.clear();
+        self.spelled_at.clear();
         self.gone.clear();
         self.end = false;
         self.more = false;

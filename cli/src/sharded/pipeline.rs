@@ -9,6 +9,7 @@ use super::numbering::Numbering;
 use super::route::{Route, Router, Shards, LINKTYPE_RAW};
 use super::worker::{Wants, Worker};
 use super::{Gone, Held, Job, Out, Rank, Results, WorkBatch};
+use crate::conns::Spelled;
 use crate::error::CommandError;
 use crate::filter::PhaseSet;
 use crate::input::{open_shared, read_frames_from, Flow, Source};
@@ -52,8 +53,14 @@ pub(crate) trait Output {
         Ok(())
     }
     /// A connection's summary, in global numbers, with the phases it went
-    /// through (when asked).
-    fn summary(&mut self, _s: ConnSummary, _phases: PhaseSet) -> Result<(), CommandError> {
+    /// through (when asked) and its row spelled but for the numbers (when
+    /// its worker spelled it).
+    fn summary(
+        &mut self,
+        _s: ConnSummary,
+        _phases: PhaseSet,
+        _spelled: Option<Spelled<'_>>,
+    ) -> Result<(), CommandError> {
         Ok(())
     }
     /// The first IPv6 segment of the capture has been seen.
@@ -126,10 +133,17 @@ pub(crate) fn run(
         };
         let mut merge = Merge::new(workers, output);
         let input = Input { shared, reader };
+        // The lead writes: spelling its rows first would only add a copy.
         let (tally, problems) = lead(
             source,
             input,
-            Worker::new(config, wants),
+            Worker::new(
+                config,
+                Wants {
+                    spell: None,
+                    ..wants
+                },
+            ),
             channels,
             &mut merge,
         );
@@ -357,7 +371,7 @@ impl Lead {
         if self.worker.wants().annotations {
             Shards::with_lead_share(workers, 0)
         } else {
-            Shards::with_lead_share(workers, 40)
+            Shards::with_lead_share(workers, 45)
         }
     }
 
@@ -763,7 +777,7 @@ fn write_end(
         if let Out::Summary { at, phases, .. } = round[w].outs[i] {
             let mut summary = round[w].summaries[at as usize];
             renumber(&mut summary, w, numbering);
-            output.summary(summary, phases)?;
+            output.summary(summary, phases, round[w].spelled(at))?;
         }
     }
 }
@@ -801,7 +815,9 @@ fn deliver(
             numbering.open(w, stream, new_stream, conn, true);
             Ok(())
         }
-        Out::Summary { at, phases, .. } => output.summary(results.summaries[at as usize], phases),
+        Out::Summary { at, phases, .. } => {
+            output.summary(results.summaries[at as usize], phases, results.spelled(at))
+        }
         Out::Malformed { frame, at } => {
             let (ts_ns, error) = results.malformed[at as usize];
             output.malformed(frame, ts_ns, error, t0)

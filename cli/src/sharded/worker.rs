@@ -5,6 +5,7 @@
 
 use super::numbering::IdMap;
 use super::{Gone, Out, Rank, Results};
+use crate::conns::RowSpeller;
 use crate::filter::PhaseSet;
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -21,6 +22,9 @@ pub(crate) struct Wants {
     pub(crate) summaries: bool,
     /// The phases each connection went through (`conns --phase`).
     pub(crate) phases: bool,
+    /// Summaries' rows spelled here in this format (but for their
+    /// numbers), so that the writer only adds those.
+    pub(crate) spell: Option<crate::Format>,
 }
 
 /// A frame the tracker reads as not TCP, at no cost: a bare IPv4 header
@@ -51,6 +55,7 @@ pub(crate) struct Worker {
     phases: IdMap<PhaseSet>,
     ipv6_told: bool,
     finished: bool,
+    speller: Option<RowSpeller>,
 }
 
 impl Worker {
@@ -74,6 +79,7 @@ impl Worker {
             phases: IdMap::default(),
             ipv6_told: false,
             finished: false,
+            speller: wants.spell.and_then(RowSpeller::new),
         }
     }
 
@@ -122,7 +128,7 @@ impl Worker {
             let conn = s.conn;
             let phases = self.phases.remove(&conn).unwrap_or(PhaseSet::NONE);
             if self.wants.summaries {
-                out.summary(u64::MAX, Rank::Sweep, s, phases);
+                out.summary(u64::MAX, Rank::Sweep, s, phases, self.speller.as_mut());
             }
         }
         true
@@ -172,7 +178,7 @@ impl Worker {
             let (conn, stream) = (s.conn, s.stream);
             let replaced = a.filter(|a| same_key(a, &s)).map(|a| a.stream != stream);
             if self.wants.summaries {
-                out.summary(frame, rank, s, phases);
+                out.summary(frame, rank, s, phases, self.speller.as_mut());
             } else {
                 out.gone.push(Gone::Conn(conn));
             }
@@ -265,6 +271,7 @@ mod tests {
             annotations: true,
             summaries: false,
             phases: false,
+            spell: None,
         };
         let mut worker = Worker::new(config, wants);
         let mut out = Results::default();

@@ -275,26 +275,47 @@ static gboolean endpoint_of_address(const address *a, tcpphase_endpoint *e)
     return TRUE;
 }
 
+/* The captured bytes of the data source a frame's TCP items point into,
+ * looked at once a frame (each tvb call costs the frame a few dozen
+ * instructions): compute() forgets them first, as a tvb's address can
+ * come back for another frame's. */
+static struct {
+    tvbuff_t *tvb;
+    const guint8 *base;
+    gint captured;
+} source;
+
+/* The captured bytes of `ds` (`*captured` of them), or NULL. */
+static const guint8 *source_bytes(tvbuff_t *ds, gint *captured)
+{
+    if (!ds)
+        return NULL;
+    if (ds != source.tvb) {
+        source.tvb = ds;
+        source.captured = (gint)tvb_captured_length(ds);
+        source.base = source.captured > 0 ? tvb_get_ptr(ds, 0, source.captured) : NULL;
+    }
+    *captured = source.captured;
+    return source.base;
+}
+
 /* A TCP header Wireshark's TCP dissector located, `length` bytes at
  * `start` of `ds` (-1: as long as its data offset says): kept for
  * libtcpphase, whose parser reads it as it labels the segment
  * (tcpphase_tracker_feed_tcp: a header it cannot parse is malformed). */
 static void gather_header(tvbuff_t *ds, gint start, gint length, gathered *g)
 {
-    gint remaining = ds ? tvb_captured_length_remaining(ds, start) : -1;
+    gint captured = 0;
+    const guint8 *base = source_bytes(ds, &captured);
+    gint remaining = base && start >= 0 && start <= captured ? captured - start : -1;
     if (remaining < 20)
         return;
-    /* One look at what is there, up to the longest header, serves both
-     * the data offset and the header (each tvb call costs a frame). */
-    gint got = MIN(remaining, 60);
-    const guint8 *bytes = tvb_get_ptr(ds, start, got);
+    const guint8 *bytes = base + start;
     guint hlen = (guint)(bytes[12] >> 4) * 4;
     if (length < 0)
         length = MIN((gint)hlen, remaining);
     if (length < 20 || length > remaining)
         return;
-    if (length > got)
-        bytes = tvb_get_ptr(ds, start, length);
     g->header = bytes;
     g->length = length;
     g->have_header = TRUE;
@@ -315,13 +336,13 @@ static gint ip_header_offset(tvbuff_t *ds, const address *net_src, const guint8 
     } else {
         return -1;
     }
-    guint captured = tvb_captured_length(ds);
-    if (captured < (guint)need)
+    gint captured = 0;
+    const guint8 *base = source_bytes(ds, &captured);
+    if (!base || captured < need)
         return -1;
-    const guint8 *base = tvb_get_ptr(ds, 0, (gint)captured);
     uintptr_t at = (uintptr_t)net_src->data;
     if (at < (uintptr_t)base + (uintptr_t)back ||
-        at - (uintptr_t)back + (uintptr_t)need > (uintptr_t)base + captured)
+        at - (uintptr_t)back + (uintptr_t)need > (uintptr_t)base + (uintptr_t)captured)
         return -1;
     gint offset = (gint)(at - (uintptr_t)back - (uintptr_t)base);
     if ((base[offset] >> 4) != version)
@@ -488,6 +509,7 @@ static const frame_slot *compute(packet_info *pinfo, proto_tree *tree)
 {
     gathered layers[MAX_LAYERS];
     unsigned count = 0;
+    source.tvb = NULL;
     if (tracker && tree) {
         proto_node *ip = NULL;
         unsigned seen;
@@ -611,37 +633,38 @@ static const header_field_info *hfi_summary[7];
 static const header_field_info *hfi_flags[8];
 static const header_field_info *hfi_origin_guessed;
 
-/* Whether a field added to `pt` would be built: the tree is shown in full,
- * or a filter, column or -e names the field (Wireshark's own
- * proto_field_is_referenced, for a field that is not a protocol). */
-static gboolean wanted(const proto_tree *pt, const header_field_info *info)
+/* Whether a field added to a tree would be built: the tree is shown in
+ * full (`all`: every node of a tree shares the root's tree data, so it is
+ * looked at once a frame), or a filter, column or -e names the field
+ * (Wireshark's own proto_field_is_referenced, for a field that is not a
+ * protocol). */
+static inline gboolean wanted(gboolean all, const header_field_info *info)
 {
-    return pt && (PTREE_DATA(pt)->visible || info->ref_type != HF_REF_TYPE_NONE);
+    return all || info->ref_type != HF_REF_TYPE_NONE;
 }
 
 /* Whether the flags item or one of its flags would be built (one test of
  * their registrations, HF_REF_TYPE_NONE being 0): where none would, a
  * flagged segment (one in twenty of a busy capture) pays nothing for them. */
-static gboolean flags_wanted(const proto_tree *tree)
+static gboolean flags_wanted(gboolean all)
 {
-    if (!tree)
-        return FALSE;
     guint refs = 0;
     for (size_t i = 0; i < G_N_ELEMENTS(hfi_flags); i++)
         refs |= (guint)hfi_flags[i]->ref_type;
-    return PTREE_DATA(tree)->visible || refs != HF_REF_TYPE_NONE;
+    return all || refs != HF_REF_TYPE_NONE;
 }
 
-static void add_summary(proto_tree *tree, guint64 conn)
+static void add_summary(proto_tree *tree, gboolean all, guint64 conn)
 {
     /* Nothing of it would be built: no need to look it up. One test of
-     * the seven registrations, not seven calls (HF_REF_TYPE_NONE is 0). */
-    if (!tree)
-        return;
-    guint refs = 0;
-    for (size_t i = 0; i < G_N_ELEMENTS(hfi_summary); i++)
-        refs |= (guint)hfi_summary[i]->ref_type;
-    if (!PTREE_DATA(tree)->visible && refs == HF_REF_TYPE_NONE)
+     * the seven registrations, not seven calls (HF_REF_TYPE_NONE is 0),
+     * written out: a loop over them costs each frame twice as much. */
+    G_STATIC_ASSERT(G_N_ELEMENTS(hfi_summary) == 7);
+    guint refs = (guint)hfi_summary[0]->ref_type | (guint)hfi_summary[1]->ref_type |
+                 (guint)hfi_summary[2]->ref_type | (guint)hfi_summary[3]->ref_type |
+                 (guint)hfi_summary[4]->ref_type | (guint)hfi_summary[5]->ref_type |
+                 (guint)hfi_summary[6]->ref_type;
+    if (!all && refs == HF_REF_TYPE_NONE)
         return;
     const tcpphase_summary *s = summary_of(conn);
     if (!s)
@@ -667,16 +690,16 @@ static void add_summary(proto_tree *tree, guint64 conn)
  * in one that is not (tshark -T fields in Wireshark 4.2 and later, filters,
  * columns, taps), when a filter, column or -e names it. Wireshark would
  * drop the others itself, after the call. */
-static void add_uint(proto_tree *pt, const header_field_info *info, guint32 value)
+static inline void add_uint(proto_tree *pt, gboolean all, const header_field_info *info, guint32 value)
 {
-    if (wanted(pt, info))
+    if (wanted(all, info))
         proto_item_set_generated(proto_tree_add_uint(pt, info->id, NULL, 0, 0, value));
 }
 
 /* A label field, its text looked up only where the field is wanted. */
-#define add_string(pt, info, value)                                                       \
-    do {                                                                                       \
-        if (wanted((pt), (info)))                                                              \
+#define add_string(pt, all, info, value)                                                        \
+    do {                                                                                        \
+        if (wanted((all), (info)))                                                              \
             proto_item_set_generated(proto_tree_add_string((pt), (info)->id, NULL, 0, 0, (value))); \
     } while (0)
 
@@ -709,27 +732,31 @@ static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         proto_tree_add_string(pt, hf_step, NULL, 0, 0, tcpphase_step_name(a->step));
         return;
     }
+    /* No tree: nothing below would be built. */
+    if (!pt)
+        return;
+    gboolean all = PTREE_DATA(pt)->visible;
     /* Every item costs Wireshark a node to build, walk and free in each
      * tree shown in full (tshark -T fields and -V, the GUI's details): the
      * fields whose value is the usual one are left out, as Wireshark's
      * tcp.analysis.* are, and none gets a formatted text. */
-    add_uint(pt, hfi_stream, (guint32)a->stream);
-    add_uint(pt, hfi_conn, (guint32)a->conn);
-    add_string(pt, hfi_dir, tcpphase_dir_name(a->dir));
-    add_string(pt, hfi_phase, tcpphase_phase_name(a->phase));
-    add_string(pt, hfi_step, tcpphase_step_name(a->step));
-    add_string(pt, hfi_client_state, tcpphase_state_name(a->client_state));
-    add_string(pt, hfi_server_state, tcpphase_state_name(a->server_state));
+    add_uint(pt, all, hfi_stream, (guint32)a->stream);
+    add_uint(pt, all, hfi_conn, (guint32)a->conn);
+    add_string(pt, all, hfi_dir, tcpphase_dir_name(a->dir));
+    add_string(pt, all, hfi_phase, tcpphase_phase_name(a->phase));
+    add_string(pt, all, hfi_step, tcpphase_step_name(a->step));
+    add_string(pt, all, hfi_client_state, tcpphase_state_name(a->client_state));
+    add_string(pt, all, hfi_server_state, tcpphase_state_name(a->server_state));
     /* The closer role once a FIN has been seen (empty before). */
     if (a->closer != TCPPHASE_CLOSER_NONE)
-        add_string(pt, hfi_closer, tcpphase_closer_name(a->closer));
-    if (a->origin_guessed && wanted(pt, hfi_origin_guessed))
+        add_string(pt, all, hfi_closer, tcpphase_closer_name(a->closer));
+    if (a->origin_guessed && wanted(all, hfi_origin_guessed))
         proto_item_set_generated(proto_tree_add_boolean(pt, hf_origin_guessed, NULL, 0, 0, TRUE));
 
     /* The flags only when one is set, and then only the flags that are
      * set, so that a filter on a flag's name
      * (`tcpphase.flags.retransmission`) picks exactly those frames. */
-    if (a->flags && flags_wanted(pt)) {
+    if (a->flags && flags_wanted(all)) {
         static int *const flag_fields[] = {&hf_flag_retransmission, &hf_flag_simultaneous_open,
                                            &hf_flag_simultaneous_close, &hf_flag_midstream,
                                            &hf_flag_out_of_window, &hf_flag_port_reuse,
@@ -743,7 +770,7 @@ static void show_layer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
                     proto_tree_add_boolean(ft, *flag_fields[bit], NULL, 0, 0, a->flags));
         }
     }
-    add_summary(pt, a->conn);
+    add_summary(pt, all, a->conn);
 }
 
 static void dissect_layers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)

@@ -16,11 +16,9 @@ use crate::reassembly::Reassembler;
 use crate::summary::ConnSummary;
 use crate::summary::Role;
 use crate::wire::icmp::IcmpError;
-use crate::wire::ipv4::{Ipv4Header, PROTOCOL_TCP};
-use crate::wire::ipv6::Ipv6Header;
 use crate::wire::{
-    decode_frame, decode_frame_linktype, Decoded, IpHeader, LinkSummary, LinkType, TcpHeader,
-    TcpOption, TcpSegment, WireError,
+    decode_frame, decode_frame_linktype, Decoded, LinkType, TcpFlags, TcpOption, TcpOptions,
+    TcpSegment, WireError,
 };
 use core::cmp::Reverse;
 use core::net::{IpAddr, SocketAddr};
@@ -245,7 +243,8 @@ impl Tracker {
         self.frames += 1;
         match decoded {
             Ok(Decoded::Tcp(segment)) => {
-                FrameOutcome::Segment(self.label_segment(self.frames, ts_ns, &segment, lookup))
+                let input = SegmentInput::of_wire(&segment, ts_ns);
+                FrameOutcome::Segment(self.label_segment(self.frames, ts_ns, &input, lookup))
             }
             Ok(Decoded::IcmpError(error)) => {
                 FrameOutcome::Segment(self.feed_icmp_error(self.frames, ts_ns, &error))
@@ -305,7 +304,7 @@ impl Tracker {
 
     /// Annotates one decoded segment as frame `frame`.
     pub fn feed_segment(&mut self, frame: u64, ts_ns: u64, segment: &TcpSegment<'_>) -> Annotation {
-        self.label_segment(frame, ts_ns, segment, None)
+        self.label_segment(frame, ts_ns, &SegmentInput::of_wire(segment, ts_ns), None)
     }
 
     /// [`Tracker::feed_segment`], `lookup` being its 4-tuple's when known.
@@ -314,21 +313,24 @@ impl Tracker {
         &mut self,
         frame: u64,
         ts_ns: u64,
-        segment: &TcpSegment<'_>,
+        input: &SegmentInput,
         lookup: Option<Lookup>,
     ) -> Annotation {
         self.frames = self.frames.max(frame);
         self.sweep(ts_ns);
-        let facts = facts_of(segment, ts_ns);
-        let src = SocketAddr::new(segment.ip.src(), segment.tcp.src_port);
-        let dst = SocketAddr::new(segment.ip.dst(), segment.tcp.dst_port);
+        let SegmentInput {
+            src,
+            dst,
+            facts,
+            options_cut,
+        } = *input;
         let Lookup { key, from, hash } = lookup.unwrap_or_else(|| {
             let (key, from) = FlowKey::of(src, dst);
             let hash = self.table.hash(&key);
             Lookup { key, from, hash }
         });
         let mut extra = AnomalyFlags::NONE;
-        if segment.options_cut {
+        if options_cut {
             extra.insert(AnomalyFlags::OPTIONS_CUT);
         }
 
@@ -603,10 +605,10 @@ impl Tracker {
         // found (or made) takes the caller's stream as it is labelled.
         let (key, from) = FlowKey::of(segment.src, segment.dst);
         let hash = self.table.hash(&key);
-        let wire = wire_view_of(segment);
+        let input = SegmentInput::of_decoded(segment, ts_ns);
         self.caller_stream = Some(stream);
         let mut annotation =
-            self.label_segment(frame, ts_ns, &wire, Some(Lookup { key, from, hash }));
+            self.label_segment(frame, ts_ns, &input, Some(Lookup { key, from, hash }));
         self.caller_stream = None;
         annotation.stream = stream;
         annotation
@@ -814,81 +816,77 @@ fn key_of(decoded: &Result<Decoded<'_>, WireError>) -> Option<(FlowKey, KeySide)
     }
 }
 
-/// The wire view [`Tracker::feed_segment`] reads, made from a decoded
-/// segment: only addresses, ports, numbers, flags, window, options and
-/// payload length are read from it; the other header fields stay zero.
-/// Mixed address families (a caller's slip) become IPv6, v4 mapped.
-fn wire_view_of<'a>(segment: &DecodedSegment<'a>) -> TcpSegment<'a> {
-    let ip = match (segment.src.ip(), segment.dst.ip()) {
-        (IpAddr::V4(src), IpAddr::V4(dst)) => IpHeader::V4(Ipv4Header {
-            header_len: 20,
-            tos: 0,
-            total_len: 0,
-            id: 0,
-            dont_fragment: false,
-            more_fragments: false,
-            fragment_offset: 0,
-            ttl: 0,
-            protocol: PROTOCOL_TCP,
-            checksum: 0,
-            src,
-            dst,
-            options: &[],
-        }),
-        (src, dst) => {
-            let v6 = |ip: IpAddr| match ip {
-                IpAddr::V4(v4) => v4.to_ipv6_mapped(),
-                IpAddr::V6(v6) => v6,
-            };
-            IpHeader::V6(Ipv6Header {
-                traffic_class: 0,
-                flow_label: 0,
-                payload_len: 0,
-                next_header: PROTOCOL_TCP,
-                hop_limit: 0,
-                src: v6(src),
-                dst: v6(dst),
-                extensions: &[],
-                extension_count: 0,
-                upper_protocol: PROTOCOL_TCP,
-                fragment: None,
-            })
+/// What labelling reads of a segment, however it came (a frame's wire
+/// view or a caller's decoded segment): made straight from either, so that
+/// a decoded segment is not first dressed up as a wire view.
+#[derive(Clone, Copy)]
+struct SegmentInput {
+    src: SocketAddr,
+    dst: SocketAddr,
+    facts: SegmentFacts,
+    options_cut: bool,
+}
+
+impl SegmentInput {
+    /// A frame's segment.
+    #[inline]
+    fn of_wire(segment: &TcpSegment<'_>, ts_ns: u64) -> SegmentInput {
+        SegmentInput {
+            src: SocketAddr::new(segment.ip.src(), segment.tcp.src_port),
+            dst: SocketAddr::new(segment.ip.dst(), segment.tcp.dst_port),
+            facts: facts_of(segment, ts_ns),
+            options_cut: segment.options_cut,
         }
-    };
-    TcpSegment {
-        link: LinkSummary::default(),
-        ip,
-        tcp: TcpHeader {
-            src_port: segment.src.port(),
-            dst_port: segment.dst.port(),
-            seq: segment.seq,
-            ack: segment.ack,
-            header_len: 20 + segment.options.bytes().len(),
-            reserved: 0,
-            flags: segment.flags,
-            window: segment.window,
-            checksum: 0,
-            urgent: 0,
-            options: segment.options,
-        },
-        tcp_offset: 0,
-        payload_len: segment.payload_len,
-        payload: &[],
-        options_cut: false,
+    }
+
+    /// A caller's decoded segment. Mixed address families (a caller's
+    /// slip) become IPv6, v4 mapped, as a wire view of them would be.
+    #[inline]
+    fn of_decoded(segment: &DecodedSegment<'_>, ts_ns: u64) -> SegmentInput {
+        let (src, dst) = match (segment.src.ip(), segment.dst.ip()) {
+            (IpAddr::V4(src), IpAddr::V4(dst)) => (IpAddr::V4(src), IpAddr::V4(dst)),
+            (src, dst) => {
+                let v6 = |ip: IpAddr| match ip {
+                    IpAddr::V4(v4) => IpAddr::V6(v4.to_ipv6_mapped()),
+                    IpAddr::V6(v6) => IpAddr::V6(v6),
+                };
+                (v6(src), v6(dst))
+            }
+        };
+        SegmentInput {
+            src: SocketAddr::new(src, segment.src.port()),
+            dst: SocketAddr::new(dst, segment.dst.port()),
+            facts: SegmentFacts {
+                ts_ns,
+                seq: segment.seq,
+                ack: segment.ack,
+                flags: segment.flags,
+                window: segment.window,
+                payload_len: segment.payload_len,
+                window_scale: window_scale_of(segment.flags, segment.options),
+            },
+            options_cut: false,
+        }
+    }
+}
+
+/// The window scale a SYN's options offer, if any.
+#[inline]
+fn window_scale_of(flags: TcpFlags, options: TcpOptions<'_>) -> Option<u8> {
+    if flags.syn() {
+        options.into_iter().find_map(|o| match o {
+            Ok(TcpOption::WindowScale(shift)) => Some(shift),
+            _ => None,
+        })
+    } else {
+        None
     }
 }
 
 /// The phase layer's view of a wire segment.
 fn facts_of(segment: &TcpSegment<'_>, ts_ns: u64) -> SegmentFacts {
     let tcp = &segment.tcp;
-    let window_scale = if tcp.flags.syn() {
-        tcp.options.into_iter().find_map(|o| match o {
-            Ok(TcpOption::WindowScale(shift)) => Some(shift),
-            _ => None,
-        })
-    } else {
-        None
-    };
+    let window_scale = window_scale_of(tcp.flags, tcp.options);
     SegmentFacts {
         ts_ns,
         seq: tcp.seq,

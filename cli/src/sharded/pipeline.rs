@@ -257,7 +257,7 @@ fn lead(
     source: &Source,
     input: Input,
     worker: Worker,
-    mut channels: LeadChannels,
+    channels: LeadChannels,
     merge: &mut Merge<'_>,
 ) -> (Tally, Vec<CommandError>) {
     let mut lead = Lead {
@@ -330,14 +330,24 @@ fn lead(
     if halt.is_none() && frames > 0 {
         halt = lead.send(&channels, merge, t0).err();
     }
+    // No more jobs: the others summarise what they have left as their job
+    // channels close, and the batches (theirs come back no more) leave
+    // memory before those summaries take theirs.
+    let LeadChannels {
+        jobs,
+        spare_batches,
+        results,
+    } = channels;
+    drop(jobs);
+    drop(spare_batches);
+    lead.batches = Vec::new();
     if halt.is_none() {
-        // The others summarise what they have left as their job channels
-        // close.
-        channels.jobs.clear();
-        halt = merge.finish(&mut lead.worker, &channels.results, t0).err();
+        // Read to the end: the map goes once the others let it go.
+        lead.map = None;
+        halt = merge.finish(&mut lead.worker, &results, t0).err();
     }
     // Stopped early: the others end at their next send.
-    drop(channels);
+    drop(results);
     if let Some(Halt::Output(e)) = halt {
         problems.push(e);
     }
@@ -468,7 +478,7 @@ impl Lead {
 
 /// Another worker: batches of its frames in, results out (one for one),
 /// and at the end of the input the summaries of what is left.
-fn follow(mut worker: Worker, channels: FollowerChannels) {
+fn follow(mut worker: Worker, mut channels: FollowerChannels) {
     let mut t0 = 0;
     let mut writer_gone = false;
     let map = channels.map.as_ref().map(|(map, _)| map.bytes());
@@ -519,9 +529,11 @@ fn follow(mut worker: Worker, channels: FollowerChannels) {
             break;
         }
     }
-    // Done with the whole map: the lead never waits on this worker again.
-    if let Some((map, consumer)) = &channels.map {
-        map.consumed(*consumer, usize::MAX);
+    // Done with the whole map: the lead never waits on this worker again,
+    // and the last holder unmaps it (its pages not yet given back leave
+    // resident memory before the summaries of the end take theirs).
+    if let Some((map, consumer)) = channels.map.take() {
+        map.consumed(consumer, usize::MAX);
     }
     if !writer_gone {
         channels.results.finish(&mut worker, t0);

@@ -12,7 +12,7 @@ use crate::phase::{
     AnomalyFlags, ConnectionPhase, Direction, Ending, Opening, SegmentFacts, TcpState,
 };
 use crate::summary::completeness::{self, Completeness};
-use crate::summary::zeek::ZeekConn;
+use crate::summary::zeek::{WideValues, ZeekConn};
 use crate::summary::{CloseKind, ConnSummary, HandshakeOutcome, Role};
 use crate::wire::SeqNumber;
 use core::net::SocketAddr;
@@ -84,6 +84,28 @@ mod spilled {
 #[inline(never)]
 fn spilled_value(field: Field, slot: u32, spill: &Spill) -> u64 {
     spill.get(slot, field)
+}
+
+/// An entry's Zeek wide values, in the table's spill at its slot.
+struct ZeekSpill<'a> {
+    slot: u32,
+    spill: &'a mut Spill,
+    /// The entry's `spilled::*` bits (a value written: `HELD`).
+    bits: &'a mut u8,
+}
+
+impl WideValues for ZeekSpill<'_> {
+    #[cold]
+    fn get(&self, i: usize) -> u32 {
+        self.spill.get_or_zero(self.slot, Field::zeek_wide(i)) as u32
+    }
+
+    #[cold]
+    fn set(&mut self, i: usize, value: u32) {
+        self.spill
+            .set(self.slot, Field::zeek_wide(i), u64::from(value));
+        *self.bits |= spilled::HELD;
+    }
 }
 
 /// A flow-table entry: a 4-tuple, the stream on it and its current
@@ -594,9 +616,10 @@ impl FlowEntry {
         }
     }
 
-    /// Notes a segment's counts and times (after the phase machine saw it).
+    /// Notes a segment's counts and times (after the phase machine saw
+    /// it); the entry is at `slot` (Zeek's rare wide values go to `spill`).
     #[inline]
-    pub fn account(&mut self, seg: &SegmentFacts, dir: Direction) {
+    pub fn account(&mut self, seg: &SegmentFacts, dir: Direction, slot: u32, spill: &mut Spill) {
         let i = dir as usize;
         self.packets[i] = self.packets[i].saturating_add(1);
         let (bytes, carry) = self.bytes[i].overflowing_add(seg.payload_len);
@@ -621,7 +644,13 @@ impl FlowEntry {
             self.set_time(Field::HandshakeAckTs, seg.ts_ns);
             self.bits |= bit::HANDSHAKE_ACK_TS;
         }
-        self.zeek.on_segment(seg, dir == Direction::ClientToServer);
+        let mut wide = ZeekSpill {
+            slot,
+            spill,
+            bits: &mut self.spill,
+        };
+        self.zeek
+            .on_segment(seg, dir == Direction::ClientToServer, &mut wide);
     }
 
     /// The summary of the current connection, `key` being this entry's
@@ -811,7 +840,7 @@ mod tests {
         // unpadded.
         let theirs = core::mem::size_of::<ConnectionPhase>() + core::mem::size_of::<ZeekConn>();
         assert_eq!(core::mem::size_of::<FlowEntry>(), 88 + theirs);
-        assert_eq!((HOT_BYTES, core::mem::size_of::<FlowEntry>()), (88, 232));
+        assert_eq!((HOT_BYTES, core::mem::size_of::<FlowEntry>()), (88, 208));
     }
 
     #[test]
@@ -824,7 +853,7 @@ mod tests {
         let mut spill = Spill::default();
         let mut entry = FlowEntry::new_stream(compact, 3, 4, from, &syn(5), 0, &mut spill);
         entry.update_base(&syn(5), from);
-        entry.account(&syn(5), Direction::ClientToServer);
+        entry.account(&syn(5), Direction::ClientToServer, 0, &mut spill);
         assert_eq!(entry.base_seq(from), Some(SeqNumber(1000)));
         assert_eq!(entry.base_seq(from.other()), None);
         assert!(!entry.fresh());
@@ -857,7 +886,7 @@ mod tests {
         entry.update_base(s, from);
         let dir = entry.direction(from);
         entry.on_segment(s, dir);
-        entry.account(s, dir);
+        entry.account(s, dir, slot, spill);
         if entry.must_settle() {
             entry.settle(s.ts_ns, slot, spill);
         }
@@ -1001,5 +1030,38 @@ mod tests {
         );
         assert_eq!(entry.last_ts(slot, &spill), far);
         assert!(!entry.fresh());
+    }
+
+    #[test]
+    fn zeek_counts_past_16_bits_spill_and_leave_with_the_connection() {
+        let (key, c) = FlowKey::of(
+            "10.0.0.1:40000".parse().unwrap(),
+            "10.0.0.2:80".parse().unwrap(),
+        );
+        let t0 = 1_700_000_000_000_000_000u64;
+        let mut spill = Spill::default();
+        let slot = 3;
+        let first = seg(t0, TcpFlags::SYN, 1000, 0, 0);
+        let compact = CompactKey::of_v4(&key).unwrap();
+        let mut entry = FlowEntry::new_stream(compact, 0, 0, c, &first, slot, &mut spill);
+        feed(&mut entry, &first, c, slot, &mut spill);
+        let syn_ack = seg(t0 + 1000, TcpFlags::SYN | TcpFlags::ACK, 5000, 1001, 0);
+        feed(&mut entry, &syn_ack, c.other(), slot, &mut spill);
+        // The same 10 bytes 100 001 times: T at 1, 10, ... 100 000.
+        for i in 0..=100_000u64 {
+            let data = seg(t0 + 2000 + i * 1000, TcpFlags::ACK, 1001, 5001, 10);
+            feed(&mut entry, &data, c, slot, &mut spill);
+            if i == 65_000 {
+                assert_eq!(spill.len(), 0, "16 bits hold 65 000");
+            }
+        }
+        assert_eq!(spill.len(), 1, "the count past 16 bits");
+        let summary = entry.summary(&key, slot, &spill);
+        assert_eq!(summary.history.as_str(), "ShDTTTTTT");
+        assert_eq!(summary.client_packets, 100_002);
+        // A new connection drops the count with the rest.
+        entry.restart(1, c, &seg(t0 + 1, TcpFlags::SYN, 9, 0, 0), slot, &mut spill);
+        assert_eq!(spill.len(), 0);
+        assert_eq!(entry.summary(&key, slot, &spill).history.as_str(), "");
     }
 }

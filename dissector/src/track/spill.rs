@@ -6,8 +6,10 @@
 //! part of a byte count past 4 GiB, is written here instead; so are the
 //! high halves of stream and connection numbers past 2^32. Most
 //! connections never spill; one that does costs a few words here, not a
-//! wider entry for every connection.
+//! wider entry for every connection. Zeek's rare wide values (a T, W or G
+//! count past 16 bits, a repeated SYN's relative number) are kept here too.
 
+use crate::summary::zeek::WIDE_VALUES;
 use std::collections::HashMap;
 
 /// A compact field of an entry that may spill.
@@ -36,6 +38,22 @@ pub(crate) enum Field {
     StreamHigh = 9,
     /// The high 32 bits of the connection number.
     ConnHigh = 10,
+    /// Zeek's wide values ([`crate::summary::zeek::WideValues`]), 0 to 7.
+    ZeekWide0 = 11,
+    /// Zeek's wide value 1.
+    ZeekWide1 = 12,
+    /// Zeek's wide value 2.
+    ZeekWide2 = 13,
+    /// Zeek's wide value 3.
+    ZeekWide3 = 14,
+    /// Zeek's wide value 4.
+    ZeekWide4 = 15,
+    /// Zeek's wide value 5.
+    ZeekWide5 = 16,
+    /// Zeek's wide value 6.
+    ZeekWide6 = 17,
+    /// Zeek's wide value 7.
+    ZeekWide7 = 18,
 }
 
 impl Field {
@@ -43,7 +61,7 @@ impl Field {
     pub(crate) const TIMES: usize = 7;
 
     /// Every field, by its number.
-    pub(crate) const ALL: [Field; 11] = [
+    pub(crate) const ALL: [Field; 19] = [
         Field::LastTs,
         Field::SynTs,
         Field::SynAckTs,
@@ -55,8 +73,23 @@ impl Field {
         Field::BytesServer,
         Field::StreamHigh,
         Field::ConnHigh,
+        Field::ZeekWide0,
+        Field::ZeekWide1,
+        Field::ZeekWide2,
+        Field::ZeekWide3,
+        Field::ZeekWide4,
+        Field::ZeekWide5,
+        Field::ZeekWide6,
+        Field::ZeekWide7,
     ];
+
+    /// The field of Zeek's wide value `i` (`0..WIDE_VALUES`).
+    pub(crate) const fn zeek_wide(i: usize) -> Field {
+        Field::ALL[Field::ZeekWide0 as usize + i % WIDE_VALUES]
+    }
 }
+
+const _: () = assert!(Field::ZeekWide0 as usize + WIDE_VALUES == Field::ALL.len());
 
 /// Spilled values by (slot, field).
 #[derive(Debug, Default)]
@@ -79,6 +112,12 @@ impl Spill {
             "slot {slot} reads {field:?}, never spilled"
         );
         value.unwrap_or(0)
+    }
+
+    /// The value spilled for `field` of the entry at `slot`, 0 if none
+    /// (for values whose absence means 0).
+    pub(crate) fn get_or_zero(&self, slot: u32, field: Field) -> u64 {
+        self.values.get(&at(slot, field)).copied().unwrap_or(0)
     }
 
     /// Sets the value of `field` of the entry at `slot`.

@@ -18,18 +18,20 @@ use std::collections::HashMap;
 pub(crate) enum Field {
     /// The last segment's time.
     LastTs = 0,
-    /// The first SYN's time.
-    SynTs = 1,
     /// The first SYN-ACK's time.
-    SynAckTs = 2,
+    SynAckTs = 1,
     /// The time of the ACK that completed the handshake.
-    HandshakeAckTs = 3,
+    HandshakeAckTs = 2,
     /// The time the connection ended.
-    EndedAt = 4,
+    EndedAt = 3,
     /// The time the client last entered TIME-WAIT.
-    TimeWaitClient = 5,
+    TimeWaitClient = 4,
     /// The time the server last entered TIME-WAIT.
-    TimeWaitServer = 6,
+    TimeWaitServer = 5,
+    /// The first SYN's time when it is not the connection's first time
+    /// (an entry keeps no offset for it: a connection that begins with
+    /// its SYN has it at its first time).
+    SynTs = 6,
     /// The high part (times 2^32) of the client's payload bytes.
     BytesClient = 7,
     /// The high part (times 2^32) of the server's payload bytes.
@@ -58,17 +60,17 @@ pub(crate) enum Field {
 
 impl Field {
     /// The time fields, first in [`Field::ALL`], in their order in an entry.
-    pub(crate) const TIMES: usize = 7;
+    pub(crate) const TIMES: usize = 6;
 
     /// Every field, by its number.
     pub(crate) const ALL: [Field; 19] = [
         Field::LastTs,
-        Field::SynTs,
         Field::SynAckTs,
         Field::HandshakeAckTs,
         Field::EndedAt,
         Field::TimeWaitClient,
         Field::TimeWaitServer,
+        Field::SynTs,
         Field::BytesClient,
         Field::BytesServer,
         Field::StreamHigh,
@@ -120,6 +122,11 @@ impl Spill {
         self.values.get(&at(slot, field)).copied().unwrap_or(0)
     }
 
+    /// The value spilled for `field` of the entry at `slot`, if any.
+    pub(crate) fn find(&self, slot: u32, field: Field) -> Option<u64> {
+        self.values.get(&at(slot, field)).copied()
+    }
+
     /// Sets the value of `field` of the entry at `slot`.
     pub(crate) fn set(&mut self, slot: u32, field: Field, value: u64) {
         self.values.insert(at(slot, field), value);
@@ -149,3 +156,12 @@ impl Spill {
         self.values.len()
     }
 }
+
+// Every field's number is its place in `ALL`.
+const _: () = {
+    let mut i = 0;
+    while i < Field::ALL.len() {
+        assert!(Field::ALL[i] as usize == i);
+        i += 1;
+    }
+};

@@ -188,9 +188,6 @@ const fn wide_index(e: usize, which: usize) -> usize {
     e * 4 + which
 }
 
-/// A count of 16 bits at this value is in the [`WideValues`].
-const COUNT_WIDE: u16 = u16::MAX;
-
 /// An endpoint's state as kept here: Zeek's, with `Reset` told apart by
 /// the state before it, as far as Zeek's `prev_state` matters (a FIN then
 /// a RST, which the peer's FIN turns back to `Closed`). One byte, read as
@@ -230,10 +227,11 @@ impl State {
     }
 }
 
-/// Zeek's view of one endpoint (24 bytes). Its numbers keep their full
+/// Zeek's view of one endpoint (20 bytes; its T count is in [`ZeekConn`]). Its numbers keep their full
 /// value, as the letters depend on each exactly: a T, W or G count makes a
-/// letter at 1, 10, ... 10^9 and again once saturated (16 bits here, the
-/// rare count past that in the [`WideValues`]); a SYN, FIN or RST repeats
+/// letter at 1, 10, ... 10^9 and again once saturated (16 bits here for T,
+/// 8 for the rarer W and G, the rare count past that in the
+/// [`WideValues`]); a SYN, FIN or RST repeats
 /// its letter only at another relative sequence number than the last
 /// one's (a SYN's is 0 but after a FIN or RST: any other in the
 /// [`WideValues`]). Of Zeek's `prev_state` only what matters is kept (in
@@ -246,8 +244,8 @@ struct ZeekEndpoint {
     last_seq: SeqNumber,
     last_fin: u32,
     last_rst: u32,
-    /// Counts of the logarithmic letters T, W, G; `COUNT_WIDE`: wide.
-    counts: [u16; 3],
+    /// Counts of the logarithmic letters W, G; `u8::MAX`: wide.
+    wg_counts: [u8; 2],
     /// The `SEEN_*` letters it sent, and `INITIALIZED`.
     seen: u8,
     state: State,
@@ -267,7 +265,7 @@ impl ZeekEndpoint {
             last_seq: SeqNumber(0),
             last_fin: 0,
             last_rst: 0,
-            counts: [0; 3],
+            wg_counts: [0; 2],
             seen: 0,
             state: State::Inactive,
         }
@@ -295,11 +293,14 @@ const LAST_SYN: usize = 3;
 pub struct ZeekConn {
     /// `[originator, responder]`.
     endpoints: [ZeekEndpoint; 2],
+    /// Each endpoint's count of the logarithmic letter T; `u16::MAX`: wide
+    /// (beside the endpoints, which 4-byte alignment would pad).
+    t_counts: [u16; 2],
     history: PackedHistory,
 }
 
-const _: () = assert!(core::mem::size_of::<ZeekEndpoint>() <= 24);
-const _: () = assert!(core::mem::size_of::<ZeekConn>() <= 68);
+const _: () = assert!(core::mem::size_of::<ZeekEndpoint>() <= 20);
+const _: () = assert!(core::mem::size_of::<ZeekConn>() <= 64);
 
 impl Default for ZeekConn {
     fn default() -> Self {
@@ -317,6 +318,7 @@ impl ZeekConn {
         }
         ZeekConn {
             endpoints: [ZeekEndpoint::new(); 2],
+            t_counts: [0; 2],
             history,
         }
     }
@@ -519,25 +521,46 @@ impl ZeekConn {
         }
     }
 
+    /// Endpoint `e`'s count `which` (`LOG_*`) as held here, and the value
+    /// that means the [`WideValues`] hold it.
+    #[inline(always)]
+    fn count(&self, e: usize, which: usize) -> (u32, u32) {
+        match which {
+            LOG_T => (u32::from(self.t_counts[e]), u32::from(u16::MAX)),
+            _ => (
+                u32::from(self.endpoints[e].wg_counts[(which - 1) & 1]),
+                u32::from(u8::MAX),
+            ),
+        }
+    }
+
+    /// Holds `value` (at most the wide mark) as endpoint `e`'s count `which`.
+    #[inline(always)]
+    fn set_count(&mut self, e: usize, which: usize, value: u32) {
+        match which {
+            LOG_T => self.t_counts[e] = value as u16,
+            _ => self.endpoints[e].wg_counts[(which - 1) & 1] = value as u8,
+        }
+    }
+
     /// Zeek's scaled history entry: the letter on the 1st, 10th, 100th, ... event.
     fn scaled(&mut self, e: usize, which: usize, letter: u8, wide: &mut impl WideValues) {
-        let stored = &mut self.endpoints[e].counts[which];
-        let count = if *stored < COUNT_WIDE - 1 {
-            *stored += 1;
-            u32::from(*stored)
+        let (stored, wide_at) = self.count(e, which);
+        let count = if stored < wide_at - 1 {
+            stored + 1
         } else {
-            // 65 535 and on: the wide value counts.
+            // From the wide mark on, the wide value counts.
             let i = wide_index(e, which);
-            let old = if *stored == COUNT_WIDE {
+            let old = if stored == wide_at {
                 wide.get(i)
             } else {
-                u32::from(*stored)
+                stored
             };
-            *stored = COUNT_WIDE;
             let count = old.saturating_add(1);
             wide.set(i, count);
             count
         };
+        self.set_count(e, which, count.min(wide_at));
         let mut threshold = 1u32;
         while threshold < count {
             threshold = threshold.saturating_mul(10);
@@ -741,12 +764,12 @@ mod tests {
         for n in 1..=100_000u32 {
             z.on_segment(&seg(101, 501, A, 10), true, &mut w);
             if n == 65_534 {
-                assert_eq!(z.endpoints[0].counts[LOG_T], 65_534);
+                assert_eq!(z.count(0, LOG_T), (65_534, 65_535));
                 assert_eq!(w, [0; WIDE_VALUES], "nothing wide yet");
             }
         }
         assert_eq!(z.history().as_str(), "ShDTTTTTT");
-        assert_eq!(z.endpoints[0].counts[LOG_T], COUNT_WIDE);
+        assert_eq!(z.count(0, LOG_T), (65_535, 65_535));
         assert_eq!(w[wide_index(0, LOG_T)], 100_000);
         // Near 10^9 and the saturation: the letter at 10^9, then at
         // u32::MAX and every time after, as a saturated u32 count makes it.
@@ -762,7 +785,36 @@ mod tests {
         assert_eq!(w[wide_index(0, LOG_T)], u32::MAX);
         // The responder's counts and the other letters are apart.
         assert_eq!(w[wide_index(1, LOG_T)], 0);
-        assert_eq!(z.endpoints[0].counts[LOG_W], 0);
+        assert_eq!(z.count(0, LOG_W), (0, 255));
+    }
+
+    #[test]
+    fn zero_windows_and_gaps_past_8_bits_go_wide() {
+        let mut z = ZeekConn::new(false);
+        let mut w = [0; WIDE_VALUES];
+        z.on_segment(&seg(100, 0, S, 0), true, &mut w);
+        z.on_segment(&seg(500, 101, S | A, 0), false, &mut w);
+        z.on_segment(&seg(101, 501, A, 0), true, &mut w);
+        // 1 000 zero windows from the responder: w at 1, 10, 100, 1 000.
+        let mut zero = seg(501, 101, A, 0);
+        zero.window = 0;
+        for n in 1..=1000u32 {
+            z.on_segment(&zero, false, &mut w);
+            if n == 254 {
+                assert_eq!(z.count(1, LOG_W), (254, 255));
+                assert_eq!(w, [0; WIDE_VALUES]);
+            }
+        }
+        assert_eq!(z.count(1, LOG_W), (255, 255));
+        assert_eq!(w[wide_index(1, LOG_W)], 1000);
+        assert_eq!(z.history().as_str(), "ShAawwww");
+        // 300 content gaps from the originator: g at 1, 10, 100.
+        for n in 0..300u32 {
+            z.on_segment(&seg(101, 502 + n, A, 0), true, &mut w);
+        }
+        assert_eq!(w[wide_index(0, LOG_G)], 300);
+        assert_eq!(z.history().as_str(), "ShAawwwwGGG");
+        assert_eq!(z.count(0, LOG_T), (0, 65_535));
     }
 
     #[test]
@@ -829,6 +881,7 @@ mod tests {
         for window in [0u16, 1, 0x8000, u16::MAX] {
             assert_eq!(u32::from(window) << 14 == 0, window == 0);
         }
-        assert_eq!(core::mem::size_of::<ZeekEndpoint>(), 24);
+        assert_eq!(core::mem::size_of::<ZeekEndpoint>(), 20);
+        assert_eq!(core::mem::size_of::<ZeekConn>(), 64);
     }
 }

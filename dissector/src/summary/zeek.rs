@@ -155,26 +155,100 @@ const SEEN_FIN_RST: u8 = 64;
 /// Not a letter: the endpoint's `start_seq` and `last_seq` are set.
 const INITIALIZED: u8 = 128;
 
-/// Zeek's view of one endpoint (36 bytes). Its numbers keep their full
-/// width, as the letters depend on each exactly: a T, W or G count makes a
-/// letter at 1, 10, ... 10^9 and again once saturated, which a long lossy
-/// transfer passes 65 535 on the way to; a SYN, FIN or RST repeats its
-/// letter only at another relative sequence number than the last one's.
+/// Where a connection's rare wide values live: a T, W or G count past
+/// 16 bits and the relative sequence number of a SYN sent after the
+/// endpoint's FIN or RST (any SYN before has relative number 0). The
+/// flow table keeps them in its spill; a connection held on its own, in a
+/// `[u32; WIDE_VALUES]`.
+pub trait WideValues {
+    /// Value `i` (`0..WIDE_VALUES`) as last set, 0 if never.
+    fn get(&self, i: usize) -> u32;
+    /// Sets value `i` (`0..WIDE_VALUES`); 0 is the same as none.
+    fn set(&mut self, i: usize, value: u32);
+}
+
+/// Wide values a connection may hold: per endpoint its counts of T, W, G
+/// and its last SYN's relative sequence number.
+pub const WIDE_VALUES: usize = 8;
+
+impl WideValues for [u32; WIDE_VALUES] {
+    fn get(&self, i: usize) -> u32 {
+        self.as_slice().get(i).copied().unwrap_or(0)
+    }
+
+    fn set(&mut self, i: usize, value: u32) {
+        if let Some(v) = self.as_mut_slice().get_mut(i) {
+            *v = value;
+        }
+    }
+}
+
+/// Which wide value endpoint `e`'s `which` is (`LOG_*` or `LAST_SYN`).
+const fn wide_index(e: usize, which: usize) -> usize {
+    e * 4 + which
+}
+
+/// An endpoint's state as kept here: Zeek's, with `Reset` told apart by
+/// the state before it, as far as Zeek's `prev_state` matters (a FIN then
+/// a RST, which the peer's FIN turns back to `Closed`). One byte, read as
+/// it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum State {
+    Inactive,
+    SynSent,
+    SynAckSent,
+    Partial,
+    Established,
+    Closed,
+    /// `Reset`, not right after `Closed`.
+    Reset,
+    /// `Reset` entered from `Closed`.
+    ResetAfterClosed,
+}
+
+impl State {
+    /// Zeek's state.
+    fn zeek(self) -> ZeekEndpointState {
+        match self {
+            State::Inactive => ZeekEndpointState::Inactive,
+            State::SynSent => ZeekEndpointState::SynSent,
+            State::SynAckSent => ZeekEndpointState::SynAckSent,
+            State::Partial => ZeekEndpointState::Partial,
+            State::Established => ZeekEndpointState::Established,
+            State::Closed => ZeekEndpointState::Closed,
+            State::Reset | State::ResetAfterClosed => ZeekEndpointState::Reset,
+        }
+    }
+
+    #[inline(always)]
+    fn is_reset(self) -> bool {
+        matches!(self, State::Reset | State::ResetAfterClosed)
+    }
+}
+
+/// Zeek's view of one endpoint (20 bytes; its T count is in [`ZeekConn`]). Its numbers keep their full
+/// value, as the letters depend on each exactly: a T, W or G count makes a
+/// letter at 1, 10, ... 10^9 and again once saturated (16 bits here for T,
+/// 8 for the rarer W and G, the rare count past that in the
+/// [`WideValues`]); a SYN, FIN or RST repeats
+/// its letter only at another relative sequence number than the last
+/// one's (a SYN's is 0 but after a FIN or RST: any other in the
+/// [`WideValues`]). Of Zeek's `prev_state` only what matters is kept (in
+/// [`State`]). No window scale is kept: Zeek's zero-window test scales the
+/// window first (by at most 14), and a 16-bit window shifted by 14 or less
+/// in 32 bits is zero exactly when the window is.
 #[derive(Debug, Clone, Copy)]
 struct ZeekEndpoint {
-    state: ZeekEndpointState,
-    /// The state before the last change (Zeek's `prev_state`).
-    prev_state: ZeekEndpointState,
     start_seq: SeqNumber,
     last_seq: SeqNumber,
-    /// The `SEEN_*` letters it sent, and `INITIALIZED`.
-    seen: u8,
-    last_syn: u32,
     last_fin: u32,
     last_rst: u32,
-    /// Counts of the logarithmic letters T, W, G.
-    counts: [u32; 3],
-    window_scale: u8,
+    /// Counts of the logarithmic letters W, G; `u8::MAX`: wide.
+    wg_counts: [u8; 2],
+    /// The `SEEN_*` letters it sent, and `INITIALIZED`.
+    seen: u8,
+    state: State,
 }
 
 impl ZeekEndpoint {
@@ -187,34 +261,46 @@ impl ZeekEndpoint {
 
     const fn new() -> Self {
         ZeekEndpoint {
-            state: ZeekEndpointState::Inactive,
-            prev_state: ZeekEndpointState::Inactive,
             start_seq: SeqNumber(0),
             last_seq: SeqNumber(0),
-            seen: 0,
-            last_syn: 0,
             last_fin: 0,
             last_rst: 0,
-            counts: [0; 3],
-            window_scale: 0,
+            wg_counts: [0; 2],
+            seen: 0,
+            state: State::Inactive,
         }
+    }
+
+    /// Moves to `next` (another state), as Zeek's `prev_state` keeps it.
+    #[inline(always)]
+    fn set_state(&mut self, next: State) {
+        self.state = if next == State::Reset && self.state == State::Closed {
+            State::ResetAfterClosed
+        } else {
+            next
+        };
     }
 }
 
 const LOG_T: usize = 0;
 const LOG_W: usize = 1;
 const LOG_G: usize = 2;
+/// The wide value of the last SYN's relative sequence number.
+const LAST_SYN: usize = 3;
 
 /// Zeek's bookkeeping of one connection: endpoint states and history.
 #[derive(Debug, Clone, Copy)]
 pub struct ZeekConn {
     /// `[originator, responder]`.
     endpoints: [ZeekEndpoint; 2],
+    /// Each endpoint's count of the logarithmic letter T; `u16::MAX`: wide
+    /// (beside the endpoints, which 4-byte alignment would pad).
+    t_counts: [u16; 2],
     history: PackedHistory,
 }
 
-const _: () = assert!(core::mem::size_of::<ZeekEndpoint>() <= 36);
-const _: () = assert!(core::mem::size_of::<ZeekConn>() <= 92);
+const _: () = assert!(core::mem::size_of::<ZeekEndpoint>() <= 20);
+const _: () = assert!(core::mem::size_of::<ZeekConn>() <= 64);
 
 impl Default for ZeekConn {
     fn default() -> Self {
@@ -232,6 +318,7 @@ impl ZeekConn {
         }
         ZeekConn {
             endpoints: [ZeekEndpoint::new(); 2],
+            t_counts: [0; 2],
             history,
         }
     }
@@ -244,8 +331,8 @@ impl ZeekConn {
     /// Zeek's `conn_state` from the endpoint states and history.
     pub fn conn_state(&self) -> &'static str {
         use ZeekEndpointState::*;
-        let os = self.endpoints[0].state;
-        let rs = self.endpoints[1].state;
+        let os = self.endpoints[0].state.zeek();
+        let rs = self.endpoints[1].state.zeek();
         let o_inactive = matches!(os, Inactive | Partial);
         let r_inactive = matches!(rs, Inactive | Partial);
         if rs == Reset {
@@ -286,8 +373,9 @@ impl ZeekConn {
         "OTH"
     }
 
-    /// Feeds one segment; `from_orig` when the originator sent it.
-    pub fn on_segment(&mut self, seg: &SegmentFacts, from_orig: bool) {
+    /// Feeds one segment; `from_orig` when the originator sent it. The
+    /// connection's wide values are in `wide` (the same store every time).
+    pub fn on_segment(&mut self, seg: &SegmentFacts, from_orig: bool, wide: &mut impl WideValues) {
         let (e, p) = if from_orig { (0, 1) } else { (1, 0) };
         let f = seg.flags;
         let upper = |c: u8| if from_orig { c } else { c.to_ascii_lowercase() };
@@ -298,11 +386,9 @@ impl ZeekConn {
             let ep = &mut self.endpoints[e];
             let rebase = f.syn()
                 && match ep.state {
-                    ZeekEndpointState::Inactive => true,
-                    ZeekEndpointState::SynSent | ZeekEndpointState::SynAckSent => {
-                        seg.seq != ep.start_seq
-                    }
-                    ZeekEndpointState::Established | ZeekEndpointState::Partial => true,
+                    State::Inactive => true,
+                    State::SynSent | State::SynAckSent => seg.seq != ep.start_seq,
+                    State::Established | State::Partial => true,
                     _ => false,
                 };
             if ep.seen & INITIALIZED == 0 || rebase {
@@ -310,9 +396,6 @@ impl ZeekConn {
                 if f.syn() {
                     ep.start_seq = seg.seq;
                     ep.last_seq = seq_end;
-                    if let Some(ws) = seg.window_scale {
-                        ep.window_scale = ws.min(14);
-                    }
                 } else {
                     ep.start_seq = seg.seq + u32::MAX; // seq - 1
                     ep.last_seq = seg.seq;
@@ -339,11 +422,27 @@ impl ZeekConn {
             if f.syn() {
                 let letter = if f.ack() { b'H' } else { b'S' };
                 let first = self.endpoints[e].seen & SEEN_SYN == 0;
-                if first || rel_seq != self.endpoints[e].last_syn {
+                // Before an endpoint's FIN or RST, a SYN sets its start
+                // (or repeats it): relative number 0. After, it stays
+                // ended (Closed and Reset lead nowhere else): only then
+                // can the last SYN's number be another.
+                let ended = matches!(
+                    self.endpoints[e].state,
+                    State::Closed | State::Reset | State::ResetAfterClosed
+                );
+                let last_syn = if ended {
+                    wide.get(wide_index(e, LAST_SYN))
+                } else {
+                    debug_assert_eq!(rel_seq, 0);
+                    0
+                };
+                if first || rel_seq != last_syn {
                     self.endpoints[e].seen |= SEEN_SYN;
                     self.history.push(upper(letter));
                 }
-                self.endpoints[e].last_syn = rel_seq;
+                if rel_seq != last_syn {
+                    wide.set(wide_index(e, LAST_SYN), rel_seq);
+                }
             } else if f.fin() {
                 let pos = rel_seq.wrapping_add(seg.payload_len);
                 let first = self.endpoints[e].seen & SEEN_FIN == 0;
@@ -366,14 +465,13 @@ impl ZeekConn {
             self.once(e, SEEN_ACK, upper(b'A'));
         }
 
-        // Zero window.
-        let scaled_window = u32::from(seg.window) << self.endpoints[e].window_scale;
-        if scaled_window == 0
+        // Zero window (scaled or not: the same test, see `ZeekEndpoint`).
+        if seg.window == 0
             && !f.rst()
-            && self.endpoints[p].state != ZeekEndpointState::Closed
-            && self.endpoints[e].state != ZeekEndpointState::Reset
+            && self.endpoints[p].state != State::Closed
+            && !self.endpoints[e].state.is_reset()
         {
-            self.scaled(e, LOG_W, upper(b'W'));
+            self.scaled(e, LOG_W, upper(b'W'), wide);
         }
 
         // Retransmission: payload that does not move the highest end seen.
@@ -389,11 +487,11 @@ impl ZeekConn {
                 // A SYN or RST far away: not a retransmission, not progress.
             } else if f.fin() && ep.last_seq == ep.start_seq + 1 {
                 self.endpoints[e].last_seq = payload_end;
-            } else if ep.state == ZeekEndpointState::Reset {
+            } else if ep.state.is_reset() {
             } else if delta > 0 {
                 self.endpoints[e].last_seq = payload_end;
             } else if seg.payload_len > 0 {
-                self.scaled(e, LOG_T, upper(b'T'));
+                self.scaled(e, LOG_T, upper(b'T'), wide);
             }
         }
 
@@ -403,7 +501,7 @@ impl ZeekConn {
             && seg.ack > self.endpoints[p].last_seq
             && self.both_established_or_closing()
         {
-            self.scaled(e, LOG_G, upper(b'G'));
+            self.scaled(e, LOG_G, upper(b'G'), wide);
             self.endpoints[p].last_seq = seg.ack;
         }
 
@@ -411,12 +509,9 @@ impl ZeekConn {
     }
 
     fn both_established_or_closing(&self) -> bool {
-        self.endpoints.iter().all(|e| {
-            matches!(
-                e.state,
-                ZeekEndpointState::Established | ZeekEndpointState::Closed
-            )
-        })
+        self.endpoints
+            .iter()
+            .all(|e| matches!(e.state, State::Established | State::Closed))
     }
 
     fn once(&mut self, e: usize, mask: u8, letter: u8) {
@@ -426,21 +521,58 @@ impl ZeekConn {
         }
     }
 
+    /// Endpoint `e`'s count `which` (`LOG_*`) as held here, and the value
+    /// that means the [`WideValues`] hold it.
+    #[inline(always)]
+    fn count(&self, e: usize, which: usize) -> (u32, u32) {
+        match which {
+            LOG_T => (u32::from(self.t_counts[e]), u32::from(u16::MAX)),
+            _ => (
+                u32::from(self.endpoints[e].wg_counts[(which - 1) & 1]),
+                u32::from(u8::MAX),
+            ),
+        }
+    }
+
+    /// Holds `value` (at most the wide mark) as endpoint `e`'s count `which`.
+    #[inline(always)]
+    fn set_count(&mut self, e: usize, which: usize, value: u32) {
+        match which {
+            LOG_T => self.t_counts[e] = value as u16,
+            _ => self.endpoints[e].wg_counts[(which - 1) & 1] = value as u8,
+        }
+    }
+
     /// Zeek's scaled history entry: the letter on the 1st, 10th, 100th, ... event.
-    fn scaled(&mut self, e: usize, which: usize, letter: u8) {
-        let count = &mut self.endpoints[e].counts[which];
-        *count = count.saturating_add(1);
+    fn scaled(&mut self, e: usize, which: usize, letter: u8, wide: &mut impl WideValues) {
+        let (stored, wide_at) = self.count(e, which);
+        let count = if stored < wide_at - 1 {
+            stored + 1
+        } else {
+            // From the wide mark on, the wide value counts.
+            let i = wide_index(e, which);
+            let old = if stored == wide_at {
+                wide.get(i)
+            } else {
+                stored
+            };
+            let count = old.saturating_add(1);
+            wide.set(i, count);
+            count
+        };
+        self.set_count(e, which, count.min(wide_at));
         let mut threshold = 1u32;
-        while threshold < *count {
+        while threshold < count {
             threshold = threshold.saturating_mul(10);
         }
-        if threshold == *count {
+        if threshold == count {
             self.history.push(letter);
         }
     }
 
+    #[inline(always)]
     fn update_state(&mut self, seg: &SegmentFacts, e: usize, p: usize, from_orig: bool) {
-        use ZeekEndpointState::*;
+        use State::*;
         let f = seg.flags;
         let state = self.endpoints[e].state;
         let peer = self.endpoints[p].state;
@@ -452,8 +584,7 @@ impl ZeekConn {
                         next = if f.ack() { SynAckSent } else { SynSent };
                     } else {
                         if peer == SynSent {
-                            self.endpoints[p].prev_state = SynSent;
-                            self.endpoints[p].state = Established;
+                            self.endpoints[p].set_state(Established);
                         }
                         next = Established;
                     }
@@ -492,9 +623,8 @@ impl ZeekConn {
                     // FIN and then a RST is turned back to CLOSED, "because
                     // this was actually normal termination".
                     let peer_ep = &mut self.endpoints[p];
-                    if peer_ep.state == Reset && peer_ep.prev_state == Closed {
-                        peer_ep.prev_state = Reset;
-                        peer_ep.state = Closed;
+                    if peer_ep.state == ResetAfterClosed {
+                        peer_ep.set_state(Closed);
                     }
                 }
                 if f.rst() {
@@ -506,12 +636,11 @@ impl ZeekConn {
                     next = Reset;
                 }
             }
-            Reset => {}
+            Reset | ResetAfterClosed => {}
         }
         let ep = &mut self.endpoints[e];
-        if next != ep.state {
-            ep.prev_state = ep.state;
-            ep.state = next;
+        if next != state {
+            ep.set_state(next);
         }
     }
 }
@@ -558,16 +687,17 @@ mod tests {
     #[test]
     fn a_complete_connection_is_sf_with_the_classic_history() {
         let mut z = ZeekConn::new(false);
-        z.on_segment(&seg(100, 0, S, 0), true);
+        let mut w = [0; WIDE_VALUES];
+        z.on_segment(&seg(100, 0, S, 0), true, &mut w);
         assert_eq!(z.conn_state(), "S0");
-        z.on_segment(&seg(500, 101, S | A, 0), false);
+        z.on_segment(&seg(500, 101, S | A, 0), false, &mut w);
         assert_eq!(z.conn_state(), "S1");
-        z.on_segment(&seg(101, 501, A, 0), true);
-        z.on_segment(&seg(101, 501, A, 10), true);
-        z.on_segment(&seg(501, 111, A, 20), false);
-        z.on_segment(&seg(111, 521, F | A, 0), true);
-        z.on_segment(&seg(521, 112, F | A, 0), false);
-        z.on_segment(&seg(112, 522, A, 0), true);
+        z.on_segment(&seg(101, 501, A, 0), true, &mut w);
+        z.on_segment(&seg(101, 501, A, 10), true, &mut w);
+        z.on_segment(&seg(501, 111, A, 20), false, &mut w);
+        z.on_segment(&seg(111, 521, F | A, 0), true, &mut w);
+        z.on_segment(&seg(521, 112, F | A, 0), false, &mut w);
+        z.on_segment(&seg(112, 522, A, 0), true, &mut w);
         assert_eq!(z.conn_state(), "SF");
         assert_eq!(z.history().as_str(), "ShADdFf");
     }
@@ -575,8 +705,9 @@ mod tests {
     #[test]
     fn a_refused_syn_is_rej() {
         let mut z = ZeekConn::new(false);
-        z.on_segment(&seg(100, 0, S, 0), true);
-        z.on_segment(&seg(0, 101, R | A, 0), false);
+        let mut w = [0; WIDE_VALUES];
+        z.on_segment(&seg(100, 0, S, 0), true, &mut w);
+        z.on_segment(&seg(0, 101, R | A, 0), false, &mut w);
         assert_eq!(z.conn_state(), "REJ");
         assert_eq!(z.history().as_str(), "Sr");
     }
@@ -584,8 +715,9 @@ mod tests {
     #[test]
     fn syn_then_own_rst_is_rstos0() {
         let mut z = ZeekConn::new(false);
-        z.on_segment(&seg(100, 0, S, 0), true);
-        z.on_segment(&seg(101, 0, R, 0), true);
+        let mut w = [0; WIDE_VALUES];
+        z.on_segment(&seg(100, 0, S, 0), true, &mut w);
+        z.on_segment(&seg(101, 0, R, 0), true, &mut w);
         assert_eq!(z.history().as_str(), "SR");
         assert_eq!(z.conn_state(), "RSTOS0");
     }
@@ -611,12 +743,145 @@ mod tests {
     #[test]
     fn retransmissions_are_logarithmic() {
         let mut z = ZeekConn::new(false);
-        z.on_segment(&seg(100, 0, S, 0), true);
-        z.on_segment(&seg(500, 101, S | A, 0), false);
-        z.on_segment(&seg(101, 501, A, 10), true);
+        let mut w = [0; WIDE_VALUES];
+        z.on_segment(&seg(100, 0, S, 0), true, &mut w);
+        z.on_segment(&seg(500, 101, S | A, 0), false, &mut w);
+        z.on_segment(&seg(101, 501, A, 10), true, &mut w);
         for _ in 0..10 {
-            z.on_segment(&seg(101, 501, A, 10), true);
+            z.on_segment(&seg(101, 501, A, 10), true, &mut w);
         }
         assert_eq!(z.history().as_str(), "ShDTT");
+    }
+
+    #[test]
+    fn counts_past_16_bits_go_wide_and_make_their_letters_exactly() {
+        let mut z = ZeekConn::new(false);
+        let mut w = [0; WIDE_VALUES];
+        z.on_segment(&seg(100, 0, S, 0), true, &mut w);
+        z.on_segment(&seg(500, 101, S | A, 0), false, &mut w);
+        z.on_segment(&seg(101, 501, A, 10), true, &mut w);
+        // 100 000 retransmissions: T at 1, 10, ... 100 000, none at 65 535.
+        for n in 1..=100_000u32 {
+            z.on_segment(&seg(101, 501, A, 10), true, &mut w);
+            if n == 65_534 {
+                assert_eq!(z.count(0, LOG_T), (65_534, 65_535));
+                assert_eq!(w, [0; WIDE_VALUES], "nothing wide yet");
+            }
+        }
+        assert_eq!(z.history().as_str(), "ShDTTTTTT");
+        assert_eq!(z.count(0, LOG_T), (65_535, 65_535));
+        assert_eq!(w[wide_index(0, LOG_T)], 100_000);
+        // Near 10^9 and the saturation: the letter at 10^9, then at
+        // u32::MAX and every time after, as a saturated u32 count makes it.
+        w[wide_index(0, LOG_T)] = 999_999_998;
+        z.on_segment(&seg(101, 501, A, 10), true, &mut w);
+        assert_eq!(z.history().as_str(), "ShDTTTTTT");
+        z.on_segment(&seg(101, 501, A, 10), true, &mut w);
+        assert_eq!(z.history().as_str(), "ShDTTTTTTT");
+        w[wide_index(0, LOG_T)] = u32::MAX - 1;
+        z.on_segment(&seg(101, 501, A, 10), true, &mut w);
+        z.on_segment(&seg(101, 501, A, 10), true, &mut w);
+        assert_eq!(z.history().as_str(), "ShDTTTTTTTTT");
+        assert_eq!(w[wide_index(0, LOG_T)], u32::MAX);
+        // The responder's counts and the other letters are apart.
+        assert_eq!(w[wide_index(1, LOG_T)], 0);
+        assert_eq!(z.count(0, LOG_W), (0, 255));
+    }
+
+    #[test]
+    fn zero_windows_and_gaps_past_8_bits_go_wide() {
+        let mut z = ZeekConn::new(false);
+        let mut w = [0; WIDE_VALUES];
+        z.on_segment(&seg(100, 0, S, 0), true, &mut w);
+        z.on_segment(&seg(500, 101, S | A, 0), false, &mut w);
+        z.on_segment(&seg(101, 501, A, 0), true, &mut w);
+        // 1 000 zero windows from the responder: w at 1, 10, 100, 1 000.
+        let mut zero = seg(501, 101, A, 0);
+        zero.window = 0;
+        for n in 1..=1000u32 {
+            z.on_segment(&zero, false, &mut w);
+            if n == 254 {
+                assert_eq!(z.count(1, LOG_W), (254, 255));
+                assert_eq!(w, [0; WIDE_VALUES]);
+            }
+        }
+        assert_eq!(z.count(1, LOG_W), (255, 255));
+        assert_eq!(w[wide_index(1, LOG_W)], 1000);
+        assert_eq!(z.history().as_str(), "ShAawwww");
+        // 300 content gaps from the originator: g at 1, 10, 100.
+        for n in 0..300u32 {
+            z.on_segment(&seg(101, 502 + n, A, 0), true, &mut w);
+        }
+        assert_eq!(w[wide_index(0, LOG_G)], 300);
+        assert_eq!(z.history().as_str(), "ShAawwwwGGG");
+        assert_eq!(z.count(0, LOG_T), (0, 65_535));
+    }
+
+    #[test]
+    fn a_syn_repeats_its_letter_only_at_another_relative_number() {
+        let mut z = ZeekConn::new(false);
+        let mut w = [0; WIDE_VALUES];
+        z.on_segment(&seg(100, 0, S, 0), true, &mut w);
+        z.on_segment(&seg(500, 101, S | A, 0), false, &mut w);
+        z.on_segment(&seg(101, 501, A, 0), true, &mut w);
+        z.on_segment(&seg(101, 501, F | A, 0), true, &mut w);
+        // A SYN after its FIN: no new start, relative number 50, a letter.
+        z.on_segment(&seg(150, 0, S, 0), true, &mut w);
+        assert_eq!(w[wide_index(0, LAST_SYN)], 50);
+        // The same again: none; another: one.
+        z.on_segment(&seg(150, 0, S, 0), true, &mut w);
+        z.on_segment(&seg(160, 0, S, 0), true, &mut w);
+        assert_eq!(z.history().as_str(), "ShAFSS");
+        assert_eq!(w[wide_index(0, LAST_SYN)], 60);
+        // At relative 0 (the start again): a letter, and nothing wide.
+        z.on_segment(&seg(100, 0, S, 0), true, &mut w);
+        assert_eq!(w, [0; WIDE_VALUES]);
+        assert_eq!(z.history().as_str(), "ShAFSSS");
+    }
+
+    #[test]
+    fn a_fin_then_a_rst_is_a_normal_close_once_the_peer_fins() {
+        let mut z = ZeekConn::new(false);
+        let mut w = [0; WIDE_VALUES];
+        z.on_segment(&seg(100, 0, S, 0), true, &mut w);
+        z.on_segment(&seg(500, 101, S | A, 0), false, &mut w);
+        z.on_segment(&seg(101, 501, A, 0), true, &mut w);
+        z.on_segment(&seg(101, 501, F | A, 0), true, &mut w);
+        z.on_segment(&seg(102, 0, R, 0), true, &mut w);
+        assert_eq!(z.endpoints[0].state, State::ResetAfterClosed);
+        assert_eq!(z.endpoints[0].state.zeek(), ZeekEndpointState::Reset);
+        assert_eq!(z.conn_state(), "RSTO");
+        z.on_segment(&seg(501, 102, F | A, 0), false, &mut w);
+        assert_eq!(z.endpoints[0].state, State::Closed);
+        assert_eq!(z.conn_state(), "SF");
+        // A RST not after a FIN stays one.
+        let mut z = ZeekConn::new(false);
+        z.on_segment(&seg(100, 0, S, 0), true, &mut w);
+        z.on_segment(&seg(500, 101, S | A, 0), false, &mut w);
+        z.on_segment(&seg(101, 501, R, 0), true, &mut w);
+        assert_eq!(z.endpoints[0].state, State::Reset);
+        z.on_segment(&seg(501, 102, F | A, 0), false, &mut w);
+        assert_eq!(z.conn_state(), "RSTO");
+    }
+
+    #[test]
+    fn a_reset_remembers_only_whether_it_came_from_closed() {
+        let mut e = ZeekEndpoint::new();
+        e.set_state(State::Closed);
+        e.set_state(State::Reset);
+        assert_eq!(e.state, State::ResetAfterClosed);
+        assert!(e.state.is_reset());
+        e.set_state(State::Closed);
+        e.set_state(State::Established);
+        e.set_state(State::Reset);
+        assert_eq!(e.state, State::Reset);
+        assert_eq!(e.state.zeek(), ZeekEndpointState::Reset);
+        // A zero window scaled by at most 14 in 32 bits: zero exactly
+        // when the window is (no window scale kept).
+        for window in [0u16, 1, 0x8000, u16::MAX] {
+            assert_eq!(u32::from(window) << 14 == 0, window == 0);
+        }
+        assert_eq!(core::mem::size_of::<ZeekEndpoint>(), 20);
+        assert_eq!(core::mem::size_of::<ZeekConn>(), 64);
     }
 }

@@ -12,7 +12,7 @@ use crate::phase::{
     AnomalyFlags, ConnectionPhase, Direction, Ending, Opening, SegmentFacts, TcpState,
 };
 use crate::summary::completeness::{self, Completeness};
-use crate::summary::zeek::ZeekConn;
+use crate::summary::zeek::{WideValues, ZeekConn};
 use crate::summary::{CloseKind, ConnSummary, HandshakeOutcome, Role};
 use crate::wire::SeqNumber;
 use core::net::SocketAddr;
@@ -40,7 +40,8 @@ mod bit {
     /// offsets count microseconds (71 minutes fit 32 bits), and a time that
     /// is not a whole microsecond spills.
     pub(super) const MICROS: u8 = 1 << 2;
-    /// `syn_ts` holds a time.
+    /// The connection has a SYN time: its first time, unless the spill
+    /// holds `Field::SynTs`.
     pub(super) const SYN_TS: u8 = 1 << 3;
     /// `syn_ack_ts` holds a time.
     pub(super) const SYN_ACK_TS: u8 = 1 << 4;
@@ -86,6 +87,28 @@ fn spilled_value(field: Field, slot: u32, spill: &Spill) -> u64 {
     spill.get(slot, field)
 }
 
+/// An entry's Zeek wide values, in the table's spill at its slot.
+struct ZeekSpill<'a> {
+    slot: u32,
+    spill: &'a mut Spill,
+    /// The entry's `spilled::*` bits (a value written: `HELD`).
+    bits: &'a mut u8,
+}
+
+impl WideValues for ZeekSpill<'_> {
+    #[cold]
+    fn get(&self, i: usize) -> u32 {
+        self.spill.get_or_zero(self.slot, Field::zeek_wide(i)) as u32
+    }
+
+    #[cold]
+    fn set(&mut self, i: usize, value: u32) {
+        self.spill
+            .set(self.slot, Field::zeek_wide(i), u64::from(value));
+        *self.bits |= spilled::HELD;
+    }
+}
+
 /// A flow-table entry: a 4-tuple, the stream on it and its current
 /// connection. `repr(C)` keeps the order: the hot part (key, numbers and
 /// the phase machine, what a frame reads to be found and labelled) first,
@@ -113,8 +136,9 @@ pub struct FlowEntry {
     /// The phase machine.
     pub(crate) phase: ConnectionPhase,
     // Cold from here.
-    /// First capture time, the origin of `times`.
-    first_ts: u64,
+    /// First capture time, the origin of `times`, as `[low, high]` 32-bit
+    /// halves (the entry aligned to 4 bytes, not 8).
+    first_ts: [u32; 2],
     /// The [`Field`] times as µs (`bit::MICROS`) or ns after `first_ts`,
     /// or `SPILLED`. Which hold a time: `bit::SYN_TS`, ... and the phase's
     /// ended and TIME-WAIT bits; the last segment's always does.
@@ -191,7 +215,7 @@ impl FlowEntry {
             stream: 0,
             conn: 0,
             phase: ConnectionPhase::new(first),
-            first_ts: 0,
+            first_ts: [0; 2],
             times: [0; Field::TIMES],
             packets: [0; 2],
             bytes: [0; 2],
@@ -334,7 +358,7 @@ impl FlowEntry {
         self.conn = self.split_id(conn, Field::ConnHigh, spilled::CONN_HIGH, slot, spill);
         self.phase = ConnectionPhase::new(first);
         self.zeek = ZeekConn::new(client != from);
-        self.first_ts = first.ts_ns;
+        self.first_ts = [first.ts_ns as u32, (first.ts_ns >> 32) as u32];
         self.times = [0; Field::TIMES];
         self.bytes = [0; 2];
         self.packets = [0; 2];
@@ -344,7 +368,7 @@ impl FlowEntry {
     /// or `SPILLING` until [`FlowEntry::settle`] spills it.
     #[inline]
     fn set_time(&mut self, field: Field, ts: u64) {
-        let mut offset = ts.wrapping_sub(self.first_ts);
+        let mut offset = ts.wrapping_sub(self.first_ts());
         if self.has(bit::MICROS) {
             offset = if offset % 1000 == 0 {
                 offset / 1000
@@ -374,7 +398,13 @@ impl FlowEntry {
     #[inline(always)]
     fn at_offset(&self, offset: u32) -> u64 {
         let unit = if self.has(bit::MICROS) { 1000 } else { 1 };
-        self.first_ts.wrapping_add(u64::from(offset) * unit)
+        self.first_ts().wrapping_add(u64::from(offset) * unit)
+    }
+
+    /// The connection's first capture time.
+    #[inline(always)]
+    fn first_ts(&self) -> u64 {
+        (u64::from(self.first_ts[1]) << 32) | u64::from(self.first_ts[0])
     }
 
     /// Whether the last segment left values to spill ([`FlowEntry::settle`]).
@@ -420,7 +450,7 @@ impl FlowEntry {
     /// ended for `limit_ns` (the sweep's quick pass over every entry).
     #[inline(always)]
     pub(crate) fn younger_than(&self, now_ns: u64, limit_ns: u64) -> bool {
-        self.spill & spilled::HELD == 0 && now_ns.saturating_sub(self.first_ts) < limit_ns
+        self.spill & spilled::HELD == 0 && now_ns.saturating_sub(self.first_ts()) < limit_ns
     }
 
     /// Whether no segment came for `timeout_ns` of capture time up to
@@ -430,7 +460,7 @@ impl FlowEntry {
     #[inline(always)]
     pub(crate) fn idle(&self, now_ns: u64, timeout_ns: u64, slot: u32, spill: &Spill) -> bool {
         if self.times[Field::LastTs as usize] != SPILLED
-            && now_ns.saturating_sub(self.first_ts) < timeout_ns
+            && now_ns.saturating_sub(self.first_ts()) < timeout_ns
         {
             return false;
         }
@@ -594,9 +624,10 @@ impl FlowEntry {
         }
     }
 
-    /// Notes a segment's counts and times (after the phase machine saw it).
+    /// Notes a segment's counts and times (after the phase machine saw
+    /// it); the entry is at `slot` (Zeek's rare wide values go to `spill`).
     #[inline]
-    pub fn account(&mut self, seg: &SegmentFacts, dir: Direction) {
+    pub fn account(&mut self, seg: &SegmentFacts, dir: Direction, slot: u32, spill: &mut Spill) {
         let i = dir as usize;
         self.packets[i] = self.packets[i].saturating_add(1);
         let (bytes, carry) = self.bytes[i].overflowing_add(seg.payload_len);
@@ -606,7 +637,11 @@ impl FlowEntry {
         }
         self.set_time(Field::LastTs, seg.ts_ns);
         if seg.is_pure_syn() && dir == Direction::ClientToServer && !self.has(bit::SYN_TS) {
-            self.set_time(Field::SynTs, seg.ts_ns);
+            // A connection begun by its SYN has it at its first time.
+            if seg.ts_ns != self.first_ts() {
+                spill.set(slot, Field::SynTs, seg.ts_ns);
+                self.spill |= spilled::HELD;
+            }
             self.bits |= bit::SYN_TS;
         }
         if seg.flags.syn()
@@ -621,7 +656,13 @@ impl FlowEntry {
             self.set_time(Field::HandshakeAckTs, seg.ts_ns);
             self.bits |= bit::HANDSHAKE_ACK_TS;
         }
-        self.zeek.on_segment(seg, dir == Direction::ClientToServer);
+        let mut wide = ZeekSpill {
+            slot,
+            spill,
+            bits: &mut self.spill,
+        };
+        self.zeek
+            .on_segment(seg, dir == Direction::ClientToServer, &mut wide);
     }
 
     /// The summary of the current connection, `key` being this entry's
@@ -654,7 +695,13 @@ impl FlowEntry {
             (Some(a), Some(b)) if b >= a => Some(b - a),
             _ => None,
         };
-        let syn_ts = self.time(bit::SYN_TS, Field::SynTs, slot, spill);
+        let syn_ts = self.has(bit::SYN_TS).then(|| {
+            let spilled = self.spill & spilled::HELD != 0;
+            spilled
+                .then(|| spill.find(slot, Field::SynTs))
+                .flatten()
+                .unwrap_or(self.first_ts())
+        });
         let syn_ack_ts = self.time(bit::SYN_ACK_TS, Field::SynAckTs, slot, spill);
         let handshake_ack_ts = self.time(bit::HANDSHAKE_ACK_TS, Field::HandshakeAckTs, slot, spill);
         let bytes = |i: usize| {
@@ -672,7 +719,7 @@ impl FlowEntry {
             client: key.endpoint(client),
             server: key.endpoint(client.other()),
             origin_guessed: self.origin_guessed(),
-            first_ts_ns: self.first_ts,
+            first_ts_ns: self.first_ts(),
             last_ts_ns: self.last_ts(slot, spill),
             client_packets: u64::from(self.packets[0]),
             server_packets: u64::from(self.packets[1]),
@@ -807,11 +854,11 @@ mod tests {
             "the phase machine follows the header unpadded"
         );
         // Only the phase machine and Zeek's bookkeeping besides our own
-        // 88 bytes (key 16, numbers and bits 20, times 36, counters 16),
+        // 84 bytes (key 16, numbers and bits 20, times 32, counters 16),
         // unpadded.
         let theirs = core::mem::size_of::<ConnectionPhase>() + core::mem::size_of::<ZeekConn>();
-        assert_eq!(core::mem::size_of::<FlowEntry>(), 88 + theirs);
-        assert_eq!((HOT_BYTES, core::mem::size_of::<FlowEntry>()), (88, 232));
+        assert_eq!(core::mem::size_of::<FlowEntry>(), 84 + theirs);
+        assert_eq!((HOT_BYTES, core::mem::size_of::<FlowEntry>()), (88, 200));
     }
 
     #[test]
@@ -824,7 +871,7 @@ mod tests {
         let mut spill = Spill::default();
         let mut entry = FlowEntry::new_stream(compact, 3, 4, from, &syn(5), 0, &mut spill);
         entry.update_base(&syn(5), from);
-        entry.account(&syn(5), Direction::ClientToServer);
+        entry.account(&syn(5), Direction::ClientToServer, 0, &mut spill);
         assert_eq!(entry.base_seq(from), Some(SeqNumber(1000)));
         assert_eq!(entry.base_seq(from.other()), None);
         assert!(!entry.fresh());
@@ -857,7 +904,7 @@ mod tests {
         entry.update_base(s, from);
         let dir = entry.direction(from);
         entry.on_segment(s, dir);
-        entry.account(s, dir);
+        entry.account(s, dir, slot, spill);
         if entry.must_settle() {
             entry.settle(s.ts_ns, slot, spill);
         }
@@ -1001,5 +1048,72 @@ mod tests {
         );
         assert_eq!(entry.last_ts(slot, &spill), far);
         assert!(!entry.fresh());
+    }
+
+    #[test]
+    fn zeek_counts_past_16_bits_spill_and_leave_with_the_connection() {
+        let (key, c) = FlowKey::of(
+            "10.0.0.1:40000".parse().unwrap(),
+            "10.0.0.2:80".parse().unwrap(),
+        );
+        let t0 = 1_700_000_000_000_000_000u64;
+        let mut spill = Spill::default();
+        let slot = 3;
+        let first = seg(t0, TcpFlags::SYN, 1000, 0, 0);
+        let compact = CompactKey::of_v4(&key).unwrap();
+        let mut entry = FlowEntry::new_stream(compact, 0, 0, c, &first, slot, &mut spill);
+        feed(&mut entry, &first, c, slot, &mut spill);
+        let syn_ack = seg(t0 + 1000, TcpFlags::SYN | TcpFlags::ACK, 5000, 1001, 0);
+        feed(&mut entry, &syn_ack, c.other(), slot, &mut spill);
+        // The same 10 bytes 100 001 times: T at 1, 10, ... 100 000.
+        for i in 0..=100_000u64 {
+            let data = seg(t0 + 2000 + i * 1000, TcpFlags::ACK, 1001, 5001, 10);
+            feed(&mut entry, &data, c, slot, &mut spill);
+            if i == 65_000 {
+                assert_eq!(spill.len(), 0, "16 bits hold 65 000");
+            }
+        }
+        assert_eq!(spill.len(), 1, "the count past 16 bits");
+        let summary = entry.summary(&key, slot, &spill);
+        assert_eq!(summary.history.as_str(), "ShDTTTTTT");
+        assert_eq!(summary.client_packets, 100_002);
+        // A new connection drops the count with the rest.
+        entry.restart(1, c, &seg(t0 + 1, TcpFlags::SYN, 9, 0, 0), slot, &mut spill);
+        assert_eq!(spill.len(), 0);
+        assert_eq!(entry.summary(&key, slot, &spill).history.as_str(), "");
+    }
+
+    #[test]
+    fn a_syn_after_the_first_segment_keeps_its_own_time_in_the_spill() {
+        let (key, c) = FlowKey::of(
+            "10.0.0.1:40000".parse().unwrap(),
+            "10.0.0.2:80".parse().unwrap(),
+        );
+        let t0 = 1_700_000_000_000_000_000u64;
+        let mut spill = Spill::default();
+        let slot = 4;
+        let compact = CompactKey::of_v4(&key).unwrap();
+        // Begun by its SYN: the SYN's time is the first, nothing spilled.
+        let syn = seg(t0, TcpFlags::SYN, 1000, 0, 0);
+        let mut entry = FlowEntry::new_stream(compact, 0, 0, c, &syn, slot, &mut spill);
+        feed(&mut entry, &syn, c, slot, &mut spill);
+        let syn_ack = seg(t0 + 7_000, TcpFlags::SYN | TcpFlags::ACK, 5000, 1001, 0);
+        feed(&mut entry, &syn_ack, c.other(), slot, &mut spill);
+        assert_eq!(spill.len(), 0);
+        let summary = entry.summary(&key, slot, &spill);
+        assert_eq!(summary.syn_to_syn_ack_ns, Some(7_000));
+        // Begun by an ACK, its SYN 3 µs later: the SYN's own time.
+        let ack = seg(t0, TcpFlags::ACK, 999, 0, 0);
+        entry.restart(1, c, &ack, slot, &mut spill);
+        feed(&mut entry, &ack, c, slot, &mut spill);
+        let late_syn = seg(t0 + 3_000, TcpFlags::SYN, 1000, 0, 0);
+        let dir = entry.direction(c);
+        entry.account(&late_syn, dir, slot, &mut spill);
+        assert_eq!(dir, Direction::ClientToServer);
+        assert_eq!(spill.len(), 1);
+        feed(&mut entry, &syn_ack, c.other(), slot, &mut spill);
+        let summary = entry.summary(&key, slot, &spill);
+        assert_eq!(summary.first_ts_ns, t0);
+        assert_eq!(summary.syn_to_syn_ack_ns, Some(4_000));
     }
 }

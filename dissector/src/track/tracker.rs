@@ -393,7 +393,7 @@ impl Tracker {
             extra.insert(AnomalyFlags::MIDSTREAM);
         }
         let (label, stamped) = entry.on_segment(&facts, dir);
-        entry.account(&facts, dir);
+        entry.account(&facts, dir, slot, spill);
         if entry.must_settle() {
             entry.settle(facts.ts_ns, slot, spill);
         }

@@ -243,8 +243,7 @@ impl Tracker {
         self.frames += 1;
         match decoded {
             Ok(Decoded::Tcp(segment)) => {
-                let input = SegmentInput::of_wire(&segment, ts_ns);
-                FrameOutcome::Segment(self.label_segment(self.frames, ts_ns, &input, lookup))
+                FrameOutcome::Segment(self.label_segment(self.frames, ts_ns, &segment, lookup))
             }
             Ok(Decoded::IcmpError(error)) => {
                 FrameOutcome::Segment(self.feed_icmp_error(self.frames, ts_ns, &error))
@@ -304,26 +303,27 @@ impl Tracker {
 
     /// Annotates one decoded segment as frame `frame`.
     pub fn feed_segment(&mut self, frame: u64, ts_ns: u64, segment: &TcpSegment<'_>) -> Annotation {
-        self.label_segment(frame, ts_ns, &SegmentInput::of_wire(segment, ts_ns), None)
+        self.label_segment(frame, ts_ns, segment, None)
     }
 
     /// [`Tracker::feed_segment`], `lookup` being its 4-tuple's when known.
     #[inline]
-    fn label_segment(
+    fn label_segment<S: SegmentSource + ?Sized>(
         &mut self,
         frame: u64,
         ts_ns: u64,
-        input: &SegmentInput,
+        segment: &S,
         lookup: Option<Lookup>,
     ) -> Annotation {
         self.frames = self.frames.max(frame);
         self.sweep(ts_ns);
+        // Read after the sweep: nothing of it is held across that call.
         let SegmentInput {
             src,
             dst,
             facts,
             options_cut,
-        } = *input;
+        } = segment.input(ts_ns);
         let Lookup { key, from, hash } = lookup.unwrap_or_else(|| {
             let (key, from) = FlowKey::of(src, dst);
             let hash = self.table.hash(&key);
@@ -605,10 +605,9 @@ impl Tracker {
         // found (or made) takes the caller's stream as it is labelled.
         let (key, from) = FlowKey::of(segment.src, segment.dst);
         let hash = self.table.hash(&key);
-        let input = SegmentInput::of_decoded(segment, ts_ns);
         self.caller_stream = Some(stream);
         let mut annotation =
-            self.label_segment(frame, ts_ns, &input, Some(Lookup { key, from, hash }));
+            self.label_segment(frame, ts_ns, segment, Some(Lookup { key, from, hash }));
         self.caller_stream = None;
         annotation.stream = stream;
         annotation
@@ -813,6 +812,28 @@ fn key_of(decoded: &Result<Decoded<'_>, WireError>) -> Option<(FlowKey, KeySide)
         )),
         Ok(Decoded::IcmpError(error)) => Some(FlowKey::of(error.quoted.src, error.quoted.dst)),
         _ => None,
+    }
+}
+
+/// A segment as it comes to labelling: a frame's wire view or a caller's
+/// decoded segment, each read into a [`SegmentInput`] where labelling
+/// needs it (one copy of the labelling code for each, no view made up).
+trait SegmentSource {
+    /// What labelling reads of it, at capture time `ts_ns`.
+    fn input(&self, ts_ns: u64) -> SegmentInput;
+}
+
+impl SegmentSource for TcpSegment<'_> {
+    #[inline]
+    fn input(&self, ts_ns: u64) -> SegmentInput {
+        SegmentInput::of_wire(self, ts_ns)
+    }
+}
+
+impl SegmentSource for DecodedSegment<'_> {
+    #[inline]
+    fn input(&self, ts_ns: u64) -> SegmentInput {
+        SegmentInput::of_decoded(self, ts_ns)
     }
 }
 

@@ -174,11 +174,8 @@ impl crate::sharded::Output for Sharded<'_, '_, '_> {
         let wanted = self.chosen.wants_after(&s, phases);
         let sink = &mut *self.sink;
         self.order.push(s, wanted, |s, this| {
-            match spelled.filter(|_| this) {
-                Some(row) => sink.write_spelled(s, row),
-                None => sink.write(s),
-            }
-            .map_err(CommandError::stdout)
+            sink.write_row(s, spelled.filter(|_| this))
+                .map_err(CommandError::stdout)
         })
     }
 
@@ -329,36 +326,35 @@ impl<'o> Sink<'o> {
     }
 
     fn write(&mut self, s: &ConnSummary) -> std::io::Result<()> {
-        self.header()?;
-        match self {
-            Sink::Text {
-                out, addr_w, line, ..
-            } => {
-                let w = (*addr_w).max(if s.client.is_ipv6() { V6_WIDTH } else { 0 });
-                line.clear();
-                write_text(line, s, w);
-                out.write_all(line.as_bytes())
-            }
-            Sink::Records(records) => records.write(s),
-        }
+        self.write_row(s, None)
     }
 
-    /// Writes `s`'s row, the most of it spelled already (by a worker
-    /// thread): the same bytes as [`Sink::write`].
-    fn write_spelled(&mut self, s: &ConnSummary, row: Spelled<'_>) -> std::io::Result<()> {
+    /// Writes `s`'s row; the most of it may be spelled already (by a
+    /// worker thread): the same bytes either way.
+    fn write_row(&mut self, s: &ConnSummary, spelled: Option<Spelled<'_>>) -> std::io::Result<()> {
         self.header()?;
-        match self {
-            Sink::Text {
-                out, addr_w, line, ..
-            } => {
-                let w = (*addr_w).max(if s.client.is_ipv6() { V6_WIDTH } else { 0 });
+        match (self, spelled) {
+            (
+                Sink::Text {
+                    out, addr_w, line, ..
+                },
+                spelled,
+            ) => {
                 line.clear();
+                let w = address_width(*addr_w, s);
+                let Some(row) = spelled else {
+                    write_text(line, s, w);
+                    return out.write_all(line.as_bytes());
+                };
                 let (client, server, rest) = row.text_parts();
                 write_text_head(line, s.conn, s.stream, client, server, w);
                 out.write_all(line.as_bytes())?;
                 out.write_all(rest)
             }
-            Sink::Records(records) => records.write_after_numbers(&[s.conn, s.stream], row.rest),
+            (Sink::Records(records), None) => records.write(s),
+            (Sink::Records(records), Some(row)) => {
+                records.write_after_numbers(&[s.conn, s.stream], row.rest)
+            }
         }
     }
 
@@ -444,6 +440,12 @@ impl RowSpeller {
             }
         }
     }
+}
+
+/// The address columns' width for `s`'s row: the table's, or an IPv6
+/// address's if `s` is one (a row never cuts an address).
+fn address_width(table: usize, s: &ConnSummary) -> usize {
+    table.max(if s.client.is_ipv6() { V6_WIDTH } else { 0 })
 }
 
 /// The widest `addr:port` of an IPv4 address, and of an IPv6 one.
@@ -728,7 +730,8 @@ mod tests {
                         };
                         let mut rest = Vec::new();
                         let addrs = speller.spell(&local, &mut rest);
-                        b.write_spelled(&s, Spelled { rest: &rest, addrs }).unwrap();
+                        b.write_row(&s, Some(Spelled { rest: &rest, addrs }))
+                            .unwrap();
                     }
                     a.flush().unwrap();
                     b.flush().unwrap();

@@ -137,6 +137,13 @@ impl<R: Record + ?Sized, W: Write> RecordWriter<R, W> {
     /// Writes one record: a JSON line, or a CSV row.
     #[inline]
     pub fn write(&mut self, record: &R) -> io::Result<()> {
+        self.spell(record);
+        self.written()
+    }
+
+    /// Spells one record into the block, after the lines held.
+    #[inline]
+    fn spell(&mut self, record: &R) {
         let line = Line {
             record,
             joins: &self.joins,
@@ -158,7 +165,6 @@ impl<R: Record + ?Sized, W: Write> RecordWriter<R, W> {
         };
         cursor.join(&self.end);
         self.block.keep(cursor);
-        self.written()
     }
 
     /// Spells `record` as [`RecordWriter::write`] would but for its first
@@ -169,27 +175,7 @@ impl<R: Record + ?Sized, W: Write> RecordWriter<R, W> {
     /// [`RecordWriter::write_after_numbers`].
     pub(crate) fn spell_rest(&mut self, record: &R, skip: usize, rest: &mut Vec<u8>) {
         let start = self.block.len();
-        let line = Line {
-            record,
-            joins: &self.joins,
-            next: 0,
-            cursor: self.block.cursor(self.line_room),
-            scratch: &mut self.scratch,
-        };
-        let mut cursor = match self.format {
-            RecordFormat::Json => {
-                let mut members = JsonMembers(line);
-                let Ok(()) = R::layout(&mut members);
-                members.0.cursor
-            }
-            RecordFormat::Csv => {
-                let mut cells = CsvCells(line);
-                let Ok(()) = R::layout(&mut cells);
-                cells.0.cursor
-            }
-        };
-        cursor.join(&self.end);
-        self.block.keep(cursor);
+        self.spell(record);
         // Each skipped field: its join, then `0`.
         let numbers: usize = self.joins.iter().take(skip).map(|j| j.len() + 1).sum();
         if let Some(after) = self.block.lines().get(start + numbers..) {

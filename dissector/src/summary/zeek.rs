@@ -679,6 +679,17 @@ mod tests {
         }
     }
 
+    /// A connection past its handshake (the originator's ACK carrying
+    /// `len` bytes), with its wide values.
+    fn handshaken(len: u32) -> (ZeekConn, [u32; WIDE_VALUES]) {
+        let mut z = ZeekConn::new(false);
+        let mut w = [0; WIDE_VALUES];
+        z.on_segment(&seg(100, 0, S, 0), true, &mut w);
+        z.on_segment(&seg(500, 101, S | A, 0), false, &mut w);
+        z.on_segment(&seg(101, 501, A, len), true, &mut w);
+        (z, w)
+    }
+
     const S: TcpFlags = TcpFlags::SYN;
     const A: TcpFlags = TcpFlags::ACK;
     const F: TcpFlags = TcpFlags::FIN;
@@ -742,11 +753,7 @@ mod tests {
 
     #[test]
     fn retransmissions_are_logarithmic() {
-        let mut z = ZeekConn::new(false);
-        let mut w = [0; WIDE_VALUES];
-        z.on_segment(&seg(100, 0, S, 0), true, &mut w);
-        z.on_segment(&seg(500, 101, S | A, 0), false, &mut w);
-        z.on_segment(&seg(101, 501, A, 10), true, &mut w);
+        let (mut z, mut w) = handshaken(10);
         for _ in 0..10 {
             z.on_segment(&seg(101, 501, A, 10), true, &mut w);
         }
@@ -755,11 +762,7 @@ mod tests {
 
     #[test]
     fn counts_past_16_bits_go_wide_and_make_their_letters_exactly() {
-        let mut z = ZeekConn::new(false);
-        let mut w = [0; WIDE_VALUES];
-        z.on_segment(&seg(100, 0, S, 0), true, &mut w);
-        z.on_segment(&seg(500, 101, S | A, 0), false, &mut w);
-        z.on_segment(&seg(101, 501, A, 10), true, &mut w);
+        let (mut z, mut w) = handshaken(10);
         // 100 000 retransmissions: T at 1, 10, ... 100 000, none at 65 535.
         for n in 1..=100_000u32 {
             z.on_segment(&seg(101, 501, A, 10), true, &mut w);
@@ -790,11 +793,7 @@ mod tests {
 
     #[test]
     fn zero_windows_and_gaps_past_8_bits_go_wide() {
-        let mut z = ZeekConn::new(false);
-        let mut w = [0; WIDE_VALUES];
-        z.on_segment(&seg(100, 0, S, 0), true, &mut w);
-        z.on_segment(&seg(500, 101, S | A, 0), false, &mut w);
-        z.on_segment(&seg(101, 501, A, 0), true, &mut w);
+        let (mut z, mut w) = handshaken(0);
         // 1 000 zero windows from the responder: w at 1, 10, 100, 1 000.
         let mut zero = seg(501, 101, A, 0);
         zero.window = 0;
@@ -819,11 +818,7 @@ mod tests {
 
     #[test]
     fn a_syn_repeats_its_letter_only_at_another_relative_number() {
-        let mut z = ZeekConn::new(false);
-        let mut w = [0; WIDE_VALUES];
-        z.on_segment(&seg(100, 0, S, 0), true, &mut w);
-        z.on_segment(&seg(500, 101, S | A, 0), false, &mut w);
-        z.on_segment(&seg(101, 501, A, 0), true, &mut w);
+        let (mut z, mut w) = handshaken(0);
         z.on_segment(&seg(101, 501, F | A, 0), true, &mut w);
         // A SYN after its FIN: no new start, relative number 50, a letter.
         z.on_segment(&seg(150, 0, S, 0), true, &mut w);
@@ -841,11 +836,7 @@ mod tests {
 
     #[test]
     fn a_fin_then_a_rst_is_a_normal_close_once_the_peer_fins() {
-        let mut z = ZeekConn::new(false);
-        let mut w = [0; WIDE_VALUES];
-        z.on_segment(&seg(100, 0, S, 0), true, &mut w);
-        z.on_segment(&seg(500, 101, S | A, 0), false, &mut w);
-        z.on_segment(&seg(101, 501, A, 0), true, &mut w);
+        let (mut z, mut w) = handshaken(0);
         z.on_segment(&seg(101, 501, F | A, 0), true, &mut w);
         z.on_segment(&seg(102, 0, R, 0), true, &mut w);
         assert_eq!(z.endpoints[0].state, State::ResetAfterClosed);

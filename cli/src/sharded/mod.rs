@@ -121,7 +121,7 @@ pub(crate) enum Rank {
     Frame,
 }
 
-/// What a worker tells the writer, in frame order: small and plain, with
+/// What a worker tells the lead's merge, in frame order: small and plain, with
 /// what is bulky (an annotation, a summary, an error) beside it in the
 /// batch's [`Results`], by its index there.
 #[derive(Debug, Clone, Copy)]
@@ -182,7 +182,7 @@ struct SpelledAt {
     addrs: [u8; 2],
 }
 
-/// A local number that will not come back: the writer may forget it.
+/// A local number that will not come back: the merge may forget it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Gone {
     /// A connection summarised (when summaries are not sent).
@@ -233,7 +233,7 @@ impl Results {
     }
 
     /// A connection's summary, in local numbers, its row spelled here
-    /// when there is a `speller` (the writer then only adds the numbers).
+    /// when there is a `speller` (the lead then only adds the numbers).
     pub(crate) fn summary(
         &mut self,
         frame: u64,

@@ -1,4 +1,4 @@
-//! The writer's numbering: streams and connections are numbered in order
+//! The merge's numbering: streams and connections are numbered in order
 //! of first appearance across all workers, and each worker's local numbers
 //! map to them while they can still appear.
 

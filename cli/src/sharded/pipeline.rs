@@ -36,7 +36,7 @@ const PREFETCH_AHEAD: usize = 4;
 /// End-of-input summaries per batch.
 const END_CHUNK: usize = 256;
 
-/// What the writer does with the merged results: the command's output.
+/// What the lead does with the merged results: the command's output.
 pub(crate) trait Output {
     /// A segment, in global numbers; `t0` is the first frame's time.
     fn segment(&mut self, _a: &Annotation, _t0: u64) -> Result<(), CommandError> {
@@ -177,21 +177,21 @@ struct ResultChannels {
 }
 
 impl ResultChannels {
-    /// An emptied results batch back from the writer, or a new one.
+    /// An emptied results batch back from the lead, or a new one.
     fn fresh(&self) -> Results {
         self.spare
             .try_recv()
             .unwrap_or_else(|_| Results::with_room())
     }
 
-    /// Sends one batch of results; false when the writer is gone.
+    /// Sends one batch of results; false when the lead is gone.
     fn send(&self, mut out: Results, t0: u64) -> bool {
         out.t0 = t0;
         self.results.send(out).is_ok()
     }
 
     /// The end of the input: the summaries of what is left, a chunk at a
-    /// time, until the writer has them all (or is gone).
+    /// time, until the lead has them all (or is gone).
     fn finish(&self, worker: &mut Worker, t0: u64) {
         loop {
             let mut out = self.fresh();
@@ -429,7 +429,7 @@ impl Lead {
 
     /// Sends every other worker its batch and merges what is in. A worker
     /// whose queue is full is waited for by merging the oldest results
-    /// meanwhile (the wait is the writer's time).
+    /// meanwhile (the wait becomes writing time).
     fn send(
         &mut self,
         channels: &LeadChannels,

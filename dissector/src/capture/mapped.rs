@@ -121,6 +121,82 @@ impl<B: Bytes> MappedBlocks<B> {
     }
 }
 
+/// One legacy pcap record read in place, as positions in the whole input:
+/// no block enum is built, and its bytes are lent from the input itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct InPlaceRecord {
+    /// Where the record (its 16-byte header first) starts in the input.
+    pub(crate) offset: usize,
+    /// The record's length, header included.
+    pub(crate) len: usize,
+    /// Where its captured bytes start in the input.
+    pub(crate) start: usize,
+    /// How many bytes were captured.
+    pub(crate) caplen: usize,
+    /// The header's seconds and fraction (micro- or nanoseconds).
+    pub(crate) ts_sec: u32,
+    pub(crate) ts_frac: u32,
+    /// The frame's length on the wire.
+    pub(crate) origlen: u32,
+}
+
+/// pcap-parser's block iterator over a whole input in memory, with a
+/// shortcut for the common case: the next record of a legacy pcap file,
+/// parsed by the same slice parser, without the block enum it would be
+/// wrapped in or a call per step (about 200 instructions a frame).
+pub(crate) trait InPlaceBlocks: Send {
+    /// The block iterator, for every other case.
+    fn blocks(&mut self) -> &mut dyn PcapReaderIterator;
+    /// The same, to look at.
+    fn blocks_ref(&self) -> &dyn PcapReaderIterator;
+    /// The whole input.
+    fn bytes(&self) -> &[u8];
+    /// Consumes `done` bytes (the last record) and reads the legacy pcap
+    /// record after them. `None`, with nothing consumed, for pcapng, for
+    /// the file header, at the end, and for a record that does not parse:
+    /// the block iterator then reads it and says why.
+    fn next_record(&mut self, done: usize) -> Option<InPlaceRecord>;
+}
+
+impl<B: Bytes> InPlaceBlocks for MappedBlocks<B> {
+    fn blocks(&mut self) -> &mut dyn PcapReaderIterator {
+        self
+    }
+
+    fn blocks_ref(&self) -> &dyn PcapReaderIterator {
+        self
+    }
+
+    fn bytes(&self) -> &[u8] {
+        self.bytes.as_ref()
+    }
+
+    #[inline]
+    fn next_record(&mut self, done: usize) -> Option<InPlaceRecord> {
+        let Container::Pcap { parse, .. } = &self.container else {
+            return None;
+        };
+        let offset = self.pos.checked_add(done)?;
+        if offset == 0 {
+            return None;
+        }
+        let all = self.bytes.as_ref();
+        let data = all.get(offset..)?;
+        let (rest, block) = parse(data).ok()?;
+        let record = InPlaceRecord {
+            offset,
+            len: data.len() - rest.len(),
+            start: (block.data.as_ptr() as usize).wrapping_sub(all.as_ptr() as usize),
+            caplen: block.data.len(),
+            ts_sec: block.ts_sec,
+            ts_frac: block.ts_usec,
+            origlen: block.origlen,
+        };
+        self.consume(done);
+        Some(record)
+    }
+}
+
 impl<B: Bytes> PcapReaderIterator for MappedBlocks<B> {
     fn next(&mut self) -> Result<(usize, PcapBlockOwned<'_>), PcapError<&[u8]>> {
         let all = self.bytes.as_ref();
@@ -156,6 +232,7 @@ impl<B: Bytes> PcapReaderIterator for MappedBlocks<B> {
         }
     }
 
+    #[inline]
     fn consume(&mut self, offset: usize) {
         self.pos = self.pos.saturating_add(offset);
         if self.pos >= self.next_release {

@@ -2,7 +2,7 @@
 
 use super::decompress::{Compression, ErrorSlot, Recorded};
 use super::error::CaptureError;
-use super::mapped::MappedBlocks;
+use super::mapped::{InPlaceBlocks, MappedBlocks};
 use pcap_parser::pcapng::Block;
 use pcap_parser::traits::PcapReaderIterator;
 use pcap_parser::{PcapBlockOwned, PcapError};
@@ -59,6 +59,38 @@ pub struct CapturedFrame<'a> {
     pub file_offset: u64,
 }
 
+/// Where a reader's blocks come from.
+enum Blocks<'r> {
+    /// A whole input in memory, walked in place.
+    InPlace(Box<dyn InPlaceBlocks + 'r>),
+    /// A stream, through pcap-parser's buffered readers.
+    Streamed(Box<dyn PcapReaderIterator + Send + 'r>),
+}
+
+impl Blocks<'_> {
+    fn get(&self) -> &dyn PcapReaderIterator {
+        match self {
+            Blocks::InPlace(b) => b.blocks_ref(),
+            Blocks::Streamed(b) => &**b,
+        }
+    }
+
+    fn get_mut(&mut self) -> &mut dyn PcapReaderIterator {
+        match self {
+            Blocks::InPlace(b) => b.blocks(),
+            Blocks::Streamed(b) => &mut **b,
+        }
+    }
+}
+
+/// What every record of a legacy pcap file shares.
+#[derive(Debug, Clone, Copy)]
+struct LegacyFile {
+    linktype: u32,
+    /// Nanoseconds in a unit of the records' fraction of a second.
+    ns_per_unit: u64,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Interface {
     linktype: u32,
@@ -79,7 +111,10 @@ struct Interface {
 /// # Ok::<(), tcpphase::capture::CaptureError>(())
 /// ```
 pub struct CaptureReader<'r> {
-    inner: Box<dyn PcapReaderIterator + Send + 'r>,
+    inner: Blocks<'r>,
+    /// A legacy pcap file read in place, once its header is read: its
+    /// records take the shortcut ([`InPlaceBlocks::next_record`]).
+    in_place_legacy: Option<LegacyFile>,
     format: CaptureFormat,
     compression: Option<Compression>,
     /// The first error of the input as given.
@@ -151,7 +186,8 @@ impl<'r> CaptureReader<'r> {
                 }
             })?;
         Ok(CaptureReader {
-            inner,
+            inner: Blocks::Streamed(inner),
+            in_place_legacy: None,
             format,
             compression,
             raw_error,
@@ -233,7 +269,8 @@ impl<'r> CaptureReader<'r> {
             },
         })?;
         Ok(CaptureReader {
-            inner: Box::new(inner),
+            inner: Blocks::InPlace(Box::new(inner)),
+            in_place_legacy: None,
             format,
             compression: None,
             raw_error: ErrorSlot::default(),
@@ -265,7 +302,7 @@ impl<'r> CaptureReader<'r> {
     /// Bytes of the input consumed so far (decompressed bytes, for a
     /// compressed input).
     pub fn bytes_read(&self) -> u64 {
-        self.inner.consumed() as u64
+        self.inner.get().consumed() as u64
     }
 
     /// The next frame, `Ok(None)` at the end, or the damage that stops
@@ -274,9 +311,36 @@ impl<'r> CaptureReader<'r> {
         if self.failed {
             return Ok(None);
         }
+        // The shortcut: a legacy pcap record, read in place.
+        if let Some(file) = self.in_place_legacy {
+            let record = match &mut self.inner {
+                Blocks::InPlace(blocks) => blocks.next_record(self.pending),
+                Blocks::Streamed(_) => None,
+            };
+            if let Some(record) = record {
+                self.pending = record.len;
+                self.frames += 1;
+                let data = match &self.inner {
+                    Blocks::InPlace(blocks) => blocks
+                        .bytes()
+                        .get(record.start..record.start.saturating_add(record.caplen))
+                        .unwrap_or(&[]),
+                    Blocks::Streamed(_) => &[],
+                };
+                return Ok(Some(CapturedFrame {
+                    number: self.frames,
+                    linktype: file.linktype,
+                    ts_ns: u64::from(record.ts_sec) * 1_000_000_000
+                        + u64::from(record.ts_frac) * file.ns_per_unit,
+                    data,
+                    orig_len: record.origlen,
+                    file_offset: record.offset as u64,
+                }));
+            }
+        }
         match self.advance() {
             Ok(Some(meta)) => {
-                let data = self.inner.data();
+                let data = self.inner.get().data();
                 let data = data
                     .get(meta.start..meta.start.saturating_add(meta.len))
                     .unwrap_or(&[]);
@@ -302,12 +366,12 @@ impl<'r> CaptureReader<'r> {
     /// never shifts the buffer: only a refill moves the unread tail.
     fn advance(&mut self) -> Result<Option<FrameMeta>, CaptureError> {
         if self.pending > 0 {
-            self.inner.consume_noshift(self.pending);
+            self.inner.get_mut().consume_noshift(self.pending);
             self.pending = 0;
         }
         loop {
-            let offset_here = self.inner.consumed() as u64;
-            let (len, meta) = match self.inner.next() {
+            let offset_here = self.inner.get().consumed() as u64;
+            let (len, meta) = match self.inner.get_mut().next() {
                 Ok((len, block)) => {
                     let meta = match block {
                         PcapBlockOwned::LegacyHeader(header) => {
@@ -316,13 +380,20 @@ impl<'r> CaptureReader<'r> {
                             } else {
                                 1_000_000
                             };
-                            self.interfaces.clear();
-                            self.interfaces.push(Interface {
+                            let iface = Interface {
                                 // The upper 16 bits of the field carry FCS information, not the type.
                                 linktype: (header.network.0 as u32) & 0xffff,
                                 units_per_sec: units,
                                 offset_secs: 0,
-                            });
+                            };
+                            self.interfaces.clear();
+                            self.interfaces.push(iface);
+                            if matches!(self.inner, Blocks::InPlace(_)) {
+                                self.in_place_legacy = Some(LegacyFile {
+                                    linktype: iface.linktype,
+                                    ns_per_unit: 1_000_000_000 / units,
+                                });
+                            }
                             None
                         }
                         PcapBlockOwned::Legacy(record) => {
@@ -406,7 +477,7 @@ impl<'r> CaptureReader<'r> {
                         });
                     }
                     self.buffer_size *= 2;
-                    self.inner.grow(self.buffer_size);
+                    self.inner.get_mut().grow(self.buffer_size);
                     self.refill(offset_here)?;
                     continue;
                 }
@@ -444,19 +515,21 @@ impl<'r> CaptureReader<'r> {
             if let Some(mut meta) = meta {
                 // The frame's address, as an offset into the parser's data
                 // (the block that borrowed it is gone).
-                meta.start = meta.start.wrapping_sub(self.inner.data().as_ptr() as usize);
+                meta.start = meta
+                    .start
+                    .wrapping_sub(self.inner.get().data().as_ptr() as usize);
                 self.pending = len;
                 self.frames += 1;
                 return Ok(Some(meta));
             }
-            self.inner.consume_noshift(len);
+            self.inner.get_mut().consume_noshift(len);
         }
     }
 
     /// The captured length the next pcap record header claims (0 for
     /// pcapng, or when its header is not all there).
     fn claimed_record_len(&self) -> usize {
-        let data = self.inner.data();
+        let data = self.inner.get().data();
         if self.format != CaptureFormat::Pcap || data.len() < 16 {
             return 0;
         }
@@ -474,8 +547,8 @@ impl<'r> CaptureReader<'r> {
     }
 
     fn refill(&mut self, offset_here: u64) -> Result<(), CaptureError> {
-        let exhausted_before = self.inner.reader_exhausted();
-        if let Err(e) = self.inner.refill() {
+        let exhausted_before = self.inner.get().reader_exhausted();
+        if let Err(e) = self.inner.get_mut().refill() {
             return Err(match e {
                 PcapError::ReadError => self.read_failure(),
                 _ => CaptureError::Truncated {

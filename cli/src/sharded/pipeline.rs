@@ -369,13 +369,14 @@ struct Lead {
 
 impl Lead {
     /// The split of connections. The lead reads, routes and writes, so
-    /// it tracks a smaller share (see [`Shards::with_lead_share`]): 40 %
+    /// it tracks a smaller share (see [`Shards::with_lead_share`]): 45 %
     /// of an even one where there is a line per connection (`conns`),
     /// none where there is a line per segment (`annotate`: the writing is
     /// the most of the work there). Measured on 2 cores, the 1.35 M-frame
-    /// workload, alternating runs: `conns` 20-60 % within noise, 40 % the
-    /// best median; `annotate --json` 0.46 s at 0 %, 0.50 s at 25 %, 0.59 s
-    /// at an even share.
+    /// workload, alternating runs: `conns` 20-60 % within noise (40 % the
+    /// best median with a writer thread, 45 % once the lead wrote);
+    /// `annotate --json` 0.46 s at 0 %, 0.50 s at 25 %, 0.59 s at an even
+    /// share.
     fn shards(&self) -> Shards {
         let workers = self.batches.len() + 1;
         if self.worker.wants().annotations {

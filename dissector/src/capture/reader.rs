@@ -2,7 +2,7 @@
 
 use super::decompress::{Compression, ErrorSlot, Recorded};
 use super::error::CaptureError;
-use super::mapped::{InPlaceBlocks, MappedBlocks};
+use super::mapped::{InPlaceBlocks, MappedBlocks, Stamp};
 use pcap_parser::pcapng::Block;
 use pcap_parser::traits::PcapReaderIterator;
 use pcap_parser::{PcapBlockOwned, PcapError};
@@ -95,7 +95,26 @@ struct LegacyFile {
 struct Interface {
     linktype: u32,
     units_per_sec: u64,
+    /// Nanoseconds in a unit where that is a whole number (micro- and
+    /// nanoseconds, the usual resolutions), else 0.
+    ns_per_unit: u64,
     offset_secs: i64,
+}
+
+impl Interface {
+    fn new(linktype: u32, units_per_sec: u64, offset_secs: i64) -> Self {
+        let units = units_per_sec.max(1);
+        Interface {
+            linktype,
+            units_per_sec,
+            ns_per_unit: if 1_000_000_000 % units == 0 {
+                1_000_000_000 / units
+            } else {
+                0
+            },
+            offset_secs,
+        }
+    }
 }
 
 /// Reads frames from a pcap or pcapng stream, one at a time, with bounded
@@ -311,13 +330,38 @@ impl<'r> CaptureReader<'r> {
         if self.failed {
             return Ok(None);
         }
-        // The shortcut: a legacy pcap record, read in place.
-        if let Some(file) = self.in_place_legacy {
+        // The shortcut: a packet record, read in place.
+        if self.format == CaptureFormat::PcapNg || self.in_place_legacy.is_some() {
             let record = match &mut self.inner {
                 Blocks::InPlace(blocks) => blocks.next_record(self.pending),
                 Blocks::Streamed(_) => None,
             };
             if let Some(record) = record {
+                // Consumed: what follows is this record's frame or error.
+                self.pending = 0;
+                let offset = record.offset as u64;
+                let (linktype, ts_ns) = match (record.stamp, self.in_place_legacy) {
+                    (Stamp::Legacy { sec, frac }, Some(file)) => (
+                        file.linktype,
+                        u64::from(sec) * 1_000_000_000 + u64::from(frac) * file.ns_per_unit,
+                    ),
+                    (Stamp::Ticks { interface, ticks }, _) => {
+                        match self.interfaces.get(interface as usize) {
+                            Some(iface) => (iface.linktype, ticks_to_ns(ticks, *iface)),
+                            None => {
+                                self.failed = true;
+                                return Err(CaptureError::UnknownInterface { offset, interface });
+                            }
+                        }
+                    }
+                    (Stamp::Legacy { .. }, None) => {
+                        self.failed = true;
+                        return Err(CaptureError::Malformed {
+                            offset,
+                            what: "record before the file header",
+                        });
+                    }
+                };
                 self.pending = record.len;
                 self.frames += 1;
                 let data = match &self.inner {
@@ -329,12 +373,11 @@ impl<'r> CaptureReader<'r> {
                 };
                 return Ok(Some(CapturedFrame {
                     number: self.frames,
-                    linktype: file.linktype,
-                    ts_ns: u64::from(record.ts_sec) * 1_000_000_000
-                        + u64::from(record.ts_frac) * file.ns_per_unit,
+                    linktype,
+                    ts_ns,
                     data,
                     orig_len: record.origlen,
-                    file_offset: record.offset as u64,
+                    file_offset: offset,
                 }));
             }
         }
@@ -380,12 +423,9 @@ impl<'r> CaptureReader<'r> {
                             } else {
                                 1_000_000
                             };
-                            let iface = Interface {
-                                // The upper 16 bits of the field carry FCS information, not the type.
-                                linktype: (header.network.0 as u32) & 0xffff,
-                                units_per_sec: units,
-                                offset_secs: 0,
-                            };
+                            // The upper 16 bits of the field carry FCS information, not the type.
+                            let iface =
+                                Interface::new((header.network.0 as u32) & 0xffff, units, 0);
                             self.interfaces.clear();
                             self.interfaces.push(iface);
                             if matches!(self.inner, Blocks::InPlace(_)) {
@@ -419,11 +459,11 @@ impl<'r> CaptureReader<'r> {
                             None
                         }
                         PcapBlockOwned::NG(Block::InterfaceDescription(idb)) => {
-                            self.interfaces.push(Interface {
-                                linktype: idb.linktype.0 as u32,
-                                units_per_sec: idb.ts_resolution().unwrap_or(1_000_000),
-                                offset_secs: idb.ts_offset(),
-                            });
+                            self.interfaces.push(Interface::new(
+                                idb.linktype.0 as u32,
+                                idb.ts_resolution().unwrap_or(1_000_000),
+                                idb.ts_offset(),
+                            ));
                             None
                         }
                         PcapBlockOwned::NG(Block::EnhancedPacket(epb)) => {
@@ -686,8 +726,49 @@ struct FrameMeta {
 }
 
 fn ticks_to_ns(ticks: u64, iface: Interface) -> u64 {
-    let units = u128::from(iface.units_per_sec.max(1));
-    let ns = u128::from(ticks) * 1_000_000_000 / units;
+    let ns = if iface.ns_per_unit != 0 {
+        // The same number without a 128-bit division each frame.
+        u128::from(ticks) * u128::from(iface.ns_per_unit)
+    } else {
+        u128::from(ticks) * 1_000_000_000 / u128::from(iface.units_per_sec.max(1))
+    };
     let offset = i128::from(iface.offset_secs) * 1_000_000_000;
     (ns as i128 + offset).clamp(0, i128::from(u64::MAX)) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An interface's ticks in nanoseconds: by a multiplication where a
+    /// unit is a whole number of nanoseconds, by a division otherwise, the
+    /// same number either way; its offset added, clamped to the u64 range.
+    #[test]
+    fn ticks_become_nanoseconds_at_every_resolution() {
+        let at = |units, offset, ticks| ticks_to_ns(ticks, Interface::new(1, units, offset));
+        assert_eq!(
+            at(1_000_000, 0, 1_700_000_000_123_456),
+            1_700_000_000_123_456_000
+        );
+        assert_eq!(
+            at(1_000_000_000, 0, 1_700_000_000_123_456_789),
+            1_700_000_000_123_456_789
+        );
+        assert_eq!(at(1_000, 0, 5), 5_000_000);
+        assert_eq!(at(1, 0, 7), 7_000_000_000);
+        // 2^-10 s: not a whole number of nanoseconds (976562.5).
+        assert_eq!(at(1024, 0, 3), 2_929_687);
+        assert_eq!(at(1024, 0, 1024), 1_000_000_000);
+        assert_eq!(at(0, 0, 3), 3_000_000_000);
+        assert_eq!(at(1_000_000, 10, 1), 10_000_001_000);
+        assert_eq!(at(1_000_000, -10, 1), 0);
+        assert_eq!(at(1, 0, u64::MAX), u64::MAX);
+        for units in [1, 10, 1_000, 1_000_000, 1_000_000_000, 1024, 3, 100_000_007] {
+            for ticks in [0, 1, 999, 123_456_789_012, u64::MAX / 3] {
+                let slow = u128::from(ticks) * 1_000_000_000 / u128::from(units);
+                let want = slow.min(u128::from(u64::MAX)) as u64;
+                assert_eq!(at(units, 0, ticks), want, "{ticks} at {units}/s");
+            }
+        }
+    }
 }

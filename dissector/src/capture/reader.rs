@@ -83,14 +83,6 @@ impl Blocks<'_> {
     }
 }
 
-/// What every record of a legacy pcap file shares.
-#[derive(Debug, Clone, Copy)]
-struct LegacyFile {
-    linktype: u32,
-    /// Nanoseconds in a unit of the records' fraction of a second.
-    ns_per_unit: u64,
-}
-
 #[derive(Debug, Clone, Copy)]
 struct Interface {
     linktype: u32,
@@ -131,9 +123,9 @@ impl Interface {
 /// ```
 pub struct CaptureReader<'r> {
     inner: Blocks<'r>,
-    /// A legacy pcap file read in place, once its header is read: its
-    /// records take the shortcut ([`InPlaceBlocks::next_record`]).
-    in_place_legacy: Option<LegacyFile>,
+    /// The interface of a legacy pcap file read in place, once its header
+    /// is read: its records take the shortcut ([`InPlaceBlocks::next_record`]).
+    in_place_legacy: Option<Interface>,
     format: CaptureFormat,
     compression: Option<Compression>,
     /// The first error of the input as given.
@@ -341,9 +333,10 @@ impl<'r> CaptureReader<'r> {
                 self.pending = 0;
                 let offset = record.offset as u64;
                 let (linktype, ts_ns) = match (record.stamp, self.in_place_legacy) {
-                    (Stamp::Legacy { sec, frac }, Some(file)) => (
-                        file.linktype,
-                        u64::from(sec) * 1_000_000_000 + u64::from(frac) * file.ns_per_unit,
+                    // Micro- or nanoseconds: a whole number of nanoseconds.
+                    (Stamp::Legacy { sec, frac }, Some(iface)) => (
+                        iface.linktype,
+                        u64::from(sec) * 1_000_000_000 + u64::from(frac) * iface.ns_per_unit,
                     ),
                     (Stamp::Ticks { interface, ticks }, _) => {
                         match self.interfaces.get(interface as usize) {
@@ -429,10 +422,7 @@ impl<'r> CaptureReader<'r> {
                             self.interfaces.clear();
                             self.interfaces.push(iface);
                             if matches!(self.inner, Blocks::InPlace(_)) {
-                                self.in_place_legacy = Some(LegacyFile {
-                                    linktype: iface.linktype,
-                                    ns_per_unit: 1_000_000_000 / units,
-                                });
+                                self.in_place_legacy = Some(iface);
                             }
                             None
                         }

@@ -587,6 +587,38 @@ impl AddrText {
     }
 }
 
+/// A connection's summary for tests: a SYN from 10.0.0.1:40000 to
+/// 10.0.0.2:80 that got no answer, numbered `conn`.
+#[cfg(test)]
+pub(crate) fn sample_summary(conn: u64) -> ConnSummary {
+    use tcpphase::phase::TcpState;
+    use tcpphase::summary::zeek::ZeekConn;
+    use tcpphase::summary::{CloseKind, HandshakeOutcome};
+    ConnSummary {
+        conn,
+        stream: conn,
+        client: "10.0.0.1:40000".parse().unwrap(),
+        server: "10.0.0.2:80".parse().unwrap(),
+        origin_guessed: false,
+        first_ts_ns: 0,
+        last_ts_ns: 0,
+        client_packets: 1,
+        server_packets: 0,
+        client_bytes: 0,
+        server_bytes: 0,
+        handshake: HandshakeOutcome::NoAnswer,
+        syn_to_syn_ack_ns: None,
+        syn_ack_to_ack_ns: None,
+        close: CloseKind::Open,
+        active_closer: None,
+        client_state: TcpState::SynSent,
+        server_state: TcpState::Listen,
+        conn_state: "S0",
+        history: ZeekConn::new(false).history(),
+        completeness: 1,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -615,35 +647,8 @@ mod tests {
             assert_eq!(text.of(addr), addr.to_string());
         }
     }
-    use tcpphase::phase::TcpState;
+    use super::sample_summary as summary;
     use tcpphase::summary::zeek::ZeekConn;
-    use tcpphase::summary::{CloseKind, HandshakeOutcome};
-
-    fn summary(conn: u64) -> ConnSummary {
-        ConnSummary {
-            conn,
-            stream: conn,
-            client: "10.0.0.1:40000".parse().unwrap(),
-            server: "10.0.0.2:80".parse().unwrap(),
-            origin_guessed: false,
-            first_ts_ns: 0,
-            last_ts_ns: 0,
-            client_packets: 1,
-            server_packets: 0,
-            client_bytes: 0,
-            server_bytes: 0,
-            handshake: HandshakeOutcome::NoAnswer,
-            syn_to_syn_ack_ns: None,
-            syn_ack_to_ack_ns: None,
-            close: CloseKind::Open,
-            active_closer: None,
-            client_state: TcpState::SynSent,
-            server_state: TcpState::Listen,
-            conn_state: "S0",
-            history: ZeekConn::new(false).history(),
-            completeness: 1,
-        }
-    }
 
     /// Issue 12 point 10: connection 1 ends and leaves the tracker's table
     /// before connection 0 does; the text table still lists 0 first, and a

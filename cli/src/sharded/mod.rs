@@ -182,6 +182,27 @@ struct SpelledAt {
     addrs: [u8; 2],
 }
 
+impl SpelledAt {
+    /// A row its worker left for the writer to spell.
+    const LEFT: SpelledAt = SpelledAt {
+        start: u32::MAX,
+        end: u32::MAX,
+        addrs: [0; 2],
+    };
+}
+
+/// Who spells a summary's row.
+pub(crate) enum Spelling<'a> {
+    /// The writer, always: the worker has no speller (the lead writes its
+    /// own rows whole).
+    Writer,
+    /// The worker, with this speller.
+    Worker(&'a mut RowSpeller),
+    /// The writer, this time: the worker is behind, and leaves the writer
+    /// a share of its work that either can do.
+    Left,
+}
+
 /// A local number that will not come back: the merge may forget it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Gone {
@@ -232,25 +253,29 @@ impl Results {
         });
     }
 
-    /// A connection's summary, in local numbers, its row spelled here
-    /// when there is a `speller` (the lead then only adds the numbers).
+    /// A connection's summary, in local numbers, its row spelled here as
+    /// `spelling` says (the lead then only adds the numbers).
     pub(crate) fn summary(
         &mut self,
         frame: u64,
         rank: Rank,
         s: ConnSummary,
         phases: PhaseSet,
-        speller: Option<&mut RowSpeller>,
+        spelling: Spelling<'_>,
     ) {
         let at = Self::index(self.summaries.len());
-        if let Some(speller) = speller {
-            let start = self.spelled.len();
-            let addrs = speller.spell(&s, &mut self.spelled);
-            self.spelled_at.push(SpelledAt {
-                start: Self::index(start),
-                end: Self::index(self.spelled.len()),
-                addrs,
-            });
+        match spelling {
+            Spelling::Writer => {}
+            Spelling::Worker(speller) => {
+                let start = self.spelled.len();
+                let addrs = speller.spell(&s, &mut self.spelled);
+                self.spelled_at.push(SpelledAt {
+                    start: Self::index(start),
+                    end: Self::index(self.spelled.len()),
+                    addrs,
+                });
+            }
+            Spelling::Left => self.spelled_at.push(SpelledAt::LEFT),
         }
         self.summaries.push(s);
         self.outs.push(Out::Summary {
@@ -261,12 +286,15 @@ impl Results {
         });
     }
 
-    /// The row spelled for summary `at`, if its worker spelled them all.
+    /// The row spelled for summary `at`, if its worker spelled it.
     fn spelled(&self, at: u32) -> Option<Spelled<'_>> {
         if self.spelled_at.len() != self.summaries.len() {
             return None;
         }
         let row = self.spelled_at.get(at as usize)?;
+        if row.start == SpelledAt::LEFT.start {
+            return None;
+        }
         Some(Spelled {
             rest: self.spelled.get(row.start as usize..row.end as usize)?,
             addrs: row.addrs,
@@ -299,5 +327,50 @@ impl Results {
         self.gone.clear();
         self.end = false;
         self.more = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conns::sample_summary;
+    use crate::Format;
+
+    /// A worker that falls behind leaves some rows to the writer among
+    /// those it spells: each is found as it was left, and a spelled one is
+    /// the speller's bytes for it alone; a worker without a speller leaves
+    /// every row to the writer.
+    #[test]
+    fn rows_left_to_the_writer_sit_among_spelled_ones() {
+        let mut speller = RowSpeller::new(Format::Csv).expect("a speller");
+        let mut results = Results::default();
+        let summaries = [sample_summary(1), sample_summary(2), sample_summary(3)];
+        for (i, s) in summaries.into_iter().enumerate() {
+            let spelling = if i == 1 {
+                Spelling::Left
+            } else {
+                Spelling::Worker(&mut speller)
+            };
+            results.summary(i as u64 + 1, Rank::Frame, s, PhaseSet::NONE, spelling);
+        }
+        let mut alone = Vec::new();
+        let addrs = RowSpeller::new(Format::Csv)
+            .expect("a speller")
+            .spell(&summaries[2], &mut alone);
+        assert!(results.spelled(0).is_some());
+        assert!(results.spelled(1).is_none());
+        let third = results.spelled(2).expect("spelled");
+        assert_eq!((third.rest, third.addrs), (&alone[..], addrs));
+        assert!(!alone.is_empty());
+
+        let mut lead = Results::default();
+        lead.summary(
+            1,
+            Rank::Frame,
+            summaries[0],
+            PhaseSet::NONE,
+            Spelling::Writer,
+        );
+        assert!(lead.spelled(0).is_none());
     }
 }

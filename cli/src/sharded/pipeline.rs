@@ -15,9 +15,11 @@ use crate::filter::PhaseSet;
 use crate::input::{open_shared, read_frames_from, Flow, Source};
 use crate::tracking::{Kind, Reached, Tally};
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{
     channel, sync_channel, Receiver, Sender, SyncSender, TryRecvError, TrySendError,
 };
+use std::sync::Arc;
 use tcpphase::capture::{CaptureReader, SharedCapture};
 use tcpphase::summary::ConnSummary;
 use tcpphase::track::{Annotation, Config};
@@ -29,6 +31,9 @@ pub(super) const BATCH_FRAMES: usize = 4096;
 const BATCH_BYTES: usize = 4 << 20;
 /// Batches in flight on each channel.
 const IN_FLIGHT: usize = 4;
+/// A worker with this many of the lead's batches still waiting leaves its
+/// rows to the lead to spell.
+const SPELL_BEHIND: usize = 2;
 /// How many frames ahead a worker asks for the bytes of a frame read in
 /// place (measured on 1.35 M frames, two threads: CPU 0.57 -> 0.50 s with
 /// 4; 2 and 8 did no better).
@@ -97,13 +102,16 @@ pub(crate) fn run(
         // allocation, no fresh pages, once the first few are made.
         let (spare_batch_tx, spare_batch_rx) = channel::<WorkBatch>();
         let mut jobs = Vec::with_capacity(workers - 1);
+        let mut backlogs = Vec::with_capacity(workers - 1);
         let mut results = Vec::with_capacity(workers - 1);
         for i in 0..workers - 1 {
             let (job_tx, job_rx) = sync_channel::<WorkBatch>(IN_FLIGHT);
+            let backlog = Arc::new(AtomicUsize::new(0));
             let (result_tx, result_rx) = sync_channel::<Results>(IN_FLIGHT);
             let (spare_result_tx, spare_result_rx) = channel::<Results>();
             let channels = FollowerChannels {
                 jobs: job_rx,
+                backlog: Arc::clone(&backlog),
                 spare_batches: spare_batch_tx.clone(),
                 results: ResultChannels {
                     results: result_tx,
@@ -120,6 +128,7 @@ pub(crate) fn run(
                 return spawn_failure(source, e);
             }
             jobs.push(job_tx);
+            backlogs.push(backlog);
             results.push(FollowerResults {
                 results: result_rx,
                 spare: spare_result_tx,
@@ -128,6 +137,7 @@ pub(crate) fn run(
         drop(spare_batch_tx);
         let channels = LeadChannels {
             jobs,
+            backlogs,
             spare_batches: spare_batch_rx,
             results,
         };
@@ -222,6 +232,8 @@ struct FollowerResults {
 struct LeadChannels {
     /// To the other workers, in order.
     jobs: Vec<SyncSender<WorkBatch>>,
+    /// How many batches each of them has not taken yet.
+    backlogs: Vec<Arc<AtomicUsize>>,
     spare_batches: Receiver<WorkBatch>,
     /// From the other workers, in the same order.
     results: Vec<FollowerResults>,
@@ -230,6 +242,8 @@ struct LeadChannels {
 /// Another worker's ends of the channels.
 struct FollowerChannels {
     jobs: Receiver<WorkBatch>,
+    /// How many batches sent to this worker it has not taken yet.
+    backlog: Arc<AtomicUsize>,
     spare_batches: Sender<WorkBatch>,
     results: ResultChannels,
     /// The input's map, when frames are read in place, and which of its
@@ -337,6 +351,7 @@ fn lead(
         jobs,
         spare_batches,
         results,
+        ..
     } = channels;
     drop(jobs);
     drop(spare_batches);
@@ -437,7 +452,12 @@ impl Lead {
         merge: &mut Merge<'_>,
         t0: u64,
     ) -> Result<(), Halt> {
-        for (tx, batch) in channels.jobs.iter().zip(&mut self.batches) {
+        for ((tx, backlog), batch) in channels
+            .jobs
+            .iter()
+            .zip(&channels.backlogs)
+            .zip(&mut self.batches)
+        {
             let fresh = channels
                 .spare_batches
                 .try_recv()
@@ -455,6 +475,8 @@ impl Lead {
             let mut full = std::mem::replace(batch, fresh);
             full.t0 = t0;
             full.map_end = self.map_end;
+            // Counted first: the worker may take it at once.
+            backlog.fetch_add(1, Ordering::Relaxed);
             loop {
                 match tx.try_send(full) {
                     Ok(()) => break,
@@ -485,6 +507,14 @@ fn follow(mut worker: Worker, mut channels: FollowerChannels) {
     let map = channels.map.as_ref().map(|(map, _)| map.bytes());
     while let Ok(mut batch) = channels.jobs.recv() {
         t0 = batch.t0;
+        // Behind (more of the lead's batches waiting): the lead spells
+        // this batch's rows, which either thread can do; else this worker
+        // spells them, so that the lead only writes.
+        let behind = channels
+            .backlog
+            .fetch_sub(1, Ordering::Relaxed)
+            .saturating_sub(1);
+        worker.spell_rows(behind < SPELL_BEHIND);
         let mut out = channels.results.fresh();
         for (j, job) in batch.jobs.iter().enumerate() {
             // The lead read these bytes on the other core: start loading
@@ -537,6 +567,7 @@ fn follow(mut worker: Worker, mut channels: FollowerChannels) {
         map.consumed(consumer, usize::MAX);
     }
     if !writer_gone {
+        worker.spell_rows(true);
         channels.results.finish(&mut worker, t0);
     }
 }

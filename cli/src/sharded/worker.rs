@@ -4,7 +4,7 @@
 //! of local to global numbers stays as small as the table.
 
 use super::numbering::IdMap;
-use super::{Gone, Out, Rank, Results};
+use super::{Gone, Out, Rank, Results, Spelling};
 use crate::conns::RowSpeller;
 use crate::filter::PhaseSet;
 use std::collections::VecDeque;
@@ -56,6 +56,8 @@ pub(crate) struct Worker {
     ipv6_told: bool,
     finished: bool,
     speller: Option<RowSpeller>,
+    /// Whether the speller spells now (see [`Worker::spell_rows`]).
+    spelling: bool,
 }
 
 impl Worker {
@@ -80,6 +82,23 @@ impl Worker {
             ipv6_told: false,
             finished: false,
             speller: wants.spell.and_then(RowSpeller::new),
+            spelling: true,
+        }
+    }
+
+    /// Whether a worker that spells its rows does so for the summaries to
+    /// come (true), or leaves them to the writer (false: it is behind).
+    /// The output is the same either way.
+    pub(crate) fn spell_rows(&mut self, now: bool) {
+        self.spelling = now;
+    }
+
+    /// Who spells the next summary's row.
+    fn spelling(&mut self) -> Spelling<'_> {
+        match &mut self.speller {
+            None => Spelling::Writer,
+            Some(speller) if self.spelling => Spelling::Worker(speller),
+            Some(_) => Spelling::Left,
         }
     }
 
@@ -128,7 +147,7 @@ impl Worker {
             let conn = s.conn;
             let phases = self.phases.remove(&conn).unwrap_or(PhaseSet::NONE);
             if self.wants.summaries {
-                out.summary(u64::MAX, Rank::Sweep, s, phases, self.speller.as_mut());
+                out.summary(u64::MAX, Rank::Sweep, s, phases, self.spelling());
             }
         }
         true
@@ -178,7 +197,7 @@ impl Worker {
             let (conn, stream) = (s.conn, s.stream);
             let replaced = a.filter(|a| same_key(a, &s)).map(|a| a.stream != stream);
             if self.wants.summaries {
-                out.summary(frame, rank, s, phases, self.speller.as_mut());
+                out.summary(frame, rank, s, phases, self.spelling());
             } else {
                 out.gone.push(Gone::Conn(conn));
             }

@@ -519,14 +519,18 @@ fn write_text_rest(out: &mut String, s: &ConnSummary) {
 }
 
 /// `text` then spaces to `width` characters, and the column separator.
+/// Every column's text is ASCII (numbers, addresses, names, Zeek's
+/// letters): a byte is a character.
 fn left(out: &mut String, text: &str, width: usize) {
+    debug_assert!(text.is_ascii());
     out.push_str(text);
-    spaces(out, width.saturating_sub(text.chars().count()) + 1);
+    spaces(out, width.saturating_sub(text.len()) + 1);
 }
 
 /// Spaces to `width` characters, then `text`, and the column separator.
 fn right(out: &mut String, text: &str, width: usize) {
-    spaces(out, width.saturating_sub(text.chars().count()));
+    debug_assert!(text.is_ascii());
+    spaces(out, width.saturating_sub(text.len()));
     out.push_str(text);
     out.push(' ');
 }

@@ -559,13 +559,17 @@ fn follow(mut worker: Worker, mut channels: FollowerChannels) {
         batch.arena.clear();
         if let Some((map, consumer)) = &channels.map {
             map.consumed(*consumer, batch.map_end);
-            // Nothing waiting: map the pages the lead reads next, so that
-            // it does not stop for their faults.
+            // Nothing waiting: map the pages the lead reads next, and
+            // unmap those everyone is past, so that the lead does not
+            // stop for either.
             let idle = channels.backlog.load(Ordering::Relaxed) == 0;
             if idle && populated < batch.map_end + POPULATE_AHEAD / 2 {
                 let from = populated.max(batch.map_end);
                 populated = batch.map_end + POPULATE_AHEAD;
                 map.populate(from, populated - from);
+            }
+            if idle {
+                map.give_back();
             }
         }
         let _ = channels.spare_batches.send(batch);

@@ -32,6 +32,12 @@ use std::sync::Arc;
 /// page size in use).
 const RELEASE_STEP: usize = 64 << 10;
 
+/// The reader leaves giving pages back to idle consumers
+/// ([`SharedCapture::give_back`]) until this many bytes wait behind every
+/// consumer; then it gives them back itself, so that resident memory stays
+/// flat when no consumer is ever idle.
+const READER_RELEASE_LAG: usize = 2 << 20;
+
 /// A read-only map of a whole capture file, shared by a reader and
 /// `consumers` other threads. Cloning it is cheap (one reference count).
 #[derive(Clone)]
@@ -43,6 +49,8 @@ struct Inner {
     map: memmap2::Mmap,
     /// How far into the map each consumer is done.
     done: Box<[AtomicUsize]>,
+    /// The pages before this were given back.
+    given_back: AtomicUsize,
 }
 
 impl std::fmt::Debug for SharedCapture {
@@ -78,7 +86,11 @@ impl SharedCapture {
         let _ = map.advise(memmap2::Advice::Sequential);
         let done = (0..consumers).map(|_| AtomicUsize::new(0)).collect();
         Some(SharedCapture {
-            inner: Arc::new(Inner { map, done }),
+            inner: Arc::new(Inner {
+                map,
+                done,
+                given_back: AtomicUsize::new(0),
+            }),
         })
     }
 
@@ -123,6 +135,26 @@ impl SharedCapture {
         let _ = (map, len);
     }
 
+    /// Gives back the pages every consumer is done with: called by a
+    /// consumer with nothing else to do, so that the reader does not stop
+    /// to unmap them (with a second thread in the process, unmapping also
+    /// interrupts that thread's core to flush its view of them).
+    pub fn give_back(&self) {
+        let from = self.inner.given_back.load(Ordering::Acquire);
+        let limit = self.all_done();
+        let limit = limit - limit % RELEASE_STEP;
+        if limit > from {
+            self.give_back_range(from, limit);
+        }
+    }
+
+    /// Gives back `from..limit`, every consumer and the reader being past
+    /// it.
+    fn give_back_range(&self, from: usize, limit: usize) {
+        self.inner.map.release(from, limit);
+        self.inner.given_back.fetch_max(limit, Ordering::AcqRel);
+    }
+
     /// Consumer `consumer` (0-based, below the count given to
     /// [`SharedCapture::map`]) will not read the bytes before `end` any
     /// more. Positions only move forward; an unknown consumer is ignored.
@@ -153,10 +185,19 @@ impl Bytes for SharedCapture {
     fn release(&self, start: usize, end: usize) -> usize {
         let limit = end.min(self.all_done());
         let limit = limit - limit % RELEASE_STEP;
-        if limit <= start {
-            return start;
+        let from = start.max(self.inner.given_back.load(Ordering::Acquire));
+        // Idle consumers give back what is behind them; the reader only
+        // when they have fallen far behind with it (or there are none).
+        let lag = if self.inner.done.is_empty() {
+            0
+        } else {
+            READER_RELEASE_LAG
+        };
+        if limit <= from || (limit - from < lag) {
+            return from;
         }
-        self.inner.map.release(start, limit)
+        self.give_back_range(from, limit);
+        limit
     }
 }
 
@@ -238,16 +279,53 @@ mod tests {
         let bytes = pcap(60_000);
         let file = file_with(&bytes);
         let shared = SharedCapture::map(&file, 2).expect("mapped");
+        shared.give_back();
         assert_eq!(shared.release(0, 4 << 20), 0, "no consumer is done");
         shared.consumed(0, 3 << 20);
+        shared.give_back();
         assert_eq!(shared.release(0, 4 << 20), 0, "the other is not");
         shared.consumed(1, (1 << 20) + 5);
-        assert_eq!(shared.release(0, 4 << 20), 1 << 20);
+        shared.give_back();
+        assert_eq!(
+            shared.release(0, 4 << 20),
+            1 << 20,
+            "given back by a consumer"
+        );
         shared.consumed(1, 10);
         assert_eq!(shared.all_done(), (1 << 20) + 5, "never backwards");
         shared.consumed(7, usize::MAX);
         assert_eq!(shared.all_done(), (1 << 20) + 5, "unknown consumer ignored");
         // The bytes given back read the same (the file backs them).
+        assert_eq!(&shared.bytes()[..bytes.len()], &bytes[..]);
+    }
+
+    /// The reader leaves the pages to idle consumers, but gives them back
+    /// itself once they lag far behind every consumer: resident memory
+    /// stays flat when no consumer is ever idle.
+    #[test]
+    fn the_reader_gives_back_what_waits_too_long() {
+        let bytes = pcap(200_000);
+        assert!(bytes.len() > 2 * READER_RELEASE_LAG);
+        let file = file_with(&bytes);
+        let shared = SharedCapture::map(&file, 1).expect("mapped");
+        shared.consumed(0, READER_RELEASE_LAG - 1);
+        assert_eq!(shared.release(0, bytes.len()), 0, "left to the consumer");
+        let done = READER_RELEASE_LAG + (3 << 20) + 17;
+        shared.consumed(0, done);
+        let limit = done - done % RELEASE_STEP;
+        assert_eq!(
+            shared.release(0, bytes.len()),
+            limit,
+            "too long: the reader"
+        );
+        assert_eq!(
+            shared.release(limit, bytes.len()),
+            limit,
+            "nothing more yet"
+        );
+        // Without consumers the reader gives back at once.
+        let alone = SharedCapture::map(&file, 0).expect("mapped");
+        assert_eq!(alone.release(0, 1 << 20), 1 << 20);
         assert_eq!(&shared.bytes()[..bytes.len()], &bytes[..]);
     }
 

@@ -65,25 +65,43 @@ for n in 1 2 3 4; do
     ./target/release/tcpphase annotate --json --threads $n "$capture" | md5sum >> "$work/same.txt"
 done
 echo "outputs of 1 to 4 threads: $(sort -u "$work/same.txt" | wc -l) distinct (2: identical for every N)"
-hyperfine --runs "$runs" --warmup 1 --style basic --export-json "$work/plugin.json" \
-    -n "tshark without plugin" "$user env HOME=$work/empty-home $tshark_fields -e tcp.seq > /dev/null" \
-    -n "tshark with plugin" "$user env HOME=$home $tshark_fields -e tcp.seq -e tcpphase.phase > /dev/null"
+# tshark without and with the plugin, one run each in turn (on a shared
+# machine a block of runs of one then a block of the other can land in
+# different weather: one such pair of blocks said 1.27 where alternating
+# runs said 1.16): the median of the rounds' ratios.
+for i in $(seq 1 "$runs"); do
+    for way in without with; do
+        if [ "$way" = with ]; then
+            set -- env HOME="$home" $tshark_fields -e tcp.seq -e tcpphase.phase
+        else
+            set -- env HOME="$work/empty-home" $tshark_fields -e tcp.seq
+        fi
+        start=$EPOCHREALTIME
+        $user "$@" > /dev/null
+        echo "$way|$start|$EPOCHREALTIME" >> "$work/plugin.txt"
+    done
+done
 
-python3 - "$work/tools.json" "$work/plugin.json" "$frames" "$work/alternating.txt" <<'PY'
-import json, sys
+python3 - "$work/tools.json" "$work/plugin.txt" "$frames" "$work/alternating.txt" <<'PY'
+import json, statistics, sys
 def medians(path):
     return {r["command"]: r["median"] for r in json.load(open(path))["results"]}
-tools, plugin, frames = medians(sys.argv[1]), medians(sys.argv[2]), int(sys.argv[3])
+tools, frames = medians(sys.argv[1]), int(sys.argv[3])
+plugin = {}
+for line in open(sys.argv[2]):
+    way, start, end = line.strip().split("|")
+    plugin.setdefault(way, []).append(float(end) - float(start))
+rounds = [w / wo for w, wo in zip(plugin["with"], plugin["without"])]
 shark, tcptrace = tools["tshark -T fields"], tools["tcptrace -n"]
 print()
 print("| command | median (s) | frames/s | tshark time / this time | tcptrace time / this time |")
 print("| --- | --- | --- | --- | --- |")
 for name, t in tools.items():
     print(f"| `{name}` | {t:.3f} | {frames / t / 1e6:.2f} M | {shark / t:.1f} | {tcptrace / t:.2f} |")
-without, with_ = plugin["tshark without plugin"], plugin["tshark with plugin"]
+without, with_ = statistics.median(plugin["without"]), statistics.median(plugin["with"])
 print(f"| `tshark` without plugin | {without:.3f} | | |")
-print(f"| `tshark` with plugin | {with_:.3f} | | plugin overhead ratio {with_ / without:.3f} |")
-import statistics
+print(f"| `tshark` with plugin | {with_:.3f} | | plugin overhead ratio {statistics.median(rounds):.3f}"
+      f" (median of {len(rounds)} alternating rounds: {', '.join(f'{r:.2f}' for r in rounds)}) |")
 runs = {}
 for line in open(sys.argv[4]):
     cmd, n, start, end = line.strip().split("|")

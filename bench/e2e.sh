@@ -72,12 +72,12 @@ echo "outputs of 1 to 4 threads: $(sort -u "$work/same.txt" | wc -l) distinct (2
 for i in $(seq 1 "$runs"); do
     for way in without with; do
         if [ "$way" = with ]; then
-            set -- env HOME="$home" $tshark_fields -e tcp.seq -e tcpphase.phase
+            run=(env HOME="$home" $tshark_fields -e tcp.seq -e tcpphase.phase)
         else
-            set -- env HOME="$work/empty-home" $tshark_fields -e tcp.seq
+            run=(env HOME="$work/empty-home" $tshark_fields -e tcp.seq)
         fi
         start=$EPOCHREALTIME
-        $user "$@" > /dev/null
+        $user "${run[@]}" > /dev/null
         echo "$way|$start|$EPOCHREALTIME" >> "$work/plugin.txt"
     done
 done

@@ -562,13 +562,12 @@ fn follow(mut worker: Worker, mut channels: FollowerChannels) {
             // Nothing waiting: map the pages the lead reads next, and
             // unmap those everyone is past, so that the lead does not
             // stop for either.
-            let idle = channels.backlog.load(Ordering::Relaxed) == 0;
-            if idle && populated < batch.map_end + POPULATE_AHEAD / 2 {
-                let from = populated.max(batch.map_end);
-                populated = batch.map_end + POPULATE_AHEAD;
-                map.populate(from, populated - from);
-            }
-            if idle {
+            if channels.backlog.load(Ordering::Relaxed) == 0 {
+                if populated < batch.map_end + POPULATE_AHEAD / 2 {
+                    let from = populated.max(batch.map_end);
+                    populated = batch.map_end + POPULATE_AHEAD;
+                    map.populate(from, populated - from);
+                }
                 map.give_back();
             }
         }

@@ -7,8 +7,13 @@
 # Limit: 1.10, over the whole run. Each line also says the ratio per frame,
 # tshark's start (loading and registering, ~0.5 G instructions, measured on
 # a capture of 30 connections) left out: what a far longer capture tends to.
+# For scale, each version also prints what one string field of Wireshark's
+# own costs by the same measure: tshark without the plugin, -e ip.src_host
+# added instead of tcpphase.phase (no limit: it shows how much of the
+# plugin's figure any string column costs).
 # Run by hand, not by the test command: the three versions run
-# at once and took 15-20 minutes on 2 busy cores (--connections 30: about 4).
+# at once, three runs of each capture apiece: 3 min 40 s on 2 idle cores,
+# 15-20 minutes when they are busy (--connections 30: about 4).
 #   plugin/tests/plugin_cost.sh [--connections N] [--keep] [--only host|trixie|sid]
 # --keep leaves the callgrind files (target/plugin-artifacts/cost/) for
 # callgrind_annotate --inclusive=yes. Needs root (chroot, setpriv),
@@ -77,21 +82,24 @@ measure() {
     if [ -n "$dir" ] && ! mountpoint -q "$dir/proc"; then
         mount -t proc proc "$dir/proc" && mounted=true
     fi
-    local counts="" starts=""
+    local counts="" starts="" refs_own=""
     for capture in workload start; do
-        for way in with without; do
-            local extra=() tag="$way"
+        for way in with without own; do
+            local extra=() tag="$way" home="$way"
             [ "$way" = with ] && extra=(-e tcpphase.phase)
+            [ "$way" = own ] && extra=(-e ip.src_host) && home=without
             [ "$capture" = start ] && tag="start.$way"
             "${run[@]}" setpriv --reuid=nobody --regid=nogroup --clear-groups \
-                env -i PATH=/usr/bin:/bin HOME="/tmp/tcpphase-cost/$way" \
+                env -i PATH=/usr/bin:/bin HOME="/tmp/tcpphase-cost/$home" \
                 valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file="/tmp/tcpphase-cost/cg.$tag" \
                 tshark -n -r "/tmp/tcpphase-cost/$capture.pcap" -T fields -e frame.number -e tcp.stream \
                 -e tcp.flags.str -e tcp.seq "${extra[@]}" >"$work/out.$tag" 2>"$work/err.$tag"
             [ -s "$work/cg.$tag" ] || sed "s/^/     /" "$work/err.$tag" | tail -n 5 >&2
             local refs
             refs="$(grep -o 'refs: *[0-9,]*' "$work/err.$tag" | tr -d ', refs:')"
-            if [ "$capture" = workload ]; then
+            if [ "$way" = own ]; then
+                refs_own="$refs_own ${refs:-0}"
+            elif [ "$capture" = workload ]; then
                 counts="$counts $refs"
                 $keep && cp "$work/cg.$tag" "$out/$name.cg.$tag"
             else
@@ -102,7 +110,7 @@ measure() {
     # The plugin must have labelled every TCP frame.
     local labelled
     labelled=$(awk -F'\t' '$5 != ""' "$work/out.with" | wc -l)
-    echo "$counts $labelled $version $starts" >"$out/$name.counts"
+    echo "$counts $labelled $version $starts $refs_own" >"$out/$name.counts"
     $mounted && umount "$dir/proc" 2>/dev/null
     $keep || rm -rf "$work"
 }
@@ -128,7 +136,7 @@ for i in "${!names[@]}"; do
 done
 wait
 for name in "${names[@]}"; do
-    read -r with without labelled version start_with start_without <"$out/$name.counts"
+    read -r with without labelled version start_with start_without own own_start <"$out/$name.counts"
     if [ -z "${without:-}" ] || [ -z "${version:-}" ]; then
         fail "$name: $(cat "$out/$name.counts") (see $out/$name.build.log)"
         continue
@@ -140,6 +148,9 @@ for name in "${names[@]}"; do
     per_frame=$(awk -v a="$with" -v b="$without" -v c="${start_with:-0}" -v d="${start_without:-0}" \
         'BEGIN { if (c > 0 && d > 0 && b > d) printf "%.3f", (a - c) / (b - d); else printf "?" }')
     line="Wireshark $version ($name): $ratio ($with vs $without instructions, $per a frame, $labelled of $frames frames labelled; per frame without tshark's start: $per_frame)"
+    own_line=$(awk -v a="${own:-0}" -v b="$without" -v c="${own_start:-0}" -v d="${start_without:-0}" \
+        'BEGIN { if (a > 0 && b > 0) { printf "%.3f", a / b; if (c > 0 && b > d) printf " (per frame %.3f)", (a - c) / (b - d) } else printf "?" }')
+    echo "     for scale, Wireshark $version's own string field ip.src_host (no plugin), the same measure: $own_line"
     if [ "$labelled" = "$frames" ] && awk -v r="$ratio" -v l="$limit" 'BEGIN { exit !(r <= l) }'; then
         pass "$line"
     else

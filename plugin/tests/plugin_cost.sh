@@ -100,10 +100,10 @@ measure() {
             if [ "$way" = own ]; then
                 refs_own="$refs_own ${refs:-0}"
             elif [ "$capture" = workload ]; then
-                counts="$counts $refs"
+                counts="$counts ${refs:-0}"
                 $keep && cp "$work/cg.$tag" "$out/$name.cg.$tag"
             else
-                starts="$starts $refs"
+                starts="$starts ${refs:-0}"
             fi
         done
     done
@@ -137,7 +137,8 @@ done
 wait
 for name in "${names[@]}"; do
     read -r with without labelled version start_with start_without own own_start <"$out/$name.counts"
-    if [ -z "${without:-}" ] || [ -z "${version:-}" ]; then
+    # A run that printed no count stands as 0, so that the fields stay in place.
+    if [ "${with:-0}" = 0 ] || [ "${without:-0}" = 0 ] || [ -z "${version:-}" ]; then
         fail "$name: $(cat "$out/$name.counts") (see $out/$name.build.log)"
         continue
     fi
